@@ -1,0 +1,33 @@
+// poolkit: header-only pooling kernels for NCHW tensors.
+// SPDX-License-Identifier: MIT
+//
+// Renders values for error messages: integers, {h, w} pairs and extents.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace poolkit::detail {
+
+inline std::string to_text(std::int64_t v) { return std::to_string(v); }
+
+// Built with append rather than `"{" + std::string`: GCC 12 at -O3 reports a false
+// -Wrestrict on the latter (GCC PR 105651).
+template <std::size_t N>
+std::string to_text(const std::array<std::int64_t, N>& values) {
+  std::string text("{");
+  for (std::size_t i = 0; i < N; ++i) {
+    if (i != 0) text.append(", ");
+    text.append(std::to_string(values[i]));
+  }
+  text.append("}");
+  return text;
+}
+
+inline std::string to_text(std::int64_t a, std::int64_t b) {
+  return to_text(std::array<std::int64_t, 2>{a, b});
+}
+
+}  // namespace poolkit::detail

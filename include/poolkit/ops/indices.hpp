@@ -1,0 +1,186 @@
+// poolkit: header-only pooling kernels for NCHW tensors.
+// SPDX-License-Identifier: MIT
+//
+// Pooling that also reports where each value came from (max/min with indices), and the
+// converters between PyTorch's per-plane and ONNX's whole-tensor index conventions.
+// SPEC section 2, "Indices".
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include <poolkit/detail/validate_view.hpp>
+#include <poolkit/ops/regular.hpp>
+
+namespace poolkit {
+
+/// Values and the per-plane index (h * W + w in the input plane) of each chosen tap.
+/// Structured bindings work: `auto [y, idx] = poolkit::max_pool2d_with_indices(x, p);`
+template <class T>
+struct pooled_with_indices {
+  tensor<T> values;
+  tensor<index_t> indices;
+};
+
+namespace detail {
+
+template <class T, class S>
+void run_select(const S& s, nchw_view<const T> x, nchw_view<T> y, nchw_view<index_t> idx,
+                const pool2d_params& p) {
+  const auto g = geometry::make_regular_windows({x.extent(2), x.extent(3)},
+                                                {y.extent(2), y.extent(3)}, p);
+  for_each_plane(x.extent(0), x.extent(1), [&](index_t n, index_t c) {
+    kernel::select_plane(s, kernel::plane_of(x, n, c), kernel::plane_of(y, n, c),
+                         kernel::plane_of(idx, n, c), g, isa::scalar{});
+  });
+}
+
+template <class T, class S>
+pooled_with_indices<T> select_new(std::string_view op, const S& s, nchw_view<const T> x,
+                                  const pool2d_params& p) {
+  extents4 out{};
+  raise_if(validate_regular(op, x, p, &out));
+  pooled_with_indices<T> r{tensor<T>(out, tensor<T>::uninitialized),
+                           tensor<index_t>(out, tensor<index_t>::uninitialized)};
+  run_select(s, x, r.values.view(), r.indices.view(), p);
+  return r;
+}
+
+template <class T, class S>
+void select_into(std::string_view op, const S& s, nchw_view<const T> x, nchw_view<T> y,
+                 nchw_view<index_t> idx, const pool2d_params& p) {
+  extents4 out{};
+  raise_if(validate_regular(op, x, p, &out));
+  raise_if(validate_output(op, "y", y, out, named_input<T>{"x", x}));
+  raise_if(validate_output(op, "indices", idx, out, named_input<T>{"x", x},
+                           named_input<T>{"y", y}));
+  run_select(s, x, y, idx, p);
+}
+
+}  // namespace detail
+
+/// Max pooling that also returns, for every output, the per-plane index h * W + w of the
+/// chosen input element (PyTorch `max_pool2d(..., return_indices=True)`). Ties keep the
+/// first maximum; with NaN taps the index is the last NaN's (PyTorch's rule); an empty
+/// window gives -inf and index -1.
+/// @throws poolkit::error on invalid input; nothing is written.
+template <readable_nchw X>
+pooled_with_indices<element_of<X>> max_pool2d_with_indices(const X& x, const pool2d_params& p) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::select_new<T>("max_pool2d_with_indices", reduce::max<T>{}, as_input(x), p);
+}
+
+/// Max pooling with indices into the caller's views `y` and `indices` (int64).
+template <readable_nchw X, class Y, class I>
+  requires writable_nchw<Y> && writable_nchw<I> &&
+           std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
+void max_pool2d_with_indices(const X& x, Y&& y, I&& indices, const pool2d_params& p) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  detail::select_into<T>("max_pool2d_with_indices", reduce::max<T>{}, as_input(x), as_output(y),
+                         as_output(indices), p);
+}
+
+/// Min pooling with per-plane indices: the mirror of max_pool2d_with_indices.
+/// @throws poolkit::error on invalid input; nothing is written.
+template <readable_nchw X>
+pooled_with_indices<element_of<X>> min_pool2d_with_indices(const X& x, const pool2d_params& p) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::select_new<T>("min_pool2d_with_indices", reduce::min<T>{}, as_input(x), p);
+}
+
+/// Min pooling with indices into the caller's views.
+template <readable_nchw X, class Y, class I>
+  requires writable_nchw<Y> && writable_nchw<I> &&
+           std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
+void min_pool2d_with_indices(const X& x, Y&& y, I&& indices, const pool2d_params& p) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  detail::select_into<T>("min_pool2d_with_indices", reduce::min<T>{}, as_input(x), as_output(y),
+                         as_output(indices), p);
+}
+
+// ---------------------------------------------------------------------------------------
+// Index conventions.
+//   PyTorch (per plane): h * W + w inside plane (n, c).
+//   ONNX (whole tensor): ((n * C + c) * H + h) * W + w.
+// -1 (an empty window) is kept as -1 by both converters.
+
+namespace detail {
+
+enum class index_convention { per_plane, whole_tensor };
+
+/// Converts `from` to the other convention. `input` are the extents of the tensor the
+/// indices point into; `from` has extents {N, C, *, *} with N, C equal to the input's.
+inline tensor<index_t> convert_indices(std::string_view op, nchw_view<const index_t> from,
+                                       const extents4& input, index_convention source) {
+  raise_if(validate_view(op, "indices", from));
+  for (std::size_t r = 0; r < 4; ++r) {
+    if (input[r] < 1)
+      raise(describe(op, "input_extents", to_text(input), "every extent must be >= 1"));
+  }
+  if (from.extent(0) != input[0] || from.extent(1) != input[1])
+    raise(describe(op, "indices extents", to_text(from.extents()),
+                   "N and C must equal those of input_extents " + to_text(input)));
+  const checked_int plane_size = checked_mul(input[2], input[3]);
+  if (!plane_size || !checked_mul(checked_mul(plane_size, input[0]), input[1]))
+    raise(describe(op, "input_extents", to_text(input), "the element count overflows int64"));
+  // Validate every index before writing anything.
+  for (index_t n = 0; n < from.extent(0); ++n)
+    for (index_t c = 0; c < from.extent(1); ++c) {
+      const index_t base = source == index_convention::whole_tensor
+                               ? (n * input[1] + c) * *plane_size
+                               : 0;
+      for (index_t h = 0; h < from.extent(2); ++h)
+        for (index_t w = 0; w < from.extent(3); ++w) {
+          const index_t i = from(n, c, h, w);
+          if (i != -1 && (i < base || i >= base + *plane_size)) {
+            raise(describe(op,
+                           "indices(" + std::to_string(n) + ", " + std::to_string(c) + ", " +
+                               std::to_string(h) + ", " + std::to_string(w) + ")",
+                           std::to_string(i),
+                           "must be -1 or in [" + std::to_string(base) + ", " +
+                               std::to_string(base + *plane_size) + "), plane (n, c) of an input " +
+                               to_text(input)));
+          }
+        }
+    }
+  tensor<index_t> to(from.extents(), tensor<index_t>::uninitialized);
+  for (index_t n = 0; n < from.extent(0); ++n)
+    for (index_t c = 0; c < from.extent(1); ++c) {
+      const index_t base = (n * input[1] + c) * *plane_size;
+      const index_t shift = source == index_convention::per_plane ? base : -base;
+      for (index_t h = 0; h < from.extent(2); ++h)
+        for (index_t w = 0; w < from.extent(3); ++w) {
+          const index_t i = from(n, c, h, w);
+          to(n, c, h, w) = i == -1 ? -1 : i + shift;
+        }
+    }
+  return to;
+}
+
+}  // namespace detail
+
+/// Converts PyTorch per-plane indices (h * W + w) into ONNX whole-tensor indices
+/// (((n * C + c) * H + h) * W + w). `input_extents` are the extents of the pooled input.
+/// @throws poolkit::error if an index lies outside its plane; nothing is returned.
+template <readable_nchw I>
+  requires std::is_same_v<element_of<I>, index_t>
+tensor<index_t> to_onnx_indices(const I& indices, const extents4& input_extents) {
+  return detail::convert_indices("to_onnx_indices", as_input(indices), input_extents,
+                                 detail::index_convention::per_plane);
+}
+
+/// Converts ONNX whole-tensor indices into PyTorch per-plane indices.
+/// @throws poolkit::error if an index does not point into its own (n, c) plane.
+template <readable_nchw I>
+  requires std::is_same_v<element_of<I>, index_t>
+tensor<index_t> to_pytorch_indices(const I& indices, const extents4& input_extents) {
+  return detail::convert_indices("to_pytorch_indices", as_input(indices), input_extents,
+                                 detail::index_convention::whole_tensor);
+}
+
+}  // namespace poolkit

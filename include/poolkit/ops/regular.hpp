@@ -1,0 +1,188 @@
+// poolkit: header-only pooling kernels for NCHW tensors.
+// SPDX-License-Identifier: MIT
+//
+// Regular (sliding-window) pooling: the generic pool2d that takes any reducer, and the
+// four basic operations built on it (max, min, sum, avg), plus max/min with indices.
+// Data flow: validate -> geometry -> plane kernel per (n, c).
+#pragma once
+
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include <poolkit/detail/validate_view.hpp>
+#include <poolkit/error.hpp>
+#include <poolkit/geometry/regular.hpp>
+#include <poolkit/kernel/plane.hpp>
+#include <poolkit/kernel/select_plane.hpp>
+#include <poolkit/params.hpp>
+#include <poolkit/reduce/basic.hpp>
+#include <poolkit/tensor.hpp>
+
+namespace poolkit {
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_supported_float = std::is_same_v<T, float> || std::is_same_v<T, double>;
+
+/// The built-in reducers are defined for floating point only (their identities are
+/// infinities); a user reducer through pool2d may take any element type.
+template <class T>
+void require_float() {
+  static_assert(is_supported_float<T>, "poolkit: this operation needs float or double elements");
+}
+
+/// Checks input and parameters of a regular pooling; on success `out` holds the output
+/// extents.
+template <class T>
+problem validate_regular(std::string_view op, const nchw_view<const T>& x,
+                         const pool2d_params& p, extents4* out) {
+  if (auto e = validate_view(op, "x", x)) return e;
+  if (x.extent(2) < 1 || x.extent(3) < 1)
+    return describe(op, "x extents", to_text(x.extents()),
+                    "height and width must be >= 1 (pooling needs a non-empty plane)");
+  if (auto e = validate_params(op, p)) return e;
+  hw o{};
+  if (auto e = validate_output_size(op, {x.extent(2), x.extent(3)}, p, &o)) return e;
+  *out = {x.extent(0), x.extent(1), o.h, o.w};
+  return std::nullopt;
+}
+
+/// Calls `f(n, c)` for every plane.
+template <class F>
+void for_each_plane(index_t batches, index_t channels, F&& f) {
+  for (index_t n = 0; n < batches; ++n)
+    for (index_t c = 0; c < channels; ++c) f(n, c);
+}
+
+/// Runs a validated regular pooling into `y`.
+template <class T, class R>
+void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_params& p) {
+  const auto g = geometry::make_regular_windows({x.extent(2), x.extent(3)},
+                                                {y.extent(2), y.extent(3)}, p);
+  for_each_plane(x.extent(0), x.extent(1), [&](index_t n, index_t c) {
+    kernel::pool_plane(r, kernel::plane_of(x, n, c), kernel::plane_of(y, n, c), g,
+                       isa::scalar{});
+  });
+}
+
+/// Validates, then pools into the caller's view.
+template <class T, class R>
+void pool_into(std::string_view op, const R& r, nchw_view<const T> x, nchw_view<T> y,
+               const pool2d_params& p) {
+  extents4 out{};
+  raise_if(validate_regular(op, x, p, &out));
+  raise_if(validate_output(op, "y", y, out, named_input<T>{"x", x}));
+  run_regular(r, x, y, p);
+}
+
+/// Validates, then pools into a new tensor.
+template <class T, class R>
+tensor<T> pool_new(std::string_view op, const R& r, nchw_view<const T> x,
+                   const pool2d_params& p) {
+  extents4 out{};
+  raise_if(validate_regular(op, x, p, &out));
+  tensor<T> y(out, tensor<T>::uninitialized);
+  run_regular(r, x, y.view(), p);
+  return y;
+}
+
+}  // namespace detail
+
+/// Regular pooling with any reducer (built-in or user-defined, see poolkit::reducer):
+/// y(n, c, oh, ow) = finalize(fold of the in-bounds taps of window (oh, ow)).
+/// Returns a new tensor of extents pool2d_output_extents(x.extents(), p).
+/// @throws poolkit::error on invalid input (SPEC section 2 rules); nothing is written.
+template <readable_nchw X, class R>
+  requires reducer<R, element_of<X>>
+tensor<element_of<X>> pool2d(const X& x, const R& r, const pool2d_params& p) {
+  return detail::pool_new("pool2d", r, as_input(x), p);
+}
+
+/// Regular pooling with any reducer, writing into the caller's view `y`, which must have
+/// the output extents and must not overlap `x`.
+template <readable_nchw X, class Y, class R>
+  requires writable_nchw<Y> && reducer<R, element_of<X>> &&
+           std::is_same_v<element_of<X>, element_of<Y>>
+void pool2d(const X& x, Y&& y, const R& r, const pool2d_params& p) {
+  detail::pool_into("pool2d", r, as_input(x), as_output(y), p);
+}
+
+// The four basic operations. Each has an allocating form `op(x, params)` and a form
+// `op(x, y, params)` that writes into the caller's view; float and double elements.
+
+/// Max pooling (PyTorch `max_pool2d`). NaN propagates; ties keep the first maximum;
+/// an empty window gives -inf.
+/// @throws poolkit::error on invalid input; nothing is written.
+template <readable_nchw X>
+tensor<element_of<X>> max_pool2d(const X& x, const pool2d_params& p) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::pool_new<T>("max_pool2d", reduce::max<T>{}, as_input(x), p);
+}
+/// Max pooling into the caller's view `y` (output extents, no overlap with `x`).
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+void max_pool2d(const X& x, Y&& y, const pool2d_params& p) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  detail::pool_into<T>("max_pool2d", reduce::max<T>{}, as_input(x), as_output(y), p);
+}
+
+/// Min pooling: the mirror of max pooling; an empty window gives +inf.
+/// @throws poolkit::error on invalid input; nothing is written.
+template <readable_nchw X>
+tensor<element_of<X>> min_pool2d(const X& x, const pool2d_params& p) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::pool_new<T>("min_pool2d", reduce::min<T>{}, as_input(x), p);
+}
+/// Min pooling into the caller's view `y`.
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+void min_pool2d(const X& x, Y&& y, const pool2d_params& p) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  detail::pool_into<T>("min_pool2d", reduce::min<T>{}, as_input(x), as_output(y), p);
+}
+
+/// Sum pooling: the sum of the in-bounds taps (PyTorch `avg_pool2d` with
+/// `divisor_override = 1`); an empty window gives 0.
+/// @throws poolkit::error on invalid input; nothing is written.
+template <readable_nchw X>
+tensor<element_of<X>> sum_pool2d(const X& x, const pool2d_params& p) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::pool_new<T>("sum_pool2d", reduce::sum<T>{}, as_input(x), p);
+}
+/// Sum pooling into the caller's view `y`.
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+void sum_pool2d(const X& x, Y&& y, const pool2d_params& p) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  detail::pool_into<T>("sum_pool2d", reduce::sum<T>{}, as_input(x), as_output(y), p);
+}
+
+/// Average pooling (PyTorch `avg_pool2d`): sum / divisor with `count_include_pad` and
+/// `divisor_override` as PyTorch defines them (SPEC section 2); an empty window gives 0.
+/// @throws poolkit::error on invalid input; nothing is written.
+template <readable_nchw X>
+tensor<element_of<X>> avg_pool2d(const X& x, const pool2d_params& p) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  const reduce::avg<T> r{p.count_include_pad, p.divisor_override};
+  return detail::pool_new<T>("avg_pool2d", r, as_input(x), p);
+}
+/// Average pooling into the caller's view `y`.
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+void avg_pool2d(const X& x, Y&& y, const pool2d_params& p) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  const reduce::avg<T> r{p.count_include_pad, p.divisor_override};
+  detail::pool_into<T>("avg_pool2d", r, as_input(x), as_output(y), p);
+}
+
+}  // namespace poolkit

@@ -1,0 +1,20 @@
+// poolkit: header-only pooling kernels for NCHW tensors.
+// SPDX-License-Identifier: MIT
+//
+// The umbrella header: the only one users need.
+//
+//   #include <poolkit/poolkit.hpp>
+//   poolkit::nchw_view<const float> x(data, {n, c, h, w});
+//   auto y = poolkit::max_pool2d(x, {.kernel = {2, 2}});
+#pragma once
+
+#include <poolkit/version.hpp>
+#include <poolkit/config.hpp>
+#include <poolkit/error.hpp>
+#include <poolkit/tensor.hpp>
+#include <poolkit/params.hpp>
+#include <poolkit/reduce/reducer.hpp>
+#include <poolkit/reduce/basic.hpp>
+#include <poolkit/ops/regular.hpp>
+#include <poolkit/ops/indices.hpp>
+#include <poolkit/ops/unpool.hpp>

@@ -1,0 +1,64 @@
+// poolkit: header-only pooling kernels for NCHW tensors.
+// SPDX-License-Identifier: MIT
+//
+// The four basic reducers: max, min, sum, avg (SPEC section 2 table).
+#pragma once
+
+#include <limits>
+#include <optional>
+
+#include <poolkit/reduce/reducer.hpp>
+
+namespace poolkit::reduce {
+
+/// Maximum. NaN propagates (any NaN tap gives NaN, PyTorch's rule); ties keep the
+/// first maximum in row-major scan. An empty window gives -inf.
+template <class T>
+struct max {
+  static constexpr bool prefer(T x, T current) noexcept {
+    return x > current || x != x;  // x != x: NaN
+  }
+  constexpr T identity() const noexcept { return -std::numeric_limits<T>::infinity(); }
+  constexpr T combine(T acc, T x) const noexcept { return prefer(x, acc) ? x : acc; }
+  constexpr T finalize(T acc, window_counts) const noexcept { return acc; }
+};
+
+/// Minimum: the mirror of max. An empty window gives +inf.
+template <class T>
+struct min {
+  static constexpr bool prefer(T x, T current) noexcept { return x < current || x != x; }
+  constexpr T identity() const noexcept { return std::numeric_limits<T>::infinity(); }
+  constexpr T combine(T acc, T x) const noexcept { return prefer(x, acc) ? x : acc; }
+  constexpr T finalize(T acc, window_counts) const noexcept { return acc; }
+};
+
+/// Sum of the in-bounds taps. An empty window gives 0.
+template <class T>
+struct sum {
+  constexpr T identity() const noexcept { return T(0); }
+  constexpr T combine(T acc, T x) const noexcept { return acc + x; }
+  constexpr T finalize(T acc, window_counts) const noexcept { return acc; }
+};
+
+/// Average: sum / divisor, with PyTorch's divisor rule (SPEC section 2): the override if
+/// set, else the padded tap count (count_include_pad) or the in-bounds tap count.
+/// A division, not a multiply by a reciprocal, so it matches PyTorch to the last bit.
+/// An empty window gives 0.
+template <class T>
+struct avg {
+  bool count_include_pad = true;
+  std::optional<index_t> divisor_override{};
+
+  constexpr T identity() const noexcept { return T(0); }
+  constexpr T combine(T acc, T x) const noexcept { return acc + x; }
+  constexpr T finalize(T acc, window_counts counts) const noexcept {
+    if (counts.in_bounds == 0) return T(0);
+    return acc / static_cast<T>(divisor(counts));
+  }
+  constexpr index_t divisor(window_counts counts) const noexcept {
+    if (divisor_override) return *divisor_override;
+    return count_include_pad ? counts.with_padding : counts.in_bounds;
+  }
+};
+
+}  // namespace poolkit::reduce

@@ -1,0 +1,39 @@
+// A downstream program: the snippet from the foundation issue and the other operations,
+// checked against the seed values of SPEC section 2. Exit status 0 means all agree.
+#include <poolkit/poolkit.hpp>
+
+#include <cstdio>
+#include <numeric>
+#include <vector>
+
+int main() {
+  std::vector<float> v(16);
+  std::iota(v.begin(), v.end(), 1.0f);
+  poolkit::nchw_view<const float> x(v.data(), {1, 1, 4, 4});
+  auto y = poolkit::max_pool2d(x, {.kernel = {2, 2}});  // y(0,0,1,1) == 16, y.extent(2) == 2
+
+  int failures = 0;
+  const auto expect = [&](const char* what, float got, float want) {
+    if (got != want) {
+      std::printf("%s: got %g, want %g\n", what, static_cast<double>(got), static_cast<double>(want));
+      ++failures;
+    }
+  };
+  expect("max(0,0,1,1)", y(0, 0, 1, 1), 16.0f);
+  expect("max extent(2)", static_cast<float>(y.extent(2)), 2.0f);
+  expect("avg(0,0,0,0)", poolkit::avg_pool2d(x, {.kernel = {2, 2}})(0, 0, 0, 0), 3.5f);
+  expect("min(0,0,1,0)", poolkit::min_pool2d(x, {.kernel = {2, 2}})(0, 0, 1, 0), 9.0f);
+  expect("sum(0,0,0,1)", poolkit::sum_pool2d(x, {.kernel = {2, 2}})(0, 0, 0, 1), 22.0f);
+  auto [m, idx] = poolkit::max_pool2d_with_indices(x, {.kernel = {2, 2}});
+  expect("argmax(0,0,1,1)", static_cast<float>(idx(0, 0, 1, 1)), 15.0f);
+  auto u = poolkit::max_unpool2d(m, idx, poolkit::pool2d_params{.kernel = {2, 2}});
+  expect("unpool(0,0,3,3)", u(0, 0, 3, 3), 16.0f);
+  try {
+    poolkit::max_pool2d(x, {.kernel = {0, 2}});
+    ++failures;
+  } catch (const poolkit::error&) {
+  }
+  std::printf("poolkit %d.%d.%d consumer: %s\n", POOLKIT_VERSION_MAJOR, POOLKIT_VERSION_MINOR,
+              POOLKIT_VERSION_PATCH, failures == 0 ? "ok" : "FAILED");
+  return failures == 0 ? 0 : 1;
+}

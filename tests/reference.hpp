@@ -1,0 +1,98 @@
+// The naive reference the tests compare poolkit against, written straight from SPEC.md
+// section 2. It shares no code with the library: its own output-size rule, a bounds
+// check on every tap, a plain row-major fold. Slow and obviously correct.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <vector>
+
+namespace ref {
+
+using i64 = std::int64_t;
+
+enum class op { max, min, sum, avg };
+
+struct params {
+  i64 kh = 1, kw = 1;        // kernel
+  i64 sh = 1, sw = 1;        // stride
+  i64 dh = 1, dw = 1;        // dilation
+  i64 pbh = 0, pbw = 0;      // padding at the beginning
+  i64 peh = 0, pew = 0;      // padding at the end
+  bool ceil_mode = false;
+  bool count_include_pad = true;
+  std::optional<i64> divisor_override;
+};
+
+inline i64 floor_div(i64 a, i64 b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+// SPEC: out = floor((in + pb + pe - eff + (ceil ? s-1 : 0)) / s) + 1, then the ceil clip.
+inline i64 output_size(i64 in, i64 k, i64 s, i64 d, i64 pb, i64 pe, bool ceil_mode) {
+  const i64 eff = d * (k - 1) + 1;
+  i64 out = floor_div(in + pb + pe - eff + (ceil_mode ? s - 1 : 0), s) + 1;
+  if (ceil_mode && (out - 1) * s >= in + pb) --out;
+  return out;
+}
+
+template <class T>
+struct result {
+  T value;
+  i64 index;  // h * W + w of the chosen tap (max/min), -1 when none
+};
+
+// One output of a regular pooling. `x(h, w)` reads the input plane of size H x W.
+template <class T>
+result<T> pool_one(const std::function<T(i64, i64)>& x, i64 H, i64 W, i64 oh, i64 ow,
+                   const params& p, op o) {
+  const i64 h0 = oh * p.sh - p.pbh;
+  const i64 w0 = ow * p.sw - p.pbw;
+  T acc = o == op::max ? -std::numeric_limits<T>::infinity()
+          : o == op::min ? std::numeric_limits<T>::infinity()
+                         : T(0);
+  i64 index = -1;
+  i64 valid = 0;
+  i64 padded_h = 0, padded_w = 0;
+  for (i64 t = 0; t < p.kh; ++t) {
+    const i64 h = h0 + t * p.dh;
+    if (h >= -p.pbh && h < H + p.peh) ++padded_h;
+  }
+  for (i64 u = 0; u < p.kw; ++u) {
+    const i64 w = w0 + u * p.dw;
+    if (w >= -p.pbw && w < W + p.pew) ++padded_w;
+  }
+  for (i64 t = 0; t < p.kh; ++t) {
+    for (i64 u = 0; u < p.kw; ++u) {
+      const i64 h = h0 + t * p.dh;
+      const i64 w = w0 + u * p.dw;
+      if (h < 0 || h >= H || w < 0 || w >= W) continue;  // padding never contributes
+      const T v = x(h, w);
+      if (index == -1) index = h * W + w;  // PyTorch starts from the first in-bounds tap
+      ++valid;
+      switch (o) {
+        case op::max:
+          if (v > acc || std::isnan(v)) { acc = v; index = h * W + w; }
+          break;
+        case op::min:
+          if (v < acc || std::isnan(v)) { acc = v; index = h * W + w; }
+          break;
+        case op::sum:
+        case op::avg:
+          acc = acc + v;
+          break;
+      }
+    }
+  }
+  if (valid == 0) return {o == op::avg ? T(0) : acc, -1};
+  if (o == op::avg) {
+    const i64 divisor = p.divisor_override ? *p.divisor_override
+                        : p.count_include_pad ? padded_h * padded_w
+                                              : valid;
+    acc = acc / static_cast<T>(divisor);
+  }
+  return {acc, index};
+}
+
+}  // namespace ref
