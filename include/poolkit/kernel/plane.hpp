@@ -46,6 +46,26 @@ POOLKIT_FORCEINLINE accumulator_t<R, T> fold_window(const R& r, const T* first_r
   return acc;
 }
 
+/// The interior of one output row: `count` outputs whose windows are `kernel_w` columns
+/// wide, all in bounds. `Width` > 0 fixes the width at compile time (unrolled taps);
+/// `UnitStep` says adjacent taps are adjacent in memory. Both only change speed.
+template <index_t Width, bool UnitStep, class T, class R>
+void fold_interior(const R& r, const T* first_window, index_t window_step, index_t row_count,
+                   index_t row_step, index_t kernel_w, index_t col_step, T* out,
+                   index_t out_step, index_t count, window_counts counts) noexcept {
+  const index_t width = Width > 0 ? Width : kernel_w;
+  const index_t step = UnitStep ? 1 : col_step;
+  for (index_t o = 0; o < count; ++o) {
+    const T* window = first_window + o * window_step;
+    accumulator_t<R, T> acc = r.identity();
+    for (index_t i = 0; i < row_count; ++i) {
+      const T* tap = window + i * row_step;
+      for (index_t j = 0; j < width; ++j) acc = r.combine(acc, tap[j * step]);
+    }
+    out[o * out_step] = static_cast<T>(r.finalize(acc, counts));
+  }
+}
+
 /// Pools one plane with reducer `r`: y(oh, ow) = finalize(fold of window (oh, ow)).
 template <class T, class R>
   requires reducer<R, T>
@@ -54,6 +74,20 @@ void pool_plane(const R& r, plane<const T> x, plane<T> y, const geometry::regula
   const geometry::regular_axis& gw = g.w;
   const index_t row_step = g.h.dilation() * x.row_stride;
   const index_t col_step = gw.dilation() * x.col_stride;
+  const index_t window_step = gw.stride() * x.col_stride;
+  const index_t interior = gw.interior_end() - gw.interior_begin();
+  // The common widths get their own unrolled loop; the rest share a generic one.
+  using interior_fn = void (*)(const R&, const T*, index_t, index_t, index_t, index_t, index_t,
+                               T*, index_t, index_t, window_counts);
+  interior_fn fold = fold_interior<0, false, T, R>;
+  if (col_step == 1) {
+    switch (gw.kernel()) {
+      case 1: fold = fold_interior<1, true, T, R>; break;
+      case 2: fold = fold_interior<2, true, T, R>; break;
+      case 3: fold = fold_interior<3, true, T, R>; break;
+      default: fold = fold_interior<0, true, T, R>; break;
+    }
+  }
   for (index_t oh = 0; oh < y.rows; ++oh) {
     const geometry::axis_window wh = g.h.window(oh);
     const T* rows = x.data + wh.first * x.row_stride;
@@ -66,12 +100,12 @@ void pool_plane(const R& r, plane<const T> x, plane<T> y, const geometry::regula
           r.finalize(acc, {wh.count * ww.count, wh.padded_count * ww.padded_count}));
     };
     for (index_t ow = 0; ow < gw.interior_begin(); ++ow) border(ow);
-    // Interior: every column tap is in bounds, so the window is `kernel` columns wide.
-    const window_counts counts{wh.count * gw.kernel(), wh.padded_count * gw.kernel()};
-    for (index_t ow = gw.interior_begin(); ow < gw.interior_end(); ++ow) {
-      const T* first = rows + gw.window_start(ow) * x.col_stride;
-      const auto acc = fold_window(r, first, wh.count, row_step, gw.kernel(), col_step);
-      out[ow * y.col_stride] = static_cast<T>(r.finalize(acc, counts));
+    if (interior > 0) {
+      // Every column tap of these windows is in bounds: the window is `kernel` wide.
+      const index_t ib = gw.interior_begin();
+      fold(r, rows + gw.window_start(ib) * x.col_stride, window_step, wh.count, row_step,
+           gw.kernel(), col_step, out + ib * y.col_stride, y.col_stride, interior,
+           {wh.count * gw.kernel(), wh.padded_count * gw.kernel()});
     }
     for (index_t ow = gw.interior_end(); ow < y.cols; ++ow) border(ow);
   }

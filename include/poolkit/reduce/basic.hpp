@@ -19,7 +19,13 @@ struct max {
     return x > current || x != x;  // x != x: NaN
   }
   constexpr T identity() const noexcept { return -std::numeric_limits<T>::infinity(); }
-  constexpr T combine(T acc, T x) const noexcept { return prefer(x, acc) ? x : acc; }
+  // Same result as `prefer(x, acc) ? x : acc`, written so that it compiles without a
+  // data-dependent branch: `x > acc ? x : acc` is one maxss/maxsd (it keeps acc on ties
+  // and once acc is NaN); the NaN test on x is a branch that is almost never taken.
+  constexpr T combine(T acc, T x) const noexcept {
+    const T larger = x > acc ? x : acc;
+    return x != x ? x : larger;
+  }
   constexpr T finalize(T acc, window_counts) const noexcept { return acc; }
 };
 
@@ -28,7 +34,10 @@ template <class T>
 struct min {
   static constexpr bool prefer(T x, T current) noexcept { return x < current || x != x; }
   constexpr T identity() const noexcept { return std::numeric_limits<T>::infinity(); }
-  constexpr T combine(T acc, T x) const noexcept { return prefer(x, acc) ? x : acc; }
+  constexpr T combine(T acc, T x) const noexcept {  // branch-free form, see max::combine
+    const T smaller = x < acc ? x : acc;
+    return x != x ? x : smaller;
+  }
   constexpr T finalize(T acc, window_counts) const noexcept { return acc; }
 };
 
