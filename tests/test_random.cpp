@@ -2,12 +2,14 @@
 // configurations: kernel 1-7, stride 1-4, dilation 1-3, asymmetric padding, ceil mode,
 // H and W 1-40, several batches and channels, and non-contiguous input and output views
 // (channel slices, cropped planes, padded row pitch, permuted memory order).
-// Every result must match the reference bit for bit: the library folds taps in the same
-// row-major order.
+// The whole suite runs once per instruction set this machine supports (and the scalar
+// path), with 1 to 3 threads or a caller's executor: every result must match the
+// reference bit for bit, and the scalar path's result too.
 #include "test_support.hpp"
 #include "reference.hpp"
 
 #include <algorithm>
+#include <functional>
 
 namespace {
 
@@ -96,8 +98,35 @@ config draw(std::mt19937_64& rng) {
 
 enum class kind { max, min, sum, avg, max_indices, min_indices };
 
+/// Runs one operation into y (and idx) with the given policy.
 template <class T>
-void check(const config& c, kind k, std::mt19937_64& rng) {
+void run(kind k, poolkit::nchw_view<const T> in, poolkit::nchw_view<T> y,
+         poolkit::nchw_view<index_t> idx, const poolkit::pool2d_params& p,
+         const poolkit::policy& pol) {
+  switch (k) {
+    case kind::max: poolkit::max_pool2d(in, y, p, pol); break;
+    case kind::min: poolkit::min_pool2d(in, y, p, pol); break;
+    case kind::sum: poolkit::sum_pool2d(in, y, p, pol); break;
+    case kind::avg: poolkit::avg_pool2d(in, y, p, pol); break;
+    case kind::max_indices: poolkit::max_pool2d_with_indices(in, y, idx, p, pol); break;
+    case kind::min_indices: poolkit::min_pool2d_with_indices(in, y, idx, p, pol); break;
+  }
+}
+
+/// A policy for this configuration: the instruction set under test, 1 to 3 threads, and
+/// now and then a caller's executor that runs the tasks in reverse order.
+poolkit::policy make_policy(poolkit::instruction_set isa, std::mt19937_64& rng) {
+  poolkit::policy pol{.isa = isa, .threads = static_cast<int>(rng() % 3) + 1};
+  if (rng() % 5 == 0) {
+    pol.executor = [](index_t n, const std::function<void(index_t)>& task) {
+      for (index_t i = n; i-- > 0;) task(i);
+    };
+  }
+  return pol;
+}
+
+template <class T>
+void check(const config& c, kind k, poolkit::instruction_set isa, std::mt19937_64& rng) {
   constexpr T sentinel = T(-12345.5);
   test::embedded<T> x(c.in, c.in_pad, c.in_offset, c.in_order, sentinel);
   std::uniform_real_distribution<T> value(-10, 10);
@@ -108,14 +137,14 @@ void check(const config& c, kind k, std::mt19937_64& rng) {
   test::embedded<T> y(c.out, c.out_pad, c.out_offset, c.out_order, sentinel);
   test::embedded<index_t> idx(c.out, c.out_pad, c.out_offset, c.out_order, -77);
   const poolkit::nchw_view<const T> in = x.view;
-  switch (k) {
-    case kind::max: poolkit::max_pool2d(in, y.view, c.params); break;
-    case kind::min: poolkit::min_pool2d(in, y.view, c.params); break;
-    case kind::sum: poolkit::sum_pool2d(in, y.view, c.params); break;
-    case kind::avg: poolkit::avg_pool2d(in, y.view, c.params); break;
-    case kind::max_indices: poolkit::max_pool2d_with_indices(in, y.view, idx.view, c.params); break;
-    case kind::min_indices: poolkit::min_pool2d_with_indices(in, y.view, idx.view, c.params); break;
-  }
+  const poolkit::policy pol = make_policy(isa, rng);
+  run(k, in, y.view, idx.view, c.params, pol);
+  // The scalar path, into a plain contiguous output.
+  poolkit::tensor<T> scalar_y(c.out);
+  poolkit::tensor<index_t> scalar_idx(c.out);
+  run(k, in, scalar_y.view(), scalar_idx.view(), c.params,
+      {.isa = poolkit::instruction_set::scalar, .threads = 1});
+
   const ref::op o = k == kind::max || k == kind::max_indices   ? ref::op::max
                     : k == kind::min || k == kind::min_indices ? ref::op::min
                     : k == kind::sum                           ? ref::op::sum
@@ -131,11 +160,16 @@ void check(const config& c, kind k, std::mt19937_64& rng) {
         for (index_t ow = 0; ow < c.out[3]; ++ow) {
           const auto expected = ref::pool_one<T>(plane, c.in[2], c.in[3], oh, ow, rp, o);
           const T got = y.view(n, ch, oh, ow);
-          bool ok = test::same_value(got, expected.value);
-          if (with_indices) ok = ok && idx.view(n, ch, oh, ow) == expected.index;
+          bool ok = test::same_value(got, expected.value) &&
+                    test::same_value(got, scalar_y(n, ch, oh, ow));
+          if (with_indices)
+            ok = ok && idx.view(n, ch, oh, ow) == expected.index &&
+                 scalar_idx(n, ch, oh, ow) == expected.index;
           if (!ok && ++failures <= 3) {
-            ADD_FAILURE() << describe(c) << " op " << static_cast<int>(k) << " at (" << n << ","
-                          << ch << "," << oh << "," << ow << "): got " << got << " expected "
+            ADD_FAILURE() << describe(c) << " op " << static_cast<int>(k) << " isa "
+                          << poolkit::name_of(isa) << " threads " << pol.threads << " at (" << n
+                          << "," << ch << "," << oh << "," << ow << "): got " << got
+                          << " scalar " << scalar_y(n, ch, oh, ow) << " expected "
                           << expected.value << " index " << idx.view(n, ch, oh, ow) << " vs "
                           << expected.index;
           }
@@ -147,23 +181,33 @@ void check(const config& c, kind k, std::mt19937_64& rng) {
   }
 }
 
-template <class T>
-class RandomConfigurations : public ::testing::Test {};
-using Floats = ::testing::Types<float, double>;
-TYPED_TEST_SUITE(RandomConfigurations, Floats);
-
-TYPED_TEST(RandomConfigurations, MatchTheReferenceBitForBit) {
-  std::mt19937_64 rng(std::is_same_v<TypeParam, float> ? 2026 : 1121);
-  // 10,000 configurations for float, fewer for double (same code path, other type).
-  const int count = std::is_same_v<TypeParam, float> ? 10000 : 2000;
-  constexpr kind kinds[] = {kind::max, kind::min, kind::sum, kind::avg, kind::max_indices,
-                            kind::min_indices};
-  for (int i = 0; i < count; ++i) {
-    const config c = draw(rng);
-    // Each configuration runs every reducer on fresh data.
-    for (kind k : kinds) check<TypeParam>(c, k, rng);
-    if (::testing::Test::HasFailure()) break;
+class RandomConfigurations : public ::testing::TestWithParam<poolkit::instruction_set> {
+ protected:
+  template <class T>
+  void run_suite(std::uint64_t seed, int count) {
+    std::mt19937_64 rng(seed);
+    constexpr kind kinds[] = {kind::max, kind::min, kind::sum, kind::avg, kind::max_indices,
+                              kind::min_indices};
+    for (int i = 0; i < count; ++i) {
+      const config c = draw(rng);
+      // Each configuration runs every reducer on fresh data.
+      for (kind k : kinds) check<T>(c, k, GetParam(), rng);
+      if (::testing::Test::HasFailure()) break;
+    }
   }
+};
+
+// POOLKIT_RANDOM_CONFIGS (CMake option, 10,000 by default; fewer under sanitizers)
+// configurations in float and a fifth of that in double, per instruction set.
+TEST_P(RandomConfigurations, FloatMatchesTheReferenceAndTheScalarPathBitForBit) {
+  run_suite<float>(2026, POOLKIT_RANDOM_CONFIGS);
 }
+TEST_P(RandomConfigurations, DoubleMatchesTheReferenceAndTheScalarPathBitForBit) {
+  run_suite<double>(1121, POOLKIT_RANDOM_CONFIGS / 5);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryInstructionSet, RandomConfigurations,
+                         ::testing::ValuesIn(poolkit::available_instruction_sets()),
+                         [](const auto& param_info) { return std::string(poolkit::name_of(param_info.param)); });
 
 }  // namespace

@@ -5,6 +5,8 @@
 // user can observe; user-facing switches are documented in the README.
 #pragma once
 
+#include <poolkit/version.hpp>
+
 #if !defined(__cplusplus) || __cplusplus < 202002L
 #error "poolkit needs C++20 (-std=c++20 or later)"
 #endif
@@ -23,4 +25,53 @@
 #define POOLKIT_HAS_EXCEPTIONS 1
 #else
 #define POOLKIT_HAS_EXCEPTIONS 0
+#endif
+
+// ---------------------------------------------------------------------------------------
+// ODR safety across translation units compiled with different -m flags.
+//
+// Every poolkit *function* (operations, validation, kernels, dispatch) lives in an inline
+// namespace named after the version and the translation unit's baseline instruction set,
+// e.g. poolkit::abi_0_1_sse2. Two TUs built with different -m flags therefore instantiate
+// differently named functions, and the linker can never hand one TU the other's copy
+// (a classic way to run AVX-512 code on a CPU without it). Users never spell the inline
+// namespace. Data types (views, tensors, parameters, reducers, policies) stay directly in
+// `poolkit` so they can cross between such TUs; their members are trivial or force-inlined.
+#if defined(__AVX512F__)
+#define POOLKIT_BASELINE avx512
+#elif defined(__AVX2__)
+#define POOLKIT_BASELINE avx2
+#elif defined(__AVX__)
+#define POOLKIT_BASELINE avx
+#elif defined(__SSE2__) || defined(_M_X64)
+#define POOLKIT_BASELINE sse2
+#elif defined(__ARM_NEON) || defined(__aarch64__)
+#define POOLKIT_BASELINE neon
+#else
+#define POOLKIT_BASELINE generic
+#endif
+
+#define POOLKIT_CONCAT_IMPL(a, b, c, d) abi_##a##_##b##_##c##d
+#define POOLKIT_CONCAT(a, b, c, d) POOLKIT_CONCAT_IMPL(a, b, c, d)
+#define POOLKIT_ABI_NAMESPACE \
+  POOLKIT_CONCAT(POOLKIT_VERSION_MAJOR, POOLKIT_VERSION_MINOR, POOLKIT_BASELINE, )
+
+#define POOLKIT_BEGIN_NAMESPACE \
+  namespace poolkit {           \
+  inline namespace POOLKIT_ABI_NAMESPACE {
+#define POOLKIT_END_NAMESPACE \
+  }                           \
+  }
+
+// Instruction sets this compiler can build kernels for without -m flags: GCC and Clang
+// compile any x86 kernel under __attribute__((target)), NEON is AArch64's baseline.
+#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__))
+#define POOLKIT_HAS_X86_KERNELS 1
+#else
+#define POOLKIT_HAS_X86_KERNELS 0
+#endif
+#if defined(__aarch64__) && defined(__ARM_NEON)
+#define POOLKIT_HAS_NEON_KERNELS 1
+#else
+#define POOLKIT_HAS_NEON_KERNELS 0
 #endif

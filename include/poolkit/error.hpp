@@ -27,6 +27,9 @@ class error : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+}  // namespace poolkit
+
+POOLKIT_BEGIN_NAMESPACE
 namespace detail {
 
 /// The first problem found while validating a call; empty when the call is valid.
@@ -59,4 +62,4 @@ inline void raise_if(const problem& p) {
 }
 
 }  // namespace detail
-}  // namespace poolkit
+POOLKIT_END_NAMESPACE

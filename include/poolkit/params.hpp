@@ -83,6 +83,20 @@ struct axis_params {
   constexpr index_t effective_kernel() const noexcept { return dilation * (kernel - 1) + 1; }
 };
 
+/// ONNX `auto_pad` modes (TensorFlow's SAME is `same_upper`, VALID is `valid`).
+enum class auto_pad {
+  /// out = ceil(in / stride); an odd extra pad goes at the end (bottom, right).
+  same_upper,
+  /// out = ceil(in / stride); an odd extra pad goes at the beginning (top, left).
+  same_lower,
+  /// No padding.
+  valid,
+};
+
+}  // namespace poolkit
+
+POOLKIT_BEGIN_NAMESPACE
+
 /// The resolved parameters of the height and the width axis.
 inline axis_params height_axis(const pool2d_params& p) noexcept {
   return {p.kernel.h, p.effective_stride().h, p.dilation.h, p.padding.h,
@@ -178,15 +192,6 @@ inline extents4 pool2d_output_extents(const extents4& input, const pool2d_params
   return {input[0], input[1], out.h, out.w};
 }
 
-/// ONNX `auto_pad` modes (TensorFlow's SAME is `same_upper`, VALID is `valid`).
-enum class auto_pad {
-  /// out = ceil(in / stride); an odd extra pad goes at the end (bottom, right).
-  same_upper,
-  /// out = ceil(in / stride); an odd extra pad goes at the beginning (top, left).
-  same_lower,
-  /// No padding.
-  valid,
-};
 
 /// Returns `p` with `padding`, `padding_end` set from `mode` for an input of spatial size
 /// `input` ({H, W}) and `ceil_mode` cleared. SAME modes give out = ceil(in / stride),
@@ -219,4 +224,4 @@ inline pool2d_params apply_auto_pad(pool2d_params p, hw input, auto_pad mode) {
   return p;
 }
 
-}  // namespace poolkit
+POOLKIT_END_NAMESPACE

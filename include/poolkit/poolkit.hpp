@@ -13,6 +13,9 @@
 #include <poolkit/error.hpp>
 #include <poolkit/tensor.hpp>
 #include <poolkit/params.hpp>
+#include <poolkit/policy/isa.hpp>
+#include <poolkit/policy/cpu.hpp>
+#include <poolkit/policy/execution.hpp>
 #include <poolkit/reduce/reducer.hpp>
 #include <poolkit/reduce/basic.hpp>
 #include <poolkit/ops/regular.hpp>

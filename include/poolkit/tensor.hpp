@@ -137,7 +137,9 @@ class tensor {
 
   /// A zero-filled tensor with the given extents. Extents must be non-negative.
   explicit tensor(const extents4& extents) : tensor(extents, uninitialized) {
-    std::fill_n(data_.get(), static_cast<std::size_t>(size()), T{});
+    // memset/memcpy rather than loops: member functions of types shared between
+    // translation units must not carry ISA-specific code (see config.hpp).
+    if (size() > 0) std::memset(data_.get(), 0, static_cast<std::size_t>(size()) * sizeof(T));
   }
 
   /// Tag for the constructor that leaves the elements uninitialised; the operations
@@ -152,7 +154,8 @@ class tensor {
   }
 
   tensor(const tensor& other) : tensor(other.extents_, uninitialized) {
-    std::copy_n(other.data_.get(), static_cast<std::size_t>(size()), data_.get());
+    if (size() > 0)
+      std::memcpy(data_.get(), other.data_.get(), static_cast<std::size_t>(size()) * sizeof(T));
   }
   tensor& operator=(const tensor& other) {
     if (this != &other) *this = tensor(other);

@@ -5,10 +5,13 @@
 // done in std::int64_t integers ... overflow checked".
 #pragma once
 
+#include <poolkit/config.hpp>
+
 #include <cstdint>
 #include <optional>
 
-namespace poolkit::detail {
+POOLKIT_BEGIN_NAMESPACE
+namespace detail {
 
 using checked_int = std::optional<std::int64_t>;
 
@@ -42,4 +45,5 @@ constexpr std::int64_t ceil_div(std::int64_t a, std::int64_t b) noexcept {
   return (a % b != 0 && a > 0) ? q + 1 : q;
 }
 
-}  // namespace poolkit::detail
+}  // namespace detail
+POOLKIT_END_NAMESPACE

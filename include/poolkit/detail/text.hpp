@@ -4,12 +4,15 @@
 // Renders values for error messages: integers, {h, w} pairs and extents.
 #pragma once
 
+#include <poolkit/config.hpp>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-namespace poolkit::detail {
+POOLKIT_BEGIN_NAMESPACE
+namespace detail {
 
 inline std::string to_text(std::int64_t v) { return std::to_string(v); }
 
@@ -30,4 +33,5 @@ inline std::string to_text(std::int64_t a, std::int64_t b) {
   return to_text(std::array<std::int64_t, 2>{a, b});
 }
 
-}  // namespace poolkit::detail
+}  // namespace detail
+POOLKIT_END_NAMESPACE

@@ -6,6 +6,8 @@
 // views that passed these checks, so they never re-check anything.
 #pragma once
 
+#include <poolkit/config.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -18,7 +20,8 @@
 #include <poolkit/error.hpp>
 #include <poolkit/tensor.hpp>
 
-namespace poolkit::detail {
+POOLKIT_BEGIN_NAMESPACE
+namespace detail {
 
 /// Byte range [begin, end) that a view's elements occupy; empty for an empty view.
 struct byte_range {
@@ -140,4 +143,5 @@ problem validate_output(std::string_view op, std::string_view name, const nchw_v
   return overlap;
 }
 
-}  // namespace poolkit::detail
+}  // namespace detail
+POOLKIT_END_NAMESPACE

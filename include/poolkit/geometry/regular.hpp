@@ -13,7 +13,8 @@
 #include <poolkit/detail/checked.hpp>
 #include <poolkit/params.hpp>
 
-namespace poolkit::geometry {
+POOLKIT_BEGIN_NAMESPACE
+namespace geometry {
 
 /// The in-bounds taps of one window along one axis. Taps are `first`, `first + step`,
 /// ... (`count` of them); a window with `count == 0` is empty.
@@ -94,4 +95,5 @@ inline regular_windows make_regular_windows(hw in, hw out, const pool2d_params& 
   return {regular_axis(in.h, out.h, height_axis(p)), regular_axis(in.w, out.w, width_axis(p))};
 }
 
-}  // namespace poolkit::geometry
+}  // namespace geometry
+POOLKIT_END_NAMESPACE

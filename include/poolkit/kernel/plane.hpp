@@ -10,10 +10,10 @@
 
 #include <poolkit/config.hpp>
 #include <poolkit/geometry/regular.hpp>
-#include <poolkit/policy/isa.hpp>
 #include <poolkit/reduce/reducer.hpp>
 
-namespace poolkit::kernel {
+POOLKIT_BEGIN_NAMESPACE
+namespace kernel {
 
 /// One H x W plane of a view: pointer to element (0, 0) and strides in elements.
 template <class T>
@@ -66,11 +66,12 @@ void fold_interior(const R& r, const T* first_window, index_t window_step, index
   }
 }
 
-/// Pools one plane with reducer `r`: y(oh, ow) = finalize(fold of window (oh, ow)).
+/// Pools output rows [oh_begin, oh_end) of one plane with any reducer `r`:
+/// y(oh, ow) = finalize(fold of window (oh, ow)). Any strides.
 template <class T, class R>
   requires reducer<R, T>
-void pool_plane(const R& r, plane<const T> x, plane<T> y, const geometry::regular_windows& g,
-                isa::scalar) noexcept {
+void pool_plane_rows(const R& r, plane<const T> x, plane<T> y,
+                     const geometry::regular_windows& g, index_t oh_begin, index_t oh_end) noexcept {
   const geometry::regular_axis& gw = g.w;
   const index_t row_step = g.h.dilation() * x.row_stride;
   const index_t col_step = gw.dilation() * x.col_stride;
@@ -88,7 +89,7 @@ void pool_plane(const R& r, plane<const T> x, plane<T> y, const geometry::regula
       default: fold = fold_interior<0, true, T, R>; break;
     }
   }
-  for (index_t oh = 0; oh < y.rows; ++oh) {
+  for (index_t oh = oh_begin; oh < oh_end; ++oh) {
     const geometry::axis_window wh = g.h.window(oh);
     const T* rows = x.data + wh.first * x.row_stride;
     T* out = y.data + oh * y.row_stride;
@@ -111,4 +112,5 @@ void pool_plane(const R& r, plane<const T> x, plane<T> y, const geometry::regula
   }
 }
 
-}  // namespace poolkit::kernel
+}  // namespace kernel
+POOLKIT_END_NAMESPACE

@@ -9,10 +9,10 @@
 #include <poolkit/config.hpp>
 #include <poolkit/geometry/regular.hpp>
 #include <poolkit/kernel/plane.hpp>
-#include <poolkit/policy/isa.hpp>
 #include <poolkit/reduce/reducer.hpp>
 
-namespace poolkit::kernel {
+POOLKIT_BEGIN_NAMESPACE
+namespace kernel {
 
 /// The chosen tap of a window and its per-plane index (-1 for an empty window).
 template <class T>
@@ -43,12 +43,14 @@ POOLKIT_FORCEINLINE selection<T> select_window(const S& s, plane<const T> x,
   return best;
 }
 
-/// Pools one plane with selector `s`, writing the chosen values and their indices.
+/// Pools output rows [oh_begin, oh_end) of one plane with selector `s`, writing the
+/// chosen values and their indices.
 template <class T, class S>
   requires selector<S, T>
-void select_plane(const S& s, plane<const T> x, plane<T> y, plane<index_t> indices,
-                  const geometry::regular_windows& g, isa::scalar) noexcept {
-  for (index_t oh = 0; oh < y.rows; ++oh) {
+void select_plane_rows(const S& s, plane<const T> x, plane<T> y, plane<index_t> indices,
+                       const geometry::regular_windows& g, index_t oh_begin,
+                       index_t oh_end) noexcept {
+  for (index_t oh = oh_begin; oh < oh_end; ++oh) {
     const geometry::axis_window wh = g.h.window(oh);
     for (index_t ow = 0; ow < y.cols; ++ow) {
       const selection<T> best =
@@ -59,4 +61,5 @@ void select_plane(const S& s, plane<const T> x, plane<T> y, plane<index_t> indic
   }
 }
 
-}  // namespace poolkit::kernel
+}  // namespace kernel
+POOLKIT_END_NAMESPACE

@@ -13,7 +13,7 @@
 #include <poolkit/detail/validate_view.hpp>
 #include <poolkit/ops/regular.hpp>
 
-namespace poolkit {
+POOLKIT_BEGIN_NAMESPACE
 
 /// Values and the per-plane index (h * W + w in the input plane) of each chosen tap.
 /// Structured bindings work: `auto [y, idx] = poolkit::max_pool2d_with_indices(x, p);`
@@ -27,35 +27,43 @@ namespace detail {
 
 template <class T, class S>
 void run_select(const S& s, nchw_view<const T> x, nchw_view<T> y, nchw_view<index_t> idx,
-                const pool2d_params& p) {
+                const pool2d_params& p, const policy& pol, const resolved_policy& rp) {
   const auto g = geometry::make_regular_windows({x.extent(2), x.extent(3)},
                                                 {y.extent(2), y.extent(3)}, p);
-  for_each_plane(x.extent(0), x.extent(1), [&](index_t n, index_t c) {
-    kernel::select_plane(s, kernel::plane_of(x, n, c), kernel::plane_of(y, n, c),
-                         kernel::plane_of(idx, n, c), g, isa::scalar{});
+  const row_split split = split_rows(y.extent(0), y.extent(1), y.extent(2), rp.threads);
+  if (split.total == 0) return;
+  parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
+    split.for_each_piece(t, [&](index_t n, index_t c, index_t oh0, index_t oh1) {
+      kernel::select_plane_rows(s, kernel::plane_of(x, n, c), kernel::plane_of(y, n, c),
+                                kernel::plane_of(idx, n, c), g, oh0, oh1);
+    });
   });
 }
 
 template <class T, class S>
 pooled_with_indices<T> select_new(std::string_view op, const S& s, nchw_view<const T> x,
-                                  const pool2d_params& p) {
+                                  const pool2d_params& p, const policy& pol) {
   extents4 out{};
   raise_if(validate_regular(op, x, p, &out));
+  resolved_policy rp;
+  raise_if(resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp));
   pooled_with_indices<T> r{tensor<T>(out, tensor<T>::uninitialized),
                            tensor<index_t>(out, tensor<index_t>::uninitialized)};
-  run_select(s, x, r.values.view(), r.indices.view(), p);
+  run_select(s, x, r.values.view(), r.indices.view(), p, pol, rp);
   return r;
 }
 
 template <class T, class S>
 void select_into(std::string_view op, const S& s, nchw_view<const T> x, nchw_view<T> y,
-                 nchw_view<index_t> idx, const pool2d_params& p) {
+                 nchw_view<index_t> idx, const pool2d_params& p, const policy& pol) {
   extents4 out{};
   raise_if(validate_regular(op, x, p, &out));
   raise_if(validate_output(op, "y", y, out, named_input<T>{"x", x}));
   raise_if(validate_output(op, "indices", idx, out, named_input<T>{"x", x},
                            named_input<T>{"y", y}));
-  run_select(s, x, y, idx, p);
+  resolved_policy rp;
+  raise_if(resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp));
+  run_select(s, x, y, idx, p, pol, rp);
 }
 
 }  // namespace detail
@@ -66,41 +74,47 @@ void select_into(std::string_view op, const S& s, nchw_view<const T> x, nchw_vie
 /// window gives -inf and index -1.
 /// @throws poolkit::error on invalid input; nothing is written.
 template <readable_nchw X>
-pooled_with_indices<element_of<X>> max_pool2d_with_indices(const X& x, const pool2d_params& p) {
+pooled_with_indices<element_of<X>> max_pool2d_with_indices(const X& x, const pool2d_params& p,
+                                                           const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::select_new<T>("max_pool2d_with_indices", reduce::max<T>{}, as_input(x), p);
+  return detail::select_new<T>("max_pool2d_with_indices", reduce::max<T>{}, as_input(x), p,
+                               pol);
 }
 
 /// Max pooling with indices into the caller's views `y` and `indices` (int64).
 template <readable_nchw X, class Y, class I>
   requires writable_nchw<Y> && writable_nchw<I> &&
            std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
-void max_pool2d_with_indices(const X& x, Y&& y, I&& indices, const pool2d_params& p) {
+void max_pool2d_with_indices(const X& x, Y&& y, I&& indices, const pool2d_params& p,
+                             const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   detail::select_into<T>("max_pool2d_with_indices", reduce::max<T>{}, as_input(x), as_output(y),
-                         as_output(indices), p);
+                         as_output(indices), p, pol);
 }
 
 /// Min pooling with per-plane indices: the mirror of max_pool2d_with_indices.
 /// @throws poolkit::error on invalid input; nothing is written.
 template <readable_nchw X>
-pooled_with_indices<element_of<X>> min_pool2d_with_indices(const X& x, const pool2d_params& p) {
+pooled_with_indices<element_of<X>> min_pool2d_with_indices(const X& x, const pool2d_params& p,
+                                                           const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::select_new<T>("min_pool2d_with_indices", reduce::min<T>{}, as_input(x), p);
+  return detail::select_new<T>("min_pool2d_with_indices", reduce::min<T>{}, as_input(x), p,
+                               pol);
 }
 
 /// Min pooling with indices into the caller's views.
 template <readable_nchw X, class Y, class I>
   requires writable_nchw<Y> && writable_nchw<I> &&
            std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
-void min_pool2d_with_indices(const X& x, Y&& y, I&& indices, const pool2d_params& p) {
+void min_pool2d_with_indices(const X& x, Y&& y, I&& indices, const pool2d_params& p,
+                             const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   detail::select_into<T>("min_pool2d_with_indices", reduce::min<T>{}, as_input(x), as_output(y),
-                         as_output(indices), p);
+                         as_output(indices), p, pol);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -183,4 +197,4 @@ tensor<index_t> to_pytorch_indices(const I& indices, const extents4& input_exten
                                  detail::index_convention::whole_tensor);
 }
 
-}  // namespace poolkit
+POOLKIT_END_NAMESPACE

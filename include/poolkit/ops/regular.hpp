@@ -7,19 +7,23 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 #include <type_traits>
 #include <utility>
 
 #include <poolkit/detail/validate_view.hpp>
 #include <poolkit/error.hpp>
 #include <poolkit/geometry/regular.hpp>
+#include <poolkit/kernel/dispatch.hpp>
 #include <poolkit/kernel/plane.hpp>
 #include <poolkit/kernel/select_plane.hpp>
 #include <poolkit/params.hpp>
+#include <poolkit/policy/cpu.hpp>
+#include <poolkit/policy/execution.hpp>
 #include <poolkit/reduce/basic.hpp>
 #include <poolkit/tensor.hpp>
 
-namespace poolkit {
+POOLKIT_BEGIN_NAMESPACE
 
 namespace detail {
 
@@ -56,35 +60,124 @@ void for_each_plane(index_t batches, index_t channels, F&& f) {
     for (index_t c = 0; c < channels; ++c) f(n, c);
 }
 
-/// Runs a validated regular pooling into `y`.
+/// The policy of one call, resolved: the instruction set to run and the threads to use.
+struct resolved_policy {
+  instruction_set isa = instruction_set::scalar;
+  int threads = 1;
+};
+
+inline problem resolve_policy(std::string_view op, const policy& p, index_t bytes,
+                              resolved_policy* out) {
+  if (auto e = validate_policy(op, p)) return e;
+  if (auto e = resolve_instruction_set(op, p.isa, &out->isa)) return e;
+  out->threads = thread_count(p, bytes);
+  return std::nullopt;
+}
+
+/// The output rows of all planes, cut into `tasks` runs of nearly equal length. A run may
+/// cover several planes or part of one (when there are fewer planes than threads); each
+/// output row belongs to exactly one run, so the split never changes a result.
+struct row_split {
+  index_t channels;
+  index_t rows;   // output rows per plane
+  index_t total;  // rows of all planes
+  index_t tasks;
+
+  /// Calls f(n, c, row_begin, row_end) for the pieces of run t.
+  template <class F>
+  void for_each_piece(index_t t, F&& f) const {
+    index_t flat = total / tasks * t + std::min(t, total % tasks);
+    const index_t end = flat + total / tasks + (t < total % tasks ? 1 : 0);
+    while (flat < end) {
+      const index_t plane = flat / rows;
+      const index_t row = flat % rows;
+      const index_t row_end = std::min(rows, row + (end - flat));
+      f(plane / channels, plane % channels, row, row_end);
+      flat += row_end - row;
+    }
+  }
+};
+
+inline row_split split_rows(index_t batches, index_t channels, index_t rows, int threads) {
+  const index_t total = batches * channels * rows;
+  return {channels, rows, total, std::max<index_t>(1, std::min<index_t>(threads, total))};
+}
+
+/// Runs a validated regular pooling into `y`: the vector kernels of the resolved
+/// instruction set for the built-in reducers over unit-stride rows, the generic scalar
+/// kernel for everything else.
 template <class T, class R>
-void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_params& p) {
+void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_params& p,
+                 const policy& pol, const resolved_policy& rp) {
   const auto g = geometry::make_regular_windows({x.extent(2), x.extent(3)},
                                                 {y.extent(2), y.extent(3)}, p);
-  for_each_plane(x.extent(0), x.extent(1), [&](index_t n, index_t c) {
-    kernel::pool_plane(r, kernel::plane_of(x, n, c), kernel::plane_of(y, n, c), g,
-                       isa::scalar{});
+  const row_split split = split_rows(y.extent(0), y.extent(1), y.extent(2), rp.threads);
+  if (split.total == 0) return;
+  if constexpr (kernel::has_vector_kernels<R>) {
+    if (x.stride(3) == 1) {
+      const kernel::column_counts counts(g.w);
+      const kernel::plane_job<T, R> job{
+          &r,
+          &g,
+          {g.w.input_size(), g.w.output_size(), g.w.kernel(), g.w.stride(), g.w.dilation(),
+           g.w.pad_begin()},
+          g.h.dilation() * x.stride(2),
+          counts.padded.data(),
+          counts.valid.data()};
+      const index_t scratch_size = kernel::scratch_elements<T>(g);
+      std::vector<T> scratch(static_cast<std::size_t>(scratch_size * split.tasks));
+      parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
+        T* mine = scratch.data() + t * scratch_size;
+        split.for_each_piece(t, [&](index_t n, index_t c, index_t oh0, index_t oh1) {
+          kernel::pool_rows(rp.isa, job, mine, kernel::plane_of(x, n, c),
+                            kernel::plane_of(y, n, c), oh0, oh1);
+        });
+      });
+      return;
+    }
+  }
+  parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
+    split.for_each_piece(t, [&](index_t n, index_t c, index_t oh0, index_t oh1) {
+      kernel::pool_plane_rows(r, kernel::plane_of(x, n, c), kernel::plane_of(y, n, c), g, oh0,
+                              oh1);
+    });
   });
+}
+
+/// Memory traffic of a call, for the automatic thread count.
+template <class T>
+index_t traffic_bytes(const extents4& in, const extents4& out) noexcept {
+  index_t n_in = 1;
+  index_t n_out = 1;
+  for (std::size_t i = 0; i < 4; ++i) {
+    n_in *= in[i];
+    n_out *= out[i];
+  }
+  return (n_in + n_out) * static_cast<index_t>(sizeof(T));
 }
 
 /// Validates, then pools into the caller's view.
 template <class T, class R>
 void pool_into(std::string_view op, const R& r, nchw_view<const T> x, nchw_view<T> y,
-               const pool2d_params& p) {
+               const pool2d_params& p, const policy& pol) {
   extents4 out{};
   raise_if(validate_regular(op, x, p, &out));
   raise_if(validate_output(op, "y", y, out, named_input<T>{"x", x}));
-  run_regular(r, x, y, p);
+  resolved_policy rp;
+  raise_if(resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp));
+  run_regular(r, x, y, p, pol, rp);
 }
 
 /// Validates, then pools into a new tensor.
 template <class T, class R>
 tensor<T> pool_new(std::string_view op, const R& r, nchw_view<const T> x,
-                   const pool2d_params& p) {
+                   const pool2d_params& p, const policy& pol) {
   extents4 out{};
   raise_if(validate_regular(op, x, p, &out));
+  resolved_policy rp;
+  raise_if(resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp));
   tensor<T> y(out, tensor<T>::uninitialized);
-  run_regular(r, x, y.view(), p);
+  run_regular(r, x, y.view(), p, pol, rp);
   return y;
 }
 
@@ -96,8 +189,9 @@ tensor<T> pool_new(std::string_view op, const R& r, nchw_view<const T> x,
 /// @throws poolkit::error on invalid input (SPEC section 2 rules); nothing is written.
 template <readable_nchw X, class R>
   requires reducer<R, element_of<X>>
-tensor<element_of<X>> pool2d(const X& x, const R& r, const pool2d_params& p) {
-  return detail::pool_new("pool2d", r, as_input(x), p);
+tensor<element_of<X>> pool2d(const X& x, const R& r, const pool2d_params& p,
+                             const policy& pol = {}) {
+  return detail::pool_new("pool2d", r, as_input(x), p, pol);
 }
 
 /// Regular pooling with any reducer, writing into the caller's view `y`, which must have
@@ -105,8 +199,8 @@ tensor<element_of<X>> pool2d(const X& x, const R& r, const pool2d_params& p) {
 template <readable_nchw X, class Y, class R>
   requires writable_nchw<Y> && reducer<R, element_of<X>> &&
            std::is_same_v<element_of<X>, element_of<Y>>
-void pool2d(const X& x, Y&& y, const R& r, const pool2d_params& p) {
-  detail::pool_into("pool2d", r, as_input(x), as_output(y), p);
+void pool2d(const X& x, Y&& y, const R& r, const pool2d_params& p, const policy& pol = {}) {
+  detail::pool_into("pool2d", r, as_input(x), as_output(y), p, pol);
 }
 
 // The four basic operations. Each has an allocating form `op(x, params)` and a form
@@ -116,73 +210,73 @@ void pool2d(const X& x, Y&& y, const R& r, const pool2d_params& p) {
 /// an empty window gives -inf.
 /// @throws poolkit::error on invalid input; nothing is written.
 template <readable_nchw X>
-tensor<element_of<X>> max_pool2d(const X& x, const pool2d_params& p) {
+tensor<element_of<X>> max_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::pool_new<T>("max_pool2d", reduce::max<T>{}, as_input(x), p);
+  return detail::pool_new<T>("max_pool2d", reduce::max<T>{}, as_input(x), p, pol);
 }
 /// Max pooling into the caller's view `y` (output extents, no overlap with `x`).
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
-void max_pool2d(const X& x, Y&& y, const pool2d_params& p) {
+void max_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  detail::pool_into<T>("max_pool2d", reduce::max<T>{}, as_input(x), as_output(y), p);
+  detail::pool_into<T>("max_pool2d", reduce::max<T>{}, as_input(x), as_output(y), p, pol);
 }
 
 /// Min pooling: the mirror of max pooling; an empty window gives +inf.
 /// @throws poolkit::error on invalid input; nothing is written.
 template <readable_nchw X>
-tensor<element_of<X>> min_pool2d(const X& x, const pool2d_params& p) {
+tensor<element_of<X>> min_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::pool_new<T>("min_pool2d", reduce::min<T>{}, as_input(x), p);
+  return detail::pool_new<T>("min_pool2d", reduce::min<T>{}, as_input(x), p, pol);
 }
 /// Min pooling into the caller's view `y`.
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
-void min_pool2d(const X& x, Y&& y, const pool2d_params& p) {
+void min_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  detail::pool_into<T>("min_pool2d", reduce::min<T>{}, as_input(x), as_output(y), p);
+  detail::pool_into<T>("min_pool2d", reduce::min<T>{}, as_input(x), as_output(y), p, pol);
 }
 
 /// Sum pooling: the sum of the in-bounds taps (PyTorch `avg_pool2d` with
 /// `divisor_override = 1`); an empty window gives 0.
 /// @throws poolkit::error on invalid input; nothing is written.
 template <readable_nchw X>
-tensor<element_of<X>> sum_pool2d(const X& x, const pool2d_params& p) {
+tensor<element_of<X>> sum_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::pool_new<T>("sum_pool2d", reduce::sum<T>{}, as_input(x), p);
+  return detail::pool_new<T>("sum_pool2d", reduce::sum<T>{}, as_input(x), p, pol);
 }
 /// Sum pooling into the caller's view `y`.
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
-void sum_pool2d(const X& x, Y&& y, const pool2d_params& p) {
+void sum_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  detail::pool_into<T>("sum_pool2d", reduce::sum<T>{}, as_input(x), as_output(y), p);
+  detail::pool_into<T>("sum_pool2d", reduce::sum<T>{}, as_input(x), as_output(y), p, pol);
 }
 
 /// Average pooling (PyTorch `avg_pool2d`): sum / divisor with `count_include_pad` and
 /// `divisor_override` as PyTorch defines them (SPEC section 2); an empty window gives 0.
 /// @throws poolkit::error on invalid input; nothing is written.
 template <readable_nchw X>
-tensor<element_of<X>> avg_pool2d(const X& x, const pool2d_params& p) {
+tensor<element_of<X>> avg_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   const reduce::avg<T> r{p.count_include_pad, p.divisor_override};
-  return detail::pool_new<T>("avg_pool2d", r, as_input(x), p);
+  return detail::pool_new<T>("avg_pool2d", r, as_input(x), p, pol);
 }
 /// Average pooling into the caller's view `y`.
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
-void avg_pool2d(const X& x, Y&& y, const pool2d_params& p) {
+void avg_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   const reduce::avg<T> r{p.count_include_pad, p.divisor_override};
-  detail::pool_into<T>("avg_pool2d", r, as_input(x), as_output(y), p);
+  detail::pool_into<T>("avg_pool2d", r, as_input(x), as_output(y), p, pol);
 }
 
-}  // namespace poolkit
+POOLKIT_END_NAMESPACE

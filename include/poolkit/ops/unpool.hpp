@@ -12,7 +12,7 @@
 #include <poolkit/detail/validate_view.hpp>
 #include <poolkit/ops/regular.hpp>
 
-namespace poolkit {
+POOLKIT_BEGIN_NAMESPACE
 
 namespace detail {
 
@@ -139,4 +139,4 @@ void max_unpool2d(const V& values, const I& indices, Y&& y) {
   detail::unpool_into<T>("max_unpool2d", as_input(values), as_input(indices), as_output(y));
 }
 
-}  // namespace poolkit
+POOLKIT_END_NAMESPACE

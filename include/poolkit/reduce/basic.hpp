@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 
+#include <poolkit/config.hpp>
 #include <poolkit/reduce/reducer.hpp>
 
 namespace poolkit::reduce {
@@ -15,38 +16,38 @@ namespace poolkit::reduce {
 /// first maximum in row-major scan. An empty window gives -inf.
 template <class T>
 struct max {
-  static constexpr bool prefer(T x, T current) noexcept {
+  POOLKIT_FORCEINLINE static constexpr bool prefer(T x, T current) noexcept {
     return x > current || x != x;  // x != x: NaN
   }
-  constexpr T identity() const noexcept { return -std::numeric_limits<T>::infinity(); }
+  POOLKIT_FORCEINLINE constexpr T identity() const noexcept { return -std::numeric_limits<T>::infinity(); }
   // Same result as `prefer(x, acc) ? x : acc`, written so that it compiles without a
   // data-dependent branch: `x > acc ? x : acc` is one maxss/maxsd (it keeps acc on ties
   // and once acc is NaN); the NaN test on x is a branch that is almost never taken.
-  constexpr T combine(T acc, T x) const noexcept {
+  POOLKIT_FORCEINLINE constexpr T combine(T acc, T x) const noexcept {
     const T larger = x > acc ? x : acc;
     return x != x ? x : larger;
   }
-  constexpr T finalize(T acc, window_counts) const noexcept { return acc; }
+  POOLKIT_FORCEINLINE constexpr T finalize(T acc, window_counts) const noexcept { return acc; }
 };
 
 /// Minimum: the mirror of max. An empty window gives +inf.
 template <class T>
 struct min {
-  static constexpr bool prefer(T x, T current) noexcept { return x < current || x != x; }
-  constexpr T identity() const noexcept { return std::numeric_limits<T>::infinity(); }
-  constexpr T combine(T acc, T x) const noexcept {  // branch-free form, see max::combine
+  POOLKIT_FORCEINLINE static constexpr bool prefer(T x, T current) noexcept { return x < current || x != x; }
+  POOLKIT_FORCEINLINE constexpr T identity() const noexcept { return std::numeric_limits<T>::infinity(); }
+  POOLKIT_FORCEINLINE constexpr T combine(T acc, T x) const noexcept {  // branch-free form, see max::combine
     const T smaller = x < acc ? x : acc;
     return x != x ? x : smaller;
   }
-  constexpr T finalize(T acc, window_counts) const noexcept { return acc; }
+  POOLKIT_FORCEINLINE constexpr T finalize(T acc, window_counts) const noexcept { return acc; }
 };
 
 /// Sum of the in-bounds taps. An empty window gives 0.
 template <class T>
 struct sum {
-  constexpr T identity() const noexcept { return T(0); }
-  constexpr T combine(T acc, T x) const noexcept { return acc + x; }
-  constexpr T finalize(T acc, window_counts) const noexcept { return acc; }
+  POOLKIT_FORCEINLINE constexpr T identity() const noexcept { return T(0); }
+  POOLKIT_FORCEINLINE constexpr T combine(T acc, T x) const noexcept { return acc + x; }
+  POOLKIT_FORCEINLINE constexpr T finalize(T acc, window_counts) const noexcept { return acc; }
 };
 
 /// Average: sum / divisor, with PyTorch's divisor rule (SPEC section 2): the override if
@@ -58,13 +59,13 @@ struct avg {
   bool count_include_pad = true;
   std::optional<index_t> divisor_override{};
 
-  constexpr T identity() const noexcept { return T(0); }
-  constexpr T combine(T acc, T x) const noexcept { return acc + x; }
-  constexpr T finalize(T acc, window_counts counts) const noexcept {
+  POOLKIT_FORCEINLINE constexpr T identity() const noexcept { return T(0); }
+  POOLKIT_FORCEINLINE constexpr T combine(T acc, T x) const noexcept { return acc + x; }
+  POOLKIT_FORCEINLINE constexpr T finalize(T acc, window_counts counts) const noexcept {
     if (counts.in_bounds == 0) return T(0);
     return acc / static_cast<T>(divisor(counts));
   }
-  constexpr index_t divisor(window_counts counts) const noexcept {
+  POOLKIT_FORCEINLINE constexpr index_t divisor(window_counts counts) const noexcept {
     if (divisor_override) return *divisor_override;
     return count_include_pad ? counts.with_padding : counts.in_bounds;
   }

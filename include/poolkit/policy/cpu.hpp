@@ -1,0 +1,150 @@
+// poolkit: header-only pooling kernels for NCHW tensors.
+// SPDX-License-Identifier: MIT
+//
+// Which instruction sets this build compiled and this CPU runs, decided once per process,
+// and how a request (the policy, or POOLKIT_ISA) is resolved against them.
+#pragma once
+
+#include <array>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <poolkit/config.hpp>
+#include <poolkit/error.hpp>
+#include <poolkit/policy/isa.hpp>
+
+POOLKIT_BEGIN_NAMESPACE
+namespace detail {
+
+/// Kernels for `s` are compiled into this build.
+constexpr bool is_compiled(instruction_set s) noexcept {
+  switch (s) {
+    case instruction_set::scalar: return true;
+    case instruction_set::sse2:
+    case instruction_set::avx2:
+    case instruction_set::avx512: return POOLKIT_HAS_X86_KERNELS != 0;
+    case instruction_set::neon: return POOLKIT_HAS_NEON_KERNELS != 0;
+    case instruction_set::best: return false;
+  }
+  return false;
+}
+
+/// The CPU (and the operating system, which must save the wider registers) can run `s`.
+inline bool cpu_runs(instruction_set s) noexcept {
+  switch (s) {
+    case instruction_set::scalar: return true;
+#if POOLKIT_HAS_X86_KERNELS
+    // libgcc's and compiler-rt's __builtin_cpu_supports check OSXSAVE/XCR0 too.
+    case instruction_set::sse2: return true;
+    case instruction_set::avx2: __builtin_cpu_init(); return __builtin_cpu_supports("avx2");
+    case instruction_set::avx512: __builtin_cpu_init(); return __builtin_cpu_supports("avx512f");
+#endif
+#if POOLKIT_HAS_NEON_KERNELS
+    case instruction_set::neon: return true;
+#endif
+    default: return false;
+  }
+}
+
+/// Best first; the order in which `best` tries them.
+inline constexpr std::array<instruction_set, 5> preference{
+    instruction_set::avx512, instruction_set::avx2, instruction_set::neon, instruction_set::sse2,
+    instruction_set::scalar};
+
+inline bool available(instruction_set s) noexcept { return is_compiled(s) && cpu_runs(s); }
+
+inline instruction_set best_available() noexcept {
+  for (instruction_set s : preference)
+    if (available(s)) return s;
+  return instruction_set::scalar;
+}
+
+/// What POOLKIT_ISA asks for, read once: a set, `best` when unset or empty, or a problem
+/// for a value that names nothing. A named set the CPU lacks falls back to the best one
+/// below it in `preference` (an environment variable should not make a program fail on
+/// another machine); the API, asked explicitly, reports an error instead.
+struct environment_request {
+  instruction_set requested = instruction_set::best;
+  problem error;
+};
+
+inline environment_request read_environment() {
+  environment_request r;
+  const char* value = std::getenv("POOLKIT_ISA");
+  if (value == nullptr || *value == '\0') return r;
+  const std::string_view text(value);
+  for (instruction_set s : preference) {
+    if (text == name_of(s)) {
+      r.requested = s;
+      if (!available(s)) {
+        bool below = false;
+        r.requested = instruction_set::scalar;
+        for (instruction_set t : preference) {
+          if (t == s) below = true;
+          if (below && available(t)) {
+            r.requested = t;
+            break;
+          }
+        }
+      }
+      return r;
+    }
+  }
+  if (text == "best") return r;
+  r.error = describe("policy", "POOLKIT_ISA", std::string(text),
+                     "must be one of best, scalar, sse2, avx2, avx512, neon");
+  return r;
+}
+
+inline const environment_request& environment() {
+  static const environment_request r = read_environment();
+  return r;
+}
+
+/// Resolves a requested instruction set: `best` means POOLKIT_ISA if set, else the best
+/// available; an explicit request must be compiled and supported by this CPU.
+inline problem resolve_instruction_set(std::string_view op, instruction_set requested,
+                                       instruction_set* resolved) {
+  if (requested == instruction_set::best) {
+    const environment_request& env = environment();
+    if (env.error) return env.error;
+    *resolved = env.requested == instruction_set::best ? best_available() : env.requested;
+    return std::nullopt;
+  }
+  if (!is_compiled(requested))
+    return describe(op, "policy.isa", std::string(name_of(requested)),
+                    "this build has no kernels for it (compiled: " +
+                        std::string(is_compiled(instruction_set::avx2) ? "scalar, sse2, avx2, avx512"
+                                    : is_compiled(instruction_set::neon) ? "scalar, neon"
+                                                                         : "scalar") +
+                        ")");
+  if (!cpu_runs(requested))
+    return describe(op, "policy.isa", std::string(name_of(requested)),
+                    "this CPU does not support it");
+  *resolved = requested;
+  return std::nullopt;
+}
+
+}  // namespace detail
+
+/// The instruction sets this build compiled and this CPU runs, best first; always ends
+/// with `scalar`.
+inline std::vector<instruction_set> available_instruction_sets() {
+  std::vector<instruction_set> sets;
+  for (instruction_set s : detail::preference)
+    if (detail::available(s)) sets.push_back(s);
+  return sets;
+}
+
+/// The instruction set a call with policy `p` runs on: `p.isa`, or for `best` the
+/// POOLKIT_ISA environment variable, else the best available.
+/// @throws poolkit::error if `p.isa` is not available or POOLKIT_ISA names no set.
+inline instruction_set selected_instruction_set(instruction_set requested = instruction_set::best) {
+  instruction_set s = instruction_set::scalar;
+  detail::raise_if(detail::resolve_instruction_set("selected_instruction_set", requested, &s));
+  return s;
+}
+
+POOLKIT_END_NAMESPACE

@@ -1,0 +1,115 @@
+// poolkit: header-only pooling kernels for NCHW tensors.
+// SPDX-License-Identifier: MIT
+//
+// vec<float> (8 lanes) and vec<double> (4 lanes) on AVX2. Interface: vec_scalar-inl.hpp.
+// Re-included per instruction set (no include guard), inside an AVX2 target region.
+
+template <class T>
+struct vec;
+
+/// Lane mask for lanes [lo, hi) of an 8 x 32-bit vector (all ones where selected).
+POOLKIT_FORCEINLINE __m256i lane_mask_8x32(int lo, int hi) noexcept {
+  const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i ge_lo = _mm256_cmpgt_epi32(index, _mm256_set1_epi32(lo - 1));
+  const __m256i lt_hi = _mm256_cmpgt_epi32(_mm256_set1_epi32(hi), index);
+  return _mm256_and_si256(ge_lo, lt_hi);
+}
+
+/// Lane mask for lanes [lo, hi) of a 4 x 64-bit vector.
+POOLKIT_FORCEINLINE __m256i lane_mask_4x64(int lo, int hi) noexcept {
+  const __m256i index = _mm256_setr_epi64x(0, 1, 2, 3);
+  const __m256i ge_lo = _mm256_cmpgt_epi64(index, _mm256_set1_epi64x(lo - 1));
+  const __m256i lt_hi = _mm256_cmpgt_epi64(_mm256_set1_epi64x(hi), index);
+  return _mm256_and_si256(ge_lo, lt_hi);
+}
+
+template <>
+struct vec<float> {
+  using value_type = float;
+  static constexpr int lanes = 8;
+  __m256 v;
+
+  static POOLKIT_FORCEINLINE vec load(const float* p) noexcept { return {_mm256_loadu_ps(p)}; }
+  static POOLKIT_FORCEINLINE vec load_range(const float* p, int lo, int hi, float fill) noexcept {
+    // vmaskmovps does not touch (or fault on) masked-off lanes.
+    const __m256i m = lane_mask_8x32(lo, hi);
+    const __m256 loaded = _mm256_maskload_ps(p, m);
+    return {_mm256_blendv_ps(_mm256_set1_ps(fill), loaded, _mm256_castsi256_ps(m))};
+  }
+  static POOLKIT_FORCEINLINE vec broadcast(float a) noexcept { return {_mm256_set1_ps(a)}; }
+  POOLKIT_FORCEINLINE void store(float* p) const noexcept { _mm256_storeu_ps(p, v); }
+  POOLKIT_FORCEINLINE void store_first(float* p, int n) const noexcept {
+    _mm256_maskstore_ps(p, lane_mask_8x32(0, n), v);
+  }
+  static POOLKIT_FORCEINLINE vec max(vec a, vec b) noexcept { return {_mm256_max_ps(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec min(vec a, vec b) noexcept { return {_mm256_min_ps(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec select_nan(vec x, vec other) noexcept {
+    return {_mm256_blendv_ps(other.v, x.v, _mm256_cmp_ps(x.v, x.v, _CMP_UNORD_Q))};
+  }
+  static POOLKIT_FORCEINLINE vec add(vec a, vec b) noexcept { return {_mm256_add_ps(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept { return {_mm256_mul_ps(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {_mm256_div_ps(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
+    // In-lane shuffles give {a0 a2 b0 b2 | a4 a6 b4 b6}; a 64-bit permute restores order.
+    const __m256 e = _mm256_shuffle_ps(a.v, b.v, _MM_SHUFFLE(2, 0, 2, 0));
+    const __m256 o = _mm256_shuffle_ps(a.v, b.v, _MM_SHUFFLE(3, 1, 3, 1));
+    even = {_mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)))};
+    odd = {_mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0)))};
+  }
+  static POOLKIT_FORCEINLINE vec shift_prev(vec cur, vec prev) noexcept {
+    // t = {prev[4..7], cur[0..3]}; per 128-bit lane, take the last element of t before cur.
+    const __m256i t = _mm256_castps_si256(_mm256_permute2f128_ps(prev.v, cur.v, 0x21));
+    return {_mm256_castsi256_ps(_mm256_alignr_epi8(_mm256_castps_si256(cur.v), t, 12))};
+  }
+  static POOLKIT_FORCEINLINE vec shift_next(vec cur, vec next) noexcept {
+    // t = {cur[4..7], next[0..3]}; per 128-bit lane, drop cur's first element.
+    const __m256i t = _mm256_castps_si256(_mm256_permute2f128_ps(cur.v, next.v, 0x21));
+    return {_mm256_castsi256_ps(_mm256_alignr_epi8(t, _mm256_castps_si256(cur.v), 4))};
+  }
+  static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept {
+    return _mm256_movemask_ps(_mm256_cmp_ps(a.v, a.v, _CMP_UNORD_Q)) != 0;
+  }
+};
+
+template <>
+struct vec<double> {
+  using value_type = double;
+  static constexpr int lanes = 4;
+  __m256d v;
+
+  static POOLKIT_FORCEINLINE vec load(const double* p) noexcept { return {_mm256_loadu_pd(p)}; }
+  static POOLKIT_FORCEINLINE vec load_range(const double* p, int lo, int hi, double fill) noexcept {
+    const __m256i m = lane_mask_4x64(lo, hi);
+    const __m256d loaded = _mm256_maskload_pd(p, m);
+    return {_mm256_blendv_pd(_mm256_set1_pd(fill), loaded, _mm256_castsi256_pd(m))};
+  }
+  static POOLKIT_FORCEINLINE vec broadcast(double a) noexcept { return {_mm256_set1_pd(a)}; }
+  POOLKIT_FORCEINLINE void store(double* p) const noexcept { _mm256_storeu_pd(p, v); }
+  POOLKIT_FORCEINLINE void store_first(double* p, int n) const noexcept {
+    _mm256_maskstore_pd(p, lane_mask_4x64(0, n), v);
+  }
+  static POOLKIT_FORCEINLINE vec max(vec a, vec b) noexcept { return {_mm256_max_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec min(vec a, vec b) noexcept { return {_mm256_min_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec select_nan(vec x, vec other) noexcept {
+    return {_mm256_blendv_pd(other.v, x.v, _mm256_cmp_pd(x.v, x.v, _CMP_UNORD_Q))};
+  }
+  static POOLKIT_FORCEINLINE vec add(vec a, vec b) noexcept { return {_mm256_add_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept { return {_mm256_mul_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {_mm256_div_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
+    // unpack gives {a0 b0 | a2 b2}; the permute restores {a0 a2 b0 b2}.
+    even = {_mm256_permute4x64_pd(_mm256_unpacklo_pd(a.v, b.v), _MM_SHUFFLE(3, 1, 2, 0))};
+    odd = {_mm256_permute4x64_pd(_mm256_unpackhi_pd(a.v, b.v), _MM_SHUFFLE(3, 1, 2, 0))};
+  }
+  static POOLKIT_FORCEINLINE vec shift_prev(vec cur, vec prev) noexcept {
+    const __m256i t = _mm256_castpd_si256(_mm256_permute2f128_pd(prev.v, cur.v, 0x21));
+    return {_mm256_castsi256_pd(_mm256_alignr_epi8(_mm256_castpd_si256(cur.v), t, 8))};
+  }
+  static POOLKIT_FORCEINLINE vec shift_next(vec cur, vec next) noexcept {
+    const __m256i t = _mm256_castpd_si256(_mm256_permute2f128_pd(cur.v, next.v, 0x21));
+    return {_mm256_castsi256_pd(_mm256_alignr_epi8(t, _mm256_castpd_si256(cur.v), 8))};
+  }
+  static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept {
+    return _mm256_movemask_pd(_mm256_cmp_pd(a.v, a.v, _CMP_UNORD_Q)) != 0;
+  }
+};

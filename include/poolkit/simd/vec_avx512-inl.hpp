@@ -1,0 +1,106 @@
+// poolkit: header-only pooling kernels for NCHW tensors.
+// SPDX-License-Identifier: MIT
+//
+// vec<float> (16 lanes) and vec<double> (8 lanes) on AVX-512F. Interface:
+// vec_scalar-inl.hpp. Re-included per instruction set (no include guard), inside an
+// AVX-512F target region.
+
+template <class T>
+struct vec;
+
+/// Mask of lanes [lo, hi) (0 <= lo, hi <= 16).
+POOLKIT_FORCEINLINE __mmask16 lane_mask_16(int lo, int hi) noexcept {
+  const unsigned below_hi = hi >= 16 ? 0xffffu : ((1u << (hi > 0 ? hi : 0)) - 1u);
+  const unsigned below_lo = lo <= 0 ? 0u : ((1u << lo) - 1u);
+  return static_cast<__mmask16>(below_hi & ~below_lo);
+}
+
+template <>
+struct vec<float> {
+  using value_type = float;
+  static constexpr int lanes = 16;
+  __m512 v;
+
+  static POOLKIT_FORCEINLINE vec load(const float* p) noexcept { return {_mm512_loadu_ps(p)}; }
+  static POOLKIT_FORCEINLINE vec load_range(const float* p, int lo, int hi, float fill) noexcept {
+    // Masked-off lanes are neither read nor able to fault.
+    return {_mm512_mask_loadu_ps(_mm512_set1_ps(fill), lane_mask_16(lo, hi), p)};
+  }
+  static POOLKIT_FORCEINLINE vec broadcast(float a) noexcept { return {_mm512_set1_ps(a)}; }
+  POOLKIT_FORCEINLINE void store(float* p) const noexcept { _mm512_storeu_ps(p, v); }
+  POOLKIT_FORCEINLINE void store_first(float* p, int n) const noexcept {
+    _mm512_mask_storeu_ps(p, lane_mask_16(0, n), v);
+  }
+  static POOLKIT_FORCEINLINE vec max(vec a, vec b) noexcept { return {_mm512_max_ps(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec min(vec a, vec b) noexcept { return {_mm512_min_ps(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec select_nan(vec x, vec other) noexcept {
+    return {_mm512_mask_mov_ps(other.v, _mm512_cmp_ps_mask(x.v, x.v, _CMP_UNORD_Q), x.v)};
+  }
+  static POOLKIT_FORCEINLINE vec add(vec a, vec b) noexcept { return {_mm512_add_ps(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept { return {_mm512_mul_ps(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {_mm512_div_ps(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
+    const __m512i evens =
+        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odds =
+        _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    even = {_mm512_permutex2var_ps(a.v, evens, b.v)};
+    odd = {_mm512_permutex2var_ps(a.v, odds, b.v)};
+  }
+  // The zero-masking forms with all lanes selected: GCC 12 reports a false
+  // -Wmaybe-uninitialized in the unmasked intrinsics.
+  static POOLKIT_FORCEINLINE vec shift_prev(vec cur, vec prev) noexcept {
+    return {_mm512_castsi512_ps(_mm512_maskz_alignr_epi32(
+        0xffff, _mm512_castps_si512(cur.v), _mm512_castps_si512(prev.v), 15))};
+  }
+  static POOLKIT_FORCEINLINE vec shift_next(vec cur, vec next) noexcept {
+    return {_mm512_castsi512_ps(_mm512_maskz_alignr_epi32(
+        0xffff, _mm512_castps_si512(next.v), _mm512_castps_si512(cur.v), 1))};
+  }
+  static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept {
+    return _mm512_cmp_ps_mask(a.v, a.v, _CMP_UNORD_Q) != 0;
+  }
+};
+
+template <>
+struct vec<double> {
+  using value_type = double;
+  static constexpr int lanes = 8;
+  __m512d v;
+
+  static POOLKIT_FORCEINLINE vec load(const double* p) noexcept { return {_mm512_loadu_pd(p)}; }
+  static POOLKIT_FORCEINLINE vec load_range(const double* p, int lo, int hi, double fill) noexcept {
+    const auto m = static_cast<__mmask8>(lane_mask_16(lo, hi) & 0xffu);
+    return {_mm512_mask_loadu_pd(_mm512_set1_pd(fill), m, p)};
+  }
+  static POOLKIT_FORCEINLINE vec broadcast(double a) noexcept { return {_mm512_set1_pd(a)}; }
+  POOLKIT_FORCEINLINE void store(double* p) const noexcept { _mm512_storeu_pd(p, v); }
+  POOLKIT_FORCEINLINE void store_first(double* p, int n) const noexcept {
+    _mm512_mask_storeu_pd(p, static_cast<__mmask8>(lane_mask_16(0, n) & 0xffu), v);
+  }
+  static POOLKIT_FORCEINLINE vec max(vec a, vec b) noexcept { return {_mm512_max_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec min(vec a, vec b) noexcept { return {_mm512_min_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec select_nan(vec x, vec other) noexcept {
+    return {_mm512_mask_mov_pd(other.v, _mm512_cmp_pd_mask(x.v, x.v, _CMP_UNORD_Q), x.v)};
+  }
+  static POOLKIT_FORCEINLINE vec add(vec a, vec b) noexcept { return {_mm512_add_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept { return {_mm512_mul_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {_mm512_div_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
+    const __m512i evens = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
+    const __m512i odds = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+    even = {_mm512_permutex2var_pd(a.v, evens, b.v)};
+    odd = {_mm512_permutex2var_pd(a.v, odds, b.v)};
+  }
+  static POOLKIT_FORCEINLINE vec shift_prev(vec cur, vec prev) noexcept {
+    return {_mm512_castsi512_pd(_mm512_maskz_alignr_epi64(
+        0xff, _mm512_castpd_si512(cur.v), _mm512_castpd_si512(prev.v), 7))};
+  }
+  static POOLKIT_FORCEINLINE vec shift_next(vec cur, vec next) noexcept {
+    return {_mm512_castsi512_pd(_mm512_maskz_alignr_epi64(
+        0xff, _mm512_castpd_si512(next.v), _mm512_castpd_si512(cur.v), 1))};
+  }
+  static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept {
+    return _mm512_cmp_pd_mask(a.v, a.v, _CMP_UNORD_Q) != 0;
+  }
+};

@@ -1,0 +1,55 @@
+// poolkit: header-only pooling kernels for NCHW tensors.
+// SPDX-License-Identifier: MIT
+//
+// vec<T> for the scalar instruction set: one lane, plain C++. The kernels written against
+// vec run unchanged on it, which makes the scalar path follow exactly the same order of
+// operations as every SIMD path.
+//
+// Re-included per instruction set (no include guard): included inside
+// namespace poolkit::kernel::<isa>, after all standard headers (see kernel/dispatch.hpp).
+//
+// Every vec<T> provides (L = lanes):
+//   load(p)                      p[0..L)
+//   load_range(p, lo, hi, fill)  lanes [lo, hi) from p[lane], the others `fill`; memory
+//                                outside [p + lo, p + hi) is never touched
+//   broadcast(a)
+//   store(p), store_first(p, n)  all lanes / lanes [0, n)
+//   max(a, b) = a > b ? a : b    min(a, b) = a < b ? a : b   (x86 maxps/minps rules)
+//   select_nan(x, other)         x where x is NaN, else other
+//   add, mul, div                IEEE, no fused multiply-add
+//   deinterleave(a, b, e, o)     e = even elements of a:b, o = odd ones
+//   shift_prev(cur, prev)        {prev[L-1], cur[0], ..., cur[L-2]}
+//   shift_next(cur, next)        {cur[1], ..., cur[L-1], next[0]}
+//   any_nan(a)                   some lane is NaN
+
+template <class T>
+struct vec {
+  using value_type = T;
+  static constexpr int lanes = 1;
+  T v;
+
+  static POOLKIT_FORCEINLINE vec load(const T* p) noexcept { return {*p}; }
+  static POOLKIT_FORCEINLINE vec load_range(const T* p, int lo, int hi, T fill) noexcept {
+    return {lo <= 0 && 0 < hi ? *p : fill};
+  }
+  static POOLKIT_FORCEINLINE vec broadcast(T a) noexcept { return {a}; }
+  POOLKIT_FORCEINLINE void store(T* p) const noexcept { *p = v; }
+  POOLKIT_FORCEINLINE void store_first(T* p, int n) const noexcept {
+    if (n > 0) *p = v;
+  }
+  static POOLKIT_FORCEINLINE vec max(vec a, vec b) noexcept { return {a.v > b.v ? a.v : b.v}; }
+  static POOLKIT_FORCEINLINE vec min(vec a, vec b) noexcept { return {a.v < b.v ? a.v : b.v}; }
+  static POOLKIT_FORCEINLINE vec select_nan(vec x, vec other) noexcept {
+    return {x.v != x.v ? x.v : other.v};
+  }
+  static POOLKIT_FORCEINLINE vec add(vec a, vec b) noexcept { return {a.v + b.v}; }
+  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept { return {a.v * b.v}; }
+  static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {a.v / b.v}; }
+  static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
+    even = a;
+    odd = b;
+  }
+  static POOLKIT_FORCEINLINE vec shift_prev(vec, vec prev) noexcept { return prev; }
+  static POOLKIT_FORCEINLINE vec shift_next(vec, vec next) noexcept { return next; }
+  static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept { return a.v != a.v; }
+};
