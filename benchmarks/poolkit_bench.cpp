@@ -1,54 +1,159 @@
-// poolkit benchmarks (Google Benchmark). Throughput counts input + output bytes once
-// (SetBytesProcessed), so bytes_per_second is the GB/s the performance contract talks
-// about (shared/DESIGN.md). A first smoke benchmark; the full shape suite comes with the
-// SIMD policy layer.
+// poolkit_bench: the shape suite of shared/DESIGN.md, side by side with a memory
+// roofline and (when built with oneDNN) oneDNN's pooling, all in one run.
+//
+// Every benchmark is named <case>/<impl> and reports bytes_per_second over the input plus
+// output bytes, each counted once (SetBytesProcessed). Rows:
+//   poolkit            best instruction set of this CPU, one thread
+//   poolkit_<isa>      a forced instruction set (scalar, sse2, avx2, avx512), one thread
+//   poolkit_2threads   best instruction set, two threads
+//   roofline           a streaming kernel reading the same input bytes and writing the same
+//                      output bytes (same cache regime), one thread; _2threads: two
+//   onednn_nchw        oneDNN on plain NCHW (what our users hold), one thread
+//   onednn_blocked     oneDNN on its blocked nChw16c layout (needs a reorder), one thread
+//
+// With the default console output a summary table follows: GB/s, % of roofline, ratio to
+// oneDNN. `--benchmark_format=json` prints plain JSON instead.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <map>
 #include <random>
+#include <string>
+#include <vector>
 
 #include <poolkit/poolkit.hpp>
 
+#include "bench_cases.hpp"
+#include "roofline.hpp"
+
+#if POOLKIT_BENCH_WITH_ONEDNN
+#include "onednn.hpp"
+#endif
+
 namespace {
 
-poolkit::tensor<float> random_input(const poolkit::extents4& e) {
+using poolkit::index_t;
+using poolkit_bench::shape_case;
+
+poolkit::tensor<float> random_tensor(const poolkit::extents4& e, unsigned seed) {
   poolkit::tensor<float> x(e);
-  std::mt19937 rng(1);
+  std::mt19937 rng(seed);
   std::uniform_real_distribution<float> d(-1, 1);
   for (float& v : x.values()) v = d(rng);
   return x;
 }
 
-template <class Op>
-void run(benchmark::State& state, const poolkit::extents4& in, const poolkit::pool2d_params& p,
-         Op op) {
-  const auto x = random_input(in);
-  poolkit::tensor<float> y(poolkit::pool2d_output_extents(in, p));
+void set_bytes(benchmark::State& state, const shape_case& c) {
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * c.bytes());
+}
+
+void run_poolkit(benchmark::State& state, const shape_case& c, poolkit::policy pol) {
+  const auto x = random_tensor(c.input, 1);
+  poolkit::tensor<float> y(c.output());
   for (auto _ : state) {
-    op(x, y, p);
+    c.run(x, y, pol);
     benchmark::DoNotOptimize(y.data_handle());
     benchmark::ClobberMemory();
   }
-  const auto bytes = static_cast<int64_t>(sizeof(float)) * (x.size() + y.size());
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * bytes);
+  set_bytes(state, c);
 }
 
-void S1_max_2x2s2(benchmark::State& state) {
-  run(state, {1, 64, 224, 224}, {.kernel = {2, 2}},
-      [](const auto& x, auto& y, const auto& p) { poolkit::max_pool2d(x, y, p); });
+void run_roofline(benchmark::State& state, const shape_case& c, int threads) {
+  const auto x = random_tensor(c.input, 1);
+  poolkit::tensor<float> y(c.output());
+  const poolkit_bench::roofline roof(x.size(), y.size());
+  for (auto _ : state) {
+    roof.run(x.data_handle(), y.data_handle(), threads);
+    benchmark::DoNotOptimize(y.data_handle());
+    benchmark::ClobberMemory();
+  }
+  set_bytes(state, c);
 }
-void S2_max_3x3s2p1(benchmark::State& state) {
-  run(state, {1, 64, 112, 112}, {.kernel = {3, 3}, .stride = {2, 2}, .padding = {1, 1}},
-      [](const auto& x, auto& y, const auto& p) { poolkit::max_pool2d(x, y, p); });
+
+void register_case(const shape_case& c) {
+  const std::string id = c.id;
+  const auto add = [&](const std::string& impl, auto fn) {
+    benchmark::RegisterBenchmark((id + "/" + impl).c_str(), fn)->Unit(benchmark::kMicrosecond);
+  };
+  add("poolkit", [c](benchmark::State& s) { run_poolkit(s, c, {.threads = 1}); });
+  for (poolkit::instruction_set isa : poolkit::available_instruction_sets()) {
+    add("poolkit_" + std::string(poolkit::name_of(isa)),
+        [c, isa](benchmark::State& s) { run_poolkit(s, c, {.isa = isa, .threads = 1}); });
+  }
+  add("poolkit_2threads", [c](benchmark::State& s) { run_poolkit(s, c, {.threads = 2}); });
+  add("roofline", [c](benchmark::State& s) { run_roofline(s, c, 1); });
+  add("roofline_2threads", [c](benchmark::State& s) { run_roofline(s, c, 2); });
+#if POOLKIT_BENCH_WITH_ONEDNN
+  if (poolkit_bench::onednn_supports(c)) {
+    add("onednn_nchw", [c](benchmark::State& s) { poolkit_bench::run_onednn(s, c, false); });
+    add("onednn_blocked", [c](benchmark::State& s) { poolkit_bench::run_onednn(s, c, true); });
+  }
+#endif
 }
-void S4_avg_2x2s2(benchmark::State& state) {
-  run(state, {1, 128, 56, 56}, {.kernel = {2, 2}},
-      [](const auto& x, auto& y, const auto& p) { poolkit::avg_pool2d(x, y, p); });
-}
+
+/// Console output plus, at the end, one line per case with the ratios that matter.
+class table_reporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      const auto it = r.counters.find("bytes_per_second");
+      if (it == r.counters.end() || r.error_occurred) continue;
+      const std::string name = r.benchmark_name();
+      const auto slash = name.find('/');
+      gbps_[name.substr(0, slash)][name.substr(slash + 1)] = it->second.value / 1e9;
+    }
+  }
+
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    std::printf("\n%-4s %9s %9s %6s %9s %6s %9s %6s %8s %9s %6s %6s\n", "case", "poolkit",
+                "roofline", "%roof", "dnn_nchw", "x", "dnn_blk", "x", "scalar", "2threads",
+                "%roof2", "x1t");
+    for (const auto& [id, rows] : gbps_) {
+      const auto get = [&](const char* impl) {
+        const auto it = rows.find(impl);
+        return it == rows.end() ? 0.0 : it->second;
+      };
+      const double pk = get("poolkit");
+      const double roof = get("roofline");
+      const double nchw = get("onednn_nchw");
+      const double blocked = get("onednn_blocked");
+      const double two = get("poolkit_2threads");
+      const double roof2 = get("roofline_2threads");
+      const auto pct = [](double a, double b) { return b > 0 ? 100.0 * a / b : 0.0; };
+      const auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+      std::printf("%-4s %9.1f %9.1f %5.0f%% %9.1f %6.2f %9.1f %6.2f %8.2f %9.1f %5.0f%% %6.2f\n",
+                  id.c_str(), pk, roof, pct(pk, roof), nchw, ratio(pk, nchw), blocked,
+                  ratio(pk, blocked), get("poolkit_scalar"), two, pct(two, roof2),
+                  ratio(two, pk));
+    }
+    std::printf("GB/s over input + output bytes; x = poolkit / oneDNN; x1t = 2 threads / 1.\n");
+  }
+
+ private:
+  std::map<std::string, std::map<std::string, double>> gbps_;
+};
 
 }  // namespace
 
-BENCHMARK(S1_max_2x2s2)->Name("S1/poolkit_scalar")->Unit(benchmark::kMicrosecond);
-BENCHMARK(S2_max_3x3s2p1)->Name("S2/poolkit_scalar")->Unit(benchmark::kMicrosecond);
-BENCHMARK(S4_avg_2x2s2)->Name("S4/poolkit_scalar")->Unit(benchmark::kMicrosecond);
-
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  for (const shape_case& c : poolkit_bench::suite()) register_case(c);
+  bool plain_format = false;
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], "--benchmark_format=", 19) == 0 &&
+        std::strcmp(argv[i], "--benchmark_format=console") != 0)
+      plain_format = true;
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (plain_format) {
+    benchmark::RunSpecifiedBenchmarks();
+  } else {
+    table_reporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+  }
+  benchmark::Shutdown();
+  return 0;
+}

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <algorithm>
+#include <new>
+#include <utility>
 #include <vector>
 
 #include <poolkit/config.hpp>
@@ -34,72 +36,159 @@ struct row_geometry {
   index_t stride;
   index_t dilation;
   index_t pad_begin;
+};
 
-  /// Input elements the fast path of one tap loads, from the tap's first position.
-  template <int L>
-  constexpr index_t load_span() const noexcept {
-    return stride == 2 ? 2 * L : stride == 1 ? L : (L - 1) * stride + 1;
+/// The extent of input positions a row's blocks may read, [first, first + pitch),
+/// computed for the widest vector (max_lanes), whose loads reach furthest. The identity
+/// row that stands in for rows above and below the input covers it.
+struct row_extent {
+  index_t first = 0;
+  index_t pitch = 0;
+
+  static row_extent of(const row_geometry& g) noexcept {
+    constexpr index_t L = max_lanes;
+    const index_t last_block = scratch_pitch(g.out_width) - L;  // first output of it
+    const index_t start = last_block * g.stride - g.pad_begin;     // its tap 0
+    const index_t last_tap = start + (g.kernel - 1) * g.dilation;
+    // One past the last element the block's loads touch (see fold_row; the 2- and 3-wide
+    // stride-2 windows load one deinterleaved pair, plus one element for 3).
+    const bool shared_pair = g.stride == 2 && g.dilation == 1 && (g.kernel == 2 || g.kernel == 3);
+    const index_t end = shared_pair     ? start + 2 * L + (g.kernel == 3 ? 1 : 0)
+                        : g.stride == 1 ? last_tap + L
+                        : g.stride == 2 ? last_tap + 2 * L
+                                        : last_tap + (L - 1) * g.stride + 1;
+    row_extent e;
+    e.first = -g.pad_begin;
+    e.pitch = (end - e.first + L - 1) / L * L;
+    return e;
   }
 };
 
-/// Divisors of one output row of an average (PyTorch's rule, see reduce::avg), or 1 for
-/// an empty window so that 0 / 1 gives the 0 an empty window must produce. Recomputed only
-/// when the row's vertical counts change (at the top and bottom borders).
-struct divisor_row {
-  const index_t* cols_padded;  // per output column: taps in the padded extent
-  const index_t* cols_valid;   // per output column: taps in bounds
-  index_t last_rows_padded = -1;
-  index_t last_rows_valid = -1;
+/// Where each part of a task's scratch memory lives, as offsets in elements of T from a
+/// 64-byte aligned base (every part starts 64-byte aligned).
+struct scratch_layout {
+  index_t pitch = 0;          // one row of outputs, whole vectors
+  index_t band_height = 0;    // output rows per band
+  index_t band_rows = 0;      // input rows of a full band
+  index_t band_pointers = 0;  // one row pointer per band input row
+  index_t band_nan = 0;       // per band input row: may hold a NaN (bool)
+  index_t identity_row = 0;   // a row of identity elements, extent.pitch long
+  index_t identity_length = 0;
+  index_t band_h = 0;         // large selection windows: horizontal results, band_rows x pitch
+  index_t mask_table = 0;     // edge blocks' load masks (see block_plan)
+  index_t mask_table_bytes = 0;
+  index_t total = 0;
 
-  template <class T>
-  void update(T* row, index_t out_width, index_t rows_padded, index_t rows_valid,
-              const reduce::avg<T>& r) noexcept {
-    if (rows_padded == last_rows_padded && rows_valid == last_rows_valid) return;
-    last_rows_padded = rows_padded;
-    last_rows_valid = rows_valid;
-    for (index_t ow = 0; ow < out_width; ++ow) {
-      const window_counts counts{rows_valid * cols_valid[ow], rows_padded * cols_padded[ow]};
-      row[ow] = counts.in_bounds == 0 ? T(1) : static_cast<T>(r.divisor(counts));
-    }
+  /// Output rows per band: the band's tables and horizontal results stay in L1.
+  static constexpr index_t band_bytes = 16 * 1024;
+  static constexpr index_t mask_bytes = 16 * 1024;
+
+  static scratch_layout of(const geometry::regular_windows& w, const row_extent& extent,
+                           std::size_t element_size) noexcept {
+    const auto elements = [element_size](index_t bytes) {
+      const index_t aligned = (bytes + 63) / 64 * 64;
+      return aligned / static_cast<index_t>(element_size);
+    };
+    const auto t_bytes = static_cast<index_t>(element_size);
+    scratch_layout l;
+    l.pitch = scratch_pitch(w.w.output_size());
+    const index_t sh = w.h.stride();
+    const index_t span = (w.h.kernel() - 1) * w.h.dilation() + 1;
+    const index_t row_bytes = l.pitch * t_bytes + 16;
+    const index_t fitting = (band_bytes / row_bytes - span) / sh + 1;
+    l.band_height = std::clamp<index_t>(fitting, 1, w.h.output_size());
+    l.band_rows = (l.band_height - 1) * sh + span;
+    index_t at = 0;
+    const auto take = [&](index_t bytes) {
+      const index_t here = at;
+      at += elements(bytes);
+      return here;
+    };
+    l.band_pointers = take(l.band_rows * static_cast<index_t>(sizeof(void*)));
+    l.band_nan = take(l.band_rows);
+    l.identity_row = take(extent.pitch * t_bytes);
+    l.identity_length = extent.pitch;
+    l.band_h = take(l.band_rows * l.pitch * t_bytes);
+    l.mask_table = take(mask_bytes);
+    l.mask_table_bytes = mask_bytes;
+    l.total = at;
+    return l;
   }
 };
 
 /// Everything a plane kernel needs besides the plane and its scratch memory, prepared once
-/// per call and shared by all tasks.
+/// per call and shared by all tasks and planes.
 template <class T, class R>
 struct plane_job {
   const R* reducer;
   const geometry::regular_windows* windows;
   row_geometry cols;
-  index_t row_step;            // elements between consecutive tap rows (dilation * row stride)
-  const index_t* cols_padded;  // per output column: taps in the padded extent
-  const index_t* cols_valid;   // per output column: taps in bounds
+  row_extent extent;
+  const scratch_layout* layout;
+  /// avg: divisor_rows + divisor_row_of[oh] * scratch_pitch(OW) is output row oh's row of
+  /// divisors (PyTorch's rule; 1 for an empty window, whose 0 / 1 gives the required 0).
+  const T* divisor_rows;
+  const index_t* divisor_row_of;
 };
 
-/// Scratch elements of T one task needs: a divisor row, or a ring of horizontal results
-/// with the index of the input row each ring slot holds.
+/// Per-task scratch memory, 64-byte aligned.
 template <class T>
-index_t scratch_elements(const geometry::regular_windows& w) noexcept {
-  const index_t pitch = scratch_pitch(w.w.output_size());
-  const index_t ring_rows = (w.h.kernel() - 1) * w.h.dilation() + 1;
-  const index_t held = (ring_rows * static_cast<index_t>(sizeof(index_t)) +
-                        static_cast<index_t>(sizeof(T)) - 1) /
-                       static_cast<index_t>(sizeof(T));
-  return std::max(pitch, ring_rows * pitch + held);
-}
+class scratch_buffer {
+ public:
+  /// `tasks` blocks of `per_task` elements; in each, elements [fill_at, fill_at +
+  /// fill_count) are set to `fill` (the identity row), the rest left uninitialised.
+  scratch_buffer(index_t tasks, index_t per_task, index_t fill_at, index_t fill_count, T fill)
+      : per_task_(per_task),
+        data_(static_cast<T*>(::operator new(
+            static_cast<std::size_t>(std::max<index_t>(1, tasks * per_task)) * sizeof(T),
+            std::align_val_t{64}))) {
+    for (index_t t = 0; t < tasks; ++t)
+      std::fill_n(data_ + t * per_task + fill_at, static_cast<std::size_t>(fill_count), fill);
+  }
+  ~scratch_buffer() { ::operator delete(data_, std::align_val_t{64}); }
+  scratch_buffer(const scratch_buffer&) = delete;
+  scratch_buffer& operator=(const scratch_buffer&) = delete;
+  T* task(index_t t) const noexcept { return data_ + t * per_task_; }
 
-/// The per-column window counts along W, for averages.
-struct column_counts {
-  std::vector<index_t> padded;
-  std::vector<index_t> valid;
+ private:
+  index_t per_task_;
+  T* data_;
+};
 
-  explicit column_counts(const geometry::regular_axis& w) {
-    padded.resize(static_cast<std::size_t>(w.output_size()));
-    valid.resize(static_cast<std::size_t>(w.output_size()));
-    for (index_t ow = 0; ow < w.output_size(); ++ow) {
-      const geometry::axis_window win = w.window(ow);
-      padded[static_cast<std::size_t>(ow)] = win.padded_count;
-      valid[static_cast<std::size_t>(ow)] = win.count;
+/// The per-call tables behind a plane_job: row windows and, for averages, the distinct
+/// rows of divisors (rows with the same vertical window counts share one).
+template <class T>
+struct job_tables {
+  std::vector<geometry::axis_window> row_windows;
+  std::vector<T> divisor_rows;
+  std::vector<index_t> divisor_row_of;
+
+  explicit job_tables(const geometry::regular_windows& w) {
+    row_windows.resize(static_cast<std::size_t>(w.h.output_size()));
+    for (index_t oh = 0; oh < w.h.output_size(); ++oh)
+      row_windows[static_cast<std::size_t>(oh)] = w.h.window(oh);
+  }
+
+  void add_divisors(const geometry::regular_windows& w, const reduce::avg<T>& r) {
+    const index_t ow_count = w.w.output_size();
+    const index_t pitch = scratch_pitch(ow_count);
+    std::vector<geometry::axis_window> cols(static_cast<std::size_t>(ow_count));
+    for (index_t ow = 0; ow < ow_count; ++ow) cols[static_cast<std::size_t>(ow)] = w.w.window(ow);
+    std::vector<std::pair<index_t, index_t>> seen;  // (rows in bounds, rows padded)
+    divisor_row_of.resize(row_windows.size());
+    for (std::size_t oh = 0; oh < row_windows.size(); ++oh) {
+      const auto key = std::make_pair(row_windows[oh].count, row_windows[oh].padded_count);
+      const auto it = std::find(seen.begin(), seen.end(), key);
+      divisor_row_of[oh] = it - seen.begin();
+      if (it != seen.end()) continue;
+      seen.push_back(key);
+      divisor_rows.resize(seen.size() * static_cast<std::size_t>(pitch), T(1));
+      T* row = divisor_rows.data() + (seen.size() - 1) * static_cast<std::size_t>(pitch);
+      for (index_t ow = 0; ow < ow_count; ++ow) {
+        const geometry::axis_window& c = cols[static_cast<std::size_t>(ow)];
+        const window_counts counts{key.first * c.count, key.second * c.padded_count};
+        row[ow] = counts.in_bounds == 0 ? T(1) : static_cast<T>(r.divisor(counts));
+      }
     }
   }
 };

@@ -12,13 +12,13 @@
 //     the rows top to bottom). A selection is "the last NaN, else the first extreme",
 //     which any grouping of consecutive taps preserves, so grouping by rows lets one
 //     input row's horizontal result serve several output rows.
-// Taps in padding are replaced by the reducer's identity, which leaves every fold
-// unchanged (x op identity == x, bit for bit, for these reducers).
+// Taps in padding read the reducer's identity, which leaves every fold unchanged
+// (x op identity == x, bit for bit, for these reducers).
 //
-// Border handling: an output row is cut into blocks of `lanes` outputs. Blocks whose taps
-// all lie inside the input row take plain vector loads; the few blocks at the edges take
-// masked loads that neither read nor fault outside the row. Nothing reads or writes
-// outside the views.
+// Borders: rows above and below the input read a row of identity elements; blocks of
+// outputs whose taps reach past the left or right end of the row use masked loads (masks
+// worked out once per call), which neither read nor fault outside the row; all other
+// blocks use plain loads with no border logic at all. Only outputs are ever stored.
 
 /// The vector form of a built-in reducer; user reducers have none and run the generic
 /// scalar kernel (kernel/plane.hpp).
@@ -35,7 +35,15 @@ struct vector_form<reduce::max<T>> {
   static POOLKIT_FORCEINLINE T identity() noexcept { return -std::numeric_limits<T>::infinity(); }
   // reduce::max::combine lane by lane: x > acc ? x : acc, and a NaN x always wins.
   static POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
-    return vec<T>::select_nan(x, vec<T>::max(x, acc));
+    if constexpr (requires { vec<T>::max_unless_nan(x, acc); }) {
+      return vec<T>::max_unless_nan(x, acc);
+    } else {
+      return vec<T>::select_nan(x, vec<T>::max(x, acc));
+    }
+  }
+  // The same result when no tap is NaN (callers check): one instruction on x86.
+  static POOLKIT_FORCEINLINE vec<T> combine_no_nan(vec<T> acc, vec<T> x) noexcept {
+    return vec<T>::max(x, acc);
   }
 };
 
@@ -46,7 +54,14 @@ struct vector_form<reduce::min<T>> {
   static constexpr bool divides = false;
   static POOLKIT_FORCEINLINE T identity() noexcept { return std::numeric_limits<T>::infinity(); }
   static POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
-    return vec<T>::select_nan(x, vec<T>::min(x, acc));
+    if constexpr (requires { vec<T>::min_unless_nan(x, acc); }) {
+      return vec<T>::min_unless_nan(x, acc);
+    } else {
+      return vec<T>::select_nan(x, vec<T>::min(x, acc));
+    }
+  }
+  static POOLKIT_FORCEINLINE vec<T> combine_no_nan(vec<T> acc, vec<T> x) noexcept {
+    return vec<T>::min(x, acc);
   }
 };
 
@@ -57,6 +72,9 @@ struct vector_form<reduce::sum<T>> {
   static constexpr bool divides = false;
   static POOLKIT_FORCEINLINE T identity() noexcept { return T(0); }
   static POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
+    return vec<T>::add(acc, x);
+  }
+  static POOLKIT_FORCEINLINE vec<T> combine_no_nan(vec<T> acc, vec<T> x) noexcept {
     return vec<T>::add(acc, x);
   }
 };
@@ -79,97 +97,130 @@ POOLKIT_FORCEINLINE int clamp_lane(index_t v, int lanes) noexcept {
   return static_cast<int>(v < 0 ? 0 : (v > lanes ? lanes : v));
 }
 
-/// Elements [p, p + lanes) of a row of `width` elements; positions outside the row read
-/// as `fill`. `Inside`: the caller knows the whole range lies inside the row.
-template <bool Inside, class T>
-POOLKIT_FORCEINLINE vec<T> load_run(const T* row, index_t width, index_t p, T fill) noexcept {
-  if constexpr (Inside) {
+// ---------------------------------------------------------------------------------------
+// How a block of outputs reads one input row. fold_row below asks for vectors by input
+// position and by the ordinal of the load within the block (0, 1, ...).
+
+/// Plain loads: every position the block reads lies inside the row (or inside the
+/// identity row that stands in for rows above and below the input).
+template <class T>
+struct inside_loads {
+  const T* row;
+  POOLKIT_FORCEINLINE vec<T> operator()(index_t p, int) const noexcept {
     return vec<T>::load(row + p);
-  } else {
+  }
+  POOLKIT_FORCEINLINE T element(index_t p) const noexcept { return row[p]; }
+};
+
+/// Masked loads for a block at an edge of the row: positions outside [0, width) read as
+/// `fill` and are never touched. Load k of the block uses masks[k], precomputed once per
+/// call (block_plan); without a table the masks are computed on the spot.
+template <class T>
+struct edge_loads {
+  const T* row;
+  index_t width;
+  T fill;
+  const typename vec<T>::mask* masks;
+  POOLKIT_FORCEINLINE vec<T> operator()(index_t p, int k) const noexcept {
+    if (masks != nullptr) return vec<T>::load_masked(address_at(row, p), masks[k], fill);
     constexpr int L = vec<T>::lanes;
     return vec<T>::load_range(address_at(row, p), clamp_lane(-p, L), clamp_lane(width - p, L),
                               fill);
   }
+  POOLKIT_FORCEINLINE T element(index_t p) const noexcept {
+    return p >= 0 && p < width ? row[p] : fill;
+  }
+};
+
+/// Replays a block's loads without reading anything: records the positions the block
+/// touches and, if `masks` is set, the mask of each load.
+template <class T>
+struct load_recorder {
+  index_t width;
+  typename vec<T>::mask* masks;
+  index_t lowest = std::numeric_limits<index_t>::max();
+  index_t end = std::numeric_limits<index_t>::min();
+  vec<T> operator()(index_t p, int k) noexcept {
+    constexpr int L = vec<T>::lanes;
+    lowest = std::min(lowest, p);
+    end = std::max(end, p + L);
+    if (masks != nullptr) masks[k] = vec<T>::lanes_in(clamp_lane(-p, L), clamp_lane(width - p, L));
+    return vec<T>::broadcast(T(0));
+  }
+  T element(index_t p) noexcept {
+    lowest = std::min(lowest, p);
+    end = std::max(end, p + 1);
+    return T(0);
+  }
+  bool inside() const noexcept { return lowest >= 0 && end <= width; }
+};
+
+/// F::combine, or when the caller has ruled out NaN taps, F::combine_no_nan.
+template <class F, bool Exact, class T>
+POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
+  if constexpr (Exact) {
+    return F::combine(acc, x);
+  } else {
+    return F::combine_no_nan(acc, x);
+  }
 }
 
-/// Tap j of the `lanes` outputs starting at ow0: x[(ow0 + l) * stride - pad + j * dilation].
-template <bool Inside, class T>
-POOLKIT_FORCEINLINE vec<T> load_tap(const T* row, const row_geometry& g, index_t ow0,
-                                    index_t j, T fill) noexcept {
-  using V = vec<T>;
-  constexpr int L = V::lanes;
-  const index_t p = ow0 * g.stride - g.pad_begin + j * g.dilation;
-  if (g.stride == 1) return load_run<Inside>(row, g.in_width, p, fill);
-  if (g.stride == 2) {
-    V even;
-    V odd;
-    V::deinterleave(load_run<Inside>(row, g.in_width, p, fill),
-                    load_run<Inside>(row, g.in_width, p + L, fill), even, odd);
-    return even;
-  }
-  // Wider strides: gather lane by lane (no block counts as inside for them).
-  alignas(64) T lanes_of[std::size_t{L}];
-  for (int l = 0; l < L; ++l) {
-    const index_t q = p + l * g.stride;
-    lanes_of[l] = (q >= 0 && q < g.in_width) ? row[q] : fill;
-  }
-  return V::load(lanes_of);
-}
-
-/// Folds the `kernel` taps of one input row into `acc`, left to right. The common
-/// 2- and 3-wide, stride-2 windows share one deinterleave for all their taps.
-template <bool Inside, class F, class T>
-POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, const T* row, const row_geometry& g,
+/// Folds the taps of one window row into `acc`, left to right, for the `lanes` outputs
+/// starting at ow0. The common 2- and 3-wide, stride-2 windows share one deinterleave for
+/// all their taps. KW, SW > 0 fix width and stride at compile time (dilation 1); 0 reads
+/// them from `g`.
+template <int KW, int SW, class F, bool Exact, class T, class Loads>
+POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry& g,
                                     index_t ow0) noexcept {
   using V = vec<T>;
   constexpr int L = V::lanes;
-  const T fill = F::identity();
-  if (g.stride == 2 && g.dilation == 1 && (g.kernel == 2 || g.kernel == 3)) {
+  const index_t kernel = KW > 0 ? KW : g.kernel;
+  const index_t stride = SW > 0 ? SW : g.stride;
+  const index_t dilation = KW > 0 ? 1 : g.dilation;
+  if (stride == 2 && dilation == 1 && (kernel == 2 || kernel == 3)) {
     const index_t p = ow0 * 2 - g.pad_begin;
     V even;
     V odd;
-    V::deinterleave(load_run<Inside>(row, g.in_width, p, fill),
-                    load_run<Inside>(row, g.in_width, p + L, fill), even, odd);
-    acc = F::combine(F::combine(acc, even), odd);
-    if (g.kernel == 3) {
-      // Tap 2 is `even` moved one lane down, with the element after the block appended.
-      const index_t last = p + 2 * L;
-      const T after = (Inside || (last >= 0 && last < g.in_width)) ? row[last] : fill;
-      acc = F::combine(acc, V::shift_next(even, V::broadcast(after)));
-    }
+    V::deinterleave(load(p, 0), load(p + L, 1), even, odd);
+    acc = combine<F, Exact>(combine<F, Exact>(acc, even), odd);
+    // Tap 2 is `even` moved one lane down, with the element after the block appended.
+    if (kernel == 3)
+      acc = combine<F, Exact>(acc, V::shift_next(even, V::broadcast(load.element(p + 2 * L))));
     return acc;
   }
-  for (index_t j = 0; j < g.kernel; ++j) acc = F::combine(acc, load_tap<Inside>(row, g, ow0, j, fill));
+  for (index_t j = 0; j < kernel; ++j) {
+    const index_t p = ow0 * stride - g.pad_begin + j * dilation;
+    const int k = static_cast<int>(j);
+    V tap;
+    if (stride == 1) {
+      tap = load(p, k);
+    } else if (stride == 2) {
+      V odd;
+      V::deinterleave(load(p, 2 * k), load(p + L, 2 * k + 1), tap, odd);
+    } else {
+      alignas(64) T lanes_of[std::size_t{L}];  // wider strides gather lane by lane
+      for (int l = 0; l < L; ++l) lanes_of[l] = load.element(p + l * stride);
+      tap = V::load(lanes_of);
+    }
+    acc = combine<F, Exact>(acc, tap);
+  }
   return acc;
 }
 
-/// The blocks of an output row whose fast-path loads stay inside the input row:
-/// [begin, end) in units of `lanes` outputs.
-template <int L>
-struct block_split {
-  index_t blocks;  // all blocks of the row
-  index_t begin;   // first inside block
-  index_t end;     // one past the last inside block
-};
-
-template <int L>
-block_split<L> split_blocks(const row_geometry& g) noexcept {
-  block_split<L> s{};
-  s.blocks = (g.out_width + L - 1) / L;
-  if (g.stride > 2) {  // strided gathers check each lane themselves
-    s.begin = s.end = 0;
-    return s;
-  }
-  // Block b is inside iff b*L*s - pad >= 0 and b*L*s - pad + (k-1)*d + span <= W
-  // (for k = 3, stride 2, dilation 1 also the element after the block).
-  const index_t step = L * g.stride;
-  index_t span = g.load_span<L>() + (g.kernel - 1) * g.dilation;
-  if (g.stride == 2 && g.dilation == 1 && g.kernel == 3) span = 2 * L + 1;
-  const index_t first = detail::ceil_div(g.pad_begin, step);
-  const index_t last = detail::floor_div(g.in_width - span + g.pad_begin, step);
-  s.begin = std::min(first, s.blocks);
-  s.end = std::clamp<index_t>(last + 1, s.begin, s.blocks);
-  return s;
+/// A probe over a row: NaN if some element is NaN or infinite (x * 0 is NaN exactly for
+/// those), for deciding between the exact and the one-instruction combine.
+template <class T>
+POOLKIT_FORCEINLINE bool row_may_hold_nan(const T* row, index_t width) noexcept {
+  using V = vec<T>;
+  constexpr int L = V::lanes;
+  const V zero = V::broadcast(T(0));
+  if (width < L)
+    return V::any_nan(V::mul(V::load_range(row, 0, static_cast<int>(width), T(0)), zero));
+  V probe = zero;
+  index_t i = 0;
+  for (; i + L <= width; i += L) probe = V::add(probe, V::mul(V::load(row + i), zero));
+  if (i < width) probe = V::add(probe, V::mul(V::load(row + width - L), zero));
+  return V::any_nan(probe);
 }
 
 /// Stores the first n lanes of v at out (column stride out_step).
@@ -189,99 +240,248 @@ POOLKIT_FORCEINLINE void store_block(vec<T> v, T* out, index_t out_step, int n) 
   for (int l = 0; l < n; ++l) out[l * out_step] = lanes_of[l];
 }
 
-/// Finalizes and stores one block.
-template <class F, class T, class R>
-POOLKIT_FORCEINLINE void emit_block(const plane_job<T, R>& job, vec<T> acc, const T* divisors,
-                                    T* out, index_t out_step, index_t ow0, int n) noexcept {
-  if constexpr (F::divides) acc = vec<T>::div(acc, vec<T>::load(divisors + ow0));
-  store_block(acc, out + ow0 * out_step, out_step, n);
+/// Which blocks of an output row read only inside the input row (plain loads) and the
+/// masks of the edge blocks' loads, worked out once per call by replaying each edge
+/// block's loads (load_recorder), so they always match what fold_row does.
+template <class T>
+struct block_plan {
+  using mask = typename vec<T>::mask;
+  index_t blocks = 0;
+  index_t inside_begin = 0;  // blocks [inside_begin, inside_end) take plain loads
+  index_t inside_end = 0;
+  int loads = 0;              // loads per block: the stride of the mask table
+  const mask* masks = nullptr;  // edge block e's masks at masks[e * loads]; null: on the spot
+
+  /// The masks of edge block b (b < inside_begin or b >= inside_end).
+  const mask* masks_of(index_t b) const noexcept {
+    if (masks == nullptr) return nullptr;
+    const index_t e = b < inside_begin ? b : inside_begin + (b - inside_end);
+    return masks + e * loads;
+  }
+
+  template <int KW, int SW, class F>
+  static block_plan make(const row_geometry& g, void* table, index_t table_bytes) noexcept {
+    constexpr int L = vec<T>::lanes;
+    block_plan plan;
+    plan.blocks = (g.out_width + L - 1) / L;
+    const auto inside = [&](index_t b) {
+      load_recorder<T> r{g.in_width, nullptr};
+      fold_row<KW, SW, F, true>(vec<T>::broadcast(T(0)), r, g, b * L);
+      return r.inside();
+    };
+    while (plan.inside_begin < plan.blocks && !inside(plan.inside_begin)) ++plan.inside_begin;
+    plan.inside_end = plan.blocks;
+    while (plan.inside_end > plan.inside_begin && !inside(plan.inside_end - 1)) --plan.inside_end;
+    // Loads per block: at most two per tap, one for a 3-wide stride-2 window's last tap.
+    plan.loads = static_cast<int>(2 * (KW > 0 ? KW : g.kernel) + 1);
+    const index_t edges = plan.inside_begin + (plan.blocks - plan.inside_end);
+    if (edges * plan.loads * static_cast<index_t>(sizeof(mask)) <= table_bytes) {
+      auto* masks = static_cast<mask*>(table);
+      for (index_t b = 0; b < plan.blocks; ++b) {
+        if (b == plan.inside_begin) b = std::max(b, plan.inside_end);
+        if (b >= plan.blocks) break;
+        const index_t e = b < plan.inside_begin ? b : plan.inside_begin + (b - plan.inside_end);
+        load_recorder<T> r{g.in_width, masks + e * plan.loads};
+        fold_row<KW, SW, F, true>(vec<T>::broadcast(T(0)), r, g, b * L);
+      }
+      plan.masks = masks;
+    }
+    return plan;
+  }
+};
+
+/// One window row folded into `acc` for block b, with plain or masked loads.
+template <int KW, int SW, class F, bool Exact, bool Inside, class T>
+POOLKIT_FORCEINLINE vec<T> fold_block_row(vec<T> acc, const T* row, const row_geometry& g,
+                                          const block_plan<T>& plan, index_t b) noexcept {
+  constexpr int L = vec<T>::lanes;
+  if constexpr (Inside) {
+    return fold_row<KW, SW, F, Exact>(acc, inside_loads<T>{row}, g, b * L);
+  } else {
+    return fold_row<KW, SW, F, Exact>(
+        acc, edge_loads<T>{row, g.in_width, F::identity(), plan.masks_of(b)}, g, b * L);
+  }
+}
+
+/// One block of outputs: every output folds all its KH (or kh) window rows, row-major.
+template <int KH, int KW, int SW, class F, bool Exact, bool Inside, class T>
+POOLKIT_FORCEINLINE vec<T> direct_block(const T* const* window, index_t kh, index_t dh,
+                                        const row_geometry& g, const block_plan<T>& plan,
+                                        index_t b) noexcept {
+  constexpr int L = vec<T>::lanes;
+  vec<T> acc = vec<T>::broadcast(F::identity());
+  if constexpr (KH > 0 && KW > 0 && !Inside) {
+    // An edge block of a fixed shape: its masks go into locals once, for all rows (they
+    // do not depend on the row), rather than being reloaded row by row.
+    using mask = typename vec<T>::mask;
+    constexpr std::size_t loads = 2 * KW + 1;
+    mask masks[loads]{};
+    const mask* table = plan.masks_of(b);
+    if (table != nullptr)
+      for (std::size_t k = 0; k < loads; ++k) masks[k] = table[k];
+    for (index_t t = 0; t < KH; ++t)
+      acc = fold_row<KW, SW, F, Exact>(
+          acc, edge_loads<T>{window[t], g.in_width, F::identity(), table ? masks : nullptr}, g,
+          b * L);
+  } else if constexpr (KH > 0) {
+    for (index_t t = 0; t < KH; ++t)
+      acc = fold_block_row<KW, SW, F, Exact, Inside>(acc, window[t], g, plan, b);
+  } else {
+    for (index_t t = 0; t < kh; ++t)
+      acc = fold_block_row<KW, SW, F, Exact, Inside>(acc, window[t * dh], g, plan, b);
+  }
+  return acc;
+}
+
+/// Output row oh of the direct evaluation: edge blocks, inside blocks, edge blocks.
+template <int KH, int KW, int SW, class F, bool Exact, class T, class R>
+POOLKIT_FORCEINLINE void direct_row(const plane_job<T, R>& job, const T* const* window,
+                                    index_t kh, index_t dh, const row_geometry& g,
+                                    const block_plan<T>& plan, const T* divisors, T* out,
+                                    index_t out_step) noexcept {
+  using V = vec<T>;
+  constexpr int L = V::lanes;
+  const auto emit = [&](V acc, index_t b) {
+    if constexpr (F::divides) acc = V::div(acc, V::load(divisors + b * L));
+    store_block(acc, out + b * L * out_step, out_step,
+                static_cast<int>(std::min<index_t>(L, g.out_width - b * L)));
+  };
+  for (index_t b = 0; b < plan.inside_begin; ++b)
+    emit(direct_block<KH, KW, SW, F, Exact, false>(window, kh, dh, g, plan, b), b);
+  for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
+    emit(direct_block<KH, KW, SW, F, Exact, true>(window, kh, dh, g, plan, b), b);
+  for (index_t b = plan.inside_end; b < plan.blocks; ++b)
+    emit(direct_block<KH, KW, SW, F, Exact, false>(window, kh, dh, g, plan, b), b);
   (void)job;
 }
 
-/// One block of direct evaluation: `rows` window rows starting at first_row.
-template <bool Inside, class F, class T, class R>
-POOLKIT_FORCEINLINE void direct_block(const plane_job<T, R>& job, const T* first_row,
-                                      index_t rows, const T* divisors, T* out, index_t out_step,
-                                      index_t ow0) noexcept {
+/// One band of output rows [oh_begin, oh_end) of a plane. The input rows the band needs
+/// are listed in a table, rows above or below the input replaced by a row of identity
+/// elements, so every window has exactly kernel-height rows. Rows are read in place:
+/// only outputs are stored (on some CPUs stores are the scarcest resource; staging copies
+/// of the input would double them).
+template <int KH, int KW, int SW, class F, class T, class R>
+void pool_band(const plane_job<T, R>& job, const block_plan<T>& plan, T* scratch,
+               kernel::plane<const T> x, kernel::plane<T> y, index_t oh_begin,
+               index_t oh_end) noexcept {
   using V = vec<T>;
   constexpr int L = V::lanes;
-  V acc = V::broadcast(F::identity());
-  for (index_t i = 0; i < rows; ++i)
-    acc = fold_row<Inside, F>(acc, first_row + i * job.row_step, job.cols, ow0);
-  emit_block<F>(job, acc, divisors, out, out_step, ow0,
-                static_cast<int>(std::min<index_t>(L, job.cols.out_width - ow0)));
-}
-
-/// Direct evaluation: every output folds all its taps, row-major. Any reducer with a
-/// vector form, any window with stride <= 2 along W (wider strides gather lane by lane).
-template <class F, class T, class R>
-void direct_rows(const plane_job<T, R>& job, T* scratch, kernel::plane<const T> x,
-                 kernel::plane<T> y, index_t oh_begin, index_t oh_end) noexcept {
-  using V = vec<T>;
-  constexpr int L = V::lanes;
-  const row_geometry& g = job.cols;
-  const block_split<L> blocks = split_blocks<L>(g);
+  const scratch_layout& layout = *job.layout;
+  // Everything the loops read is copied into locals first: vector stores may alias any
+  // memory (their pointer types are may_alias), so fields read through references would
+  // be reloaded after every store.
+  const row_geometry g = job.cols;
+  const index_t pitch = layout.pitch;
   const geometry::regular_axis& gh = job.windows->h;
-  T* divisors = scratch;  // avg: one divisor per output column (padded to a vector)
-  divisor_row divisor_cache{job.cols_padded, job.cols_valid};
-  for (index_t oh = oh_begin; oh < oh_end; ++oh) {
-    const geometry::axis_window wh = gh.window(oh);
-    const T* first_row = x.data + wh.first * x.row_stride;
-    T* out = y.data + oh * y.row_stride;
-    if constexpr (F::divides)
-      divisor_cache.update(divisors, g.out_width, wh.padded_count, wh.count, *job.reducer);
-    for (index_t b = 0; b < blocks.begin; ++b)
-      direct_block<false, F>(job, first_row, wh.count, divisors, out, y.col_stride, b * L);
-    for (index_t b = blocks.begin; b < blocks.end; ++b)
-      direct_block<true, F>(job, first_row, wh.count, divisors, out, y.col_stride, b * L);
-    for (index_t b = blocks.end; b < blocks.blocks; ++b)
-      direct_block<false, F>(job, first_row, wh.count, divisors, out, y.col_stride, b * L);
+  const index_t kh = KH > 0 ? KH : gh.kernel();
+  const index_t dh = KH > 0 ? 1 : gh.dilation();
+  const index_t sh = gh.stride();
+  const index_t first_row = oh_begin * sh - gh.pad_begin();
+  const index_t band_rows = (oh_end - oh_begin - 1) * sh + (kh - 1) * dh + 1;
+  T* const out_data = y.data;
+  const index_t out_row_stride = y.row_stride;
+  const index_t out_col_stride = y.col_stride;
+
+  // The band's input rows. Selections with at least four taps per input element probe each
+  // row once for NaN (or infinity: the probe cannot tell them apart) and take the
+  // one-instruction combine where no window row may hold one.
+  const T** rows = reinterpret_cast<const T**>(scratch + layout.band_pointers);
+  bool* may_hold_nan = reinterpret_cast<bool*>(scratch + layout.band_nan);
+  const T* identity_row = scratch + layout.identity_row - job.extent.first;
+  const bool probe = F::selects && kh * g.kernel >= 4 * sh * g.stride;
+  bool any_nan = false;
+  for (index_t i = 0; i < band_rows; ++i) {
+    const index_t ih = first_row + i;
+    const bool in_input = ih >= 0 && ih < x.rows;
+    rows[i] = in_input ? x.data + ih * x.row_stride : identity_row;
+    may_hold_nan[i] = in_input && probe && row_may_hold_nan(rows[i], x.cols);
+    any_nan = any_nan || may_hold_nan[i];
   }
-}
+  const auto window_exact = [&](index_t top) {
+    if (!probe) return true;
+    if (!any_nan) return false;
+    for (index_t t = 0; t < kh; ++t)
+      if (may_hold_nan[top + t * dh]) return true;
+    return false;
+  };
 
-/// Selections with rows shared between output rows (vertical stride < window height):
-/// each input row's horizontal result is computed once into a ring of rows, then each
-/// output folds its window's rows from the ring, top to bottom.
-template <class F, class T, class R>
-void row_reuse_rows(const plane_job<T, R>& job, T* scratch, kernel::plane<const T> x,
-                    kernel::plane<T> y, index_t oh_begin, index_t oh_end) noexcept {
-  using V = vec<T>;
-  constexpr int L = V::lanes;
-  const row_geometry& g = job.cols;
-  const block_split<L> blocks = split_blocks<L>(g);
-  const geometry::regular_axis& gh = job.windows->h;
-  const index_t pitch = scratch_pitch(g.out_width);  // ring row length, whole vectors
-  const index_t ring_rows = (gh.kernel() - 1) * gh.dilation() + 1;
-  T* ring = scratch;
-  // Which input row each ring slot holds (-1: none). Lives after the ring in scratch.
-  auto* held = reinterpret_cast<index_t*>(ring + ring_rows * pitch);
-  for (index_t s = 0; s < ring_rows; ++s) held[s] = -1;
-  const V identity = V::broadcast(F::identity());
-  for (index_t oh = oh_begin; oh < oh_end; ++oh) {
-    const geometry::axis_window wh = gh.window(oh);
-    for (index_t i = 0; i < wh.count; ++i) {
-      const index_t ih = wh.first + i * gh.dilation();
-      const index_t slot = ih % ring_rows;
-      if (held[slot] == ih) continue;
-      held[slot] = ih;
-      const T* row = x.data + ih * x.row_stride;
-      T* h = ring + slot * pitch;
-      for (index_t b = 0; b < blocks.begin; ++b) fold_row<false, F>(identity, row, g, b * L).store(h + b * L);
-      for (index_t b = blocks.begin; b < blocks.end; ++b) fold_row<true, F>(identity, row, g, b * L).store(h + b * L);
-      for (index_t b = blocks.end; b < blocks.blocks; ++b) fold_row<false, F>(identity, row, g, b * L).store(h + b * L);
-    }
-    T* out = y.data + oh * y.row_stride;
-    for (index_t b = 0; b < blocks.blocks; ++b) {
-      const index_t ow0 = b * L;
-      V acc = identity;
-      for (index_t i = 0; i < wh.count; ++i) {
-        const index_t slot = (wh.first + i * gh.dilation()) % ring_rows;
-        acc = F::combine(acc, V::load(ring + slot * pitch + ow0));
+  if (F::selects && sh < kh && kh * g.kernel >= 16) {
+    // Large windows: the horizontal result of every band row once, then each output
+    // folds its window's rows of them, top to bottom (a selection is unchanged by that
+    // grouping). Costs a store per row of horizontal results, saves kernel-width taps
+    // per window row.
+    T* h = scratch + layout.band_h;
+    const V identity = V::broadcast(F::identity());
+    for (index_t i = 0; i < band_rows; ++i) {
+      T* hr = h + i * pitch;
+      const T* row = rows[i];
+      const auto run = [&](auto exact) {
+        constexpr bool E = decltype(exact)::value;
+        for (index_t b = 0; b < plan.inside_begin; ++b)
+          fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b).store(hr + b * L);
+        for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
+          fold_block_row<KW, SW, F, E, true>(identity, row, g, plan, b).store(hr + b * L);
+        for (index_t b = plan.inside_end; b < plan.blocks; ++b)
+          fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b).store(hr + b * L);
+      };
+      if (!probe || may_hold_nan[i]) {
+        run(std::true_type{});
+      } else {
+        run(std::false_type{});
       }
-      store_block(acc, out + ow0 * y.col_stride, y.col_stride,
-                  static_cast<int>(std::min<index_t>(L, g.out_width - ow0)));
+    }
+    for (index_t oh = oh_begin; oh < oh_end; ++oh) {
+      const index_t top = (oh - oh_begin) * sh;
+      const bool exact = window_exact(top);
+      const T* window = h + top * pitch;
+      T* out = out_data + oh * out_row_stride;
+      for (index_t b = 0; b < plan.blocks; ++b) {
+        const index_t ow0 = b * L;
+        V acc = identity;
+        if (exact) {
+          for (index_t t = 0; t < kh; ++t) acc = F::combine(acc, V::load(window + t * dh * pitch + ow0));
+        } else {
+          for (index_t t = 0; t < kh; ++t)
+            acc = F::combine_no_nan(acc, V::load(window + t * dh * pitch + ow0));
+        }
+        store_block(acc, out + ow0 * out_col_stride, out_col_stride,
+                    static_cast<int>(std::min<index_t>(L, g.out_width - ow0)));
+      }
+    }
+    return;
+  }
+
+  // Direct: every output folds all its taps. The window's row pointers are copied to
+  // locals for the common heights (see above: stores may alias the table).
+  for (index_t oh = oh_begin; oh < oh_end; ++oh) {
+    const index_t top = (oh - oh_begin) * sh;
+    const T* window[std::size_t{KH > 0 ? KH : 1}];
+    if constexpr (KH > 0)
+      for (index_t t = 0; t < KH; ++t) window[t] = rows[top + t];
+    const T* const* rows_of_window = KH > 0 ? window : rows + top;
+    const T* divisors = nullptr;
+    if constexpr (F::divides) divisors = job.divisor_rows + job.divisor_row_of[oh] * pitch;
+    T* out = out_data + oh * out_row_stride;
+    if (window_exact(top)) {
+      direct_row<KH, KW, SW, F, true>(job, rows_of_window, kh, dh, g, plan, divisors, out,
+                                      out_col_stride);
+    } else {
+      direct_row<KH, KW, SW, F, false>(job, rows_of_window, kh, dh, g, plan, divisors, out,
+                                       out_col_stride);
     }
   }
+}
+
+/// Output rows [oh_begin, oh_end) of one plane, band by band.
+template <int KH, int KW, int SW, class F, class T, class R>
+void pool_rows_shaped(const plane_job<T, R>& job, T* scratch, kernel::plane<const T> x,
+                      kernel::plane<T> y, index_t oh_begin, index_t oh_end) noexcept {
+  const scratch_layout& layout = *job.layout;
+  const block_plan<T> plan = block_plan<T>::template make<KW, SW, F>(
+      job.cols, scratch + layout.mask_table, layout.mask_table_bytes);
+  for (index_t oh = oh_begin; oh < oh_end; oh += layout.band_height)
+    pool_band<KH, KW, SW, F>(job, plan, scratch, x, y, oh,
+                             std::min(oh_end, oh + layout.band_height));
 }
 
 /// Pools output rows [oh_begin, oh_end) of one plane. The input must have unit column
@@ -290,12 +490,16 @@ template <class T, class R>
 void pool_rows(const plane_job<T, R>& job, T* scratch, kernel::plane<const T> x,
                kernel::plane<T> y, index_t oh_begin, index_t oh_end) noexcept {
   using F = vector_form<R>;
+  const row_geometry& g = job.cols;
   const geometry::regular_axis& gh = job.windows->h;
-  if constexpr (F::selects) {
-    if (gh.stride() < gh.kernel() && gh.kernel() > 1) {
-      row_reuse_rows<F>(job, scratch, x, y, oh_begin, oh_end);
-      return;
-    }
+  if (g.dilation == 1 && gh.dilation() == 1 && gh.kernel() == g.kernel) {
+    // The specialised fast paths: 2x2 s2, 3x3 s2, 3x3 s1 (any padding, any vertical stride).
+    if (g.kernel == 2 && g.stride == 2)
+      return pool_rows_shaped<2, 2, 2, F>(job, scratch, x, y, oh_begin, oh_end);
+    if (g.kernel == 3 && g.stride == 2)
+      return pool_rows_shaped<3, 3, 2, F>(job, scratch, x, y, oh_begin, oh_end);
+    if (g.kernel == 3 && g.stride == 1)
+      return pool_rows_shaped<3, 3, 1, F>(job, scratch, x, y, oh_begin, oh_end);
   }
-  direct_rows<F>(job, scratch, x, y, oh_begin, oh_end);
+  pool_rows_shaped<0, 0, 0, F>(job, scratch, x, y, oh_begin, oh_end);
 }

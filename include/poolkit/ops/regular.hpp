@@ -115,21 +115,20 @@ void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_
   if (split.total == 0) return;
   if constexpr (kernel::has_vector_kernels<R>) {
     if (x.stride(3) == 1) {
-      const kernel::column_counts counts(g.w);
-      const kernel::plane_job<T, R> job{
-          &r,
-          &g,
-          {g.w.input_size(), g.w.output_size(), g.w.kernel(), g.w.stride(), g.w.dilation(),
-           g.w.pad_begin()},
-          g.h.dilation() * x.stride(2),
-          counts.padded.data(),
-          counts.valid.data()};
-      const index_t scratch_size = kernel::scratch_elements<T>(g);
-      std::vector<T> scratch(static_cast<std::size_t>(scratch_size * split.tasks));
+      kernel::job_tables<T> tables(g);
+      if constexpr (std::is_same_v<R, reduce::avg<T>>) tables.add_divisors(g, r);
+      const kernel::row_geometry cols{g.w.input_size(), g.w.output_size(), g.w.kernel(),
+                                      g.w.stride(),     g.w.dilation(),    g.w.pad_begin()};
+      const kernel::row_extent extent = kernel::row_extent::of(cols);
+      const auto layout = kernel::scratch_layout::of(g, extent, sizeof(T));
+      const kernel::plane_job<T, R> job{&r,     &g, cols, extent, &layout, tables.divisor_rows.data(),
+                                        tables.divisor_row_of.data()};
+      const kernel::scratch_buffer<T> scratch(split.tasks, layout.total, layout.identity_row,
+                                              layout.identity_length,
+                                              kernel::scalar::vector_form<R>::identity());
       parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
-        T* mine = scratch.data() + t * scratch_size;
         split.for_each_piece(t, [&](index_t n, index_t c, index_t oh0, index_t oh1) {
-          kernel::pool_rows(rp.isa, job, mine, kernel::plane_of(x, n, c),
+          kernel::pool_rows(rp.isa, job, scratch.task(t), kernel::plane_of(x, n, c),
                             kernel::plane_of(y, n, c), oh0, oh1);
         });
       });

@@ -69,6 +69,12 @@ struct vec<float> {
   static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept {
     return _mm256_movemask_ps(_mm256_cmp_ps(a.v, a.v, _CMP_UNORD_Q)) != 0;
   }
+
+  using mask = __m256i;
+  static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept { return lane_mask_8x32(lo, hi); }
+  static POOLKIT_FORCEINLINE vec load_masked(const float* p, mask m, float fill) noexcept {
+    return {_mm256_blendv_ps(_mm256_set1_ps(fill), _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m))};
+  }
 };
 
 template <>
@@ -111,5 +117,11 @@ struct vec<double> {
   }
   static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept {
     return _mm256_movemask_pd(_mm256_cmp_pd(a.v, a.v, _CMP_UNORD_Q)) != 0;
+  }
+
+  using mask = __m256i;
+  static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept { return lane_mask_4x64(lo, hi); }
+  static POOLKIT_FORCEINLINE vec load_masked(const double* p, mask m, double fill) noexcept {
+    return {_mm256_blendv_pd(_mm256_set1_pd(fill), _mm256_maskload_pd(p, m), _mm256_castsi256_pd(m))};
   }
 };

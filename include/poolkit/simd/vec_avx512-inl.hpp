@@ -60,6 +60,19 @@ struct vec<float> {
   static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept {
     return _mm512_cmp_ps_mask(a.v, a.v, _CMP_UNORD_Q) != 0;
   }
+
+  using mask = __mmask16;
+  static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept { return lane_mask_16(lo, hi); }
+  static POOLKIT_FORCEINLINE vec load_masked(const float* p, mask m, float fill) noexcept {
+    return {_mm512_mask_loadu_ps(_mm512_set1_ps(fill), m, p)};
+  }
+  // isnan(x) ? x : max(x, acc) in two instructions: the max only where x is not NaN.
+  static POOLKIT_FORCEINLINE vec max_unless_nan(vec x, vec acc) noexcept {
+    return {_mm512_mask_max_ps(x.v, _mm512_cmp_ps_mask(x.v, x.v, _CMP_ORD_Q), x.v, acc.v)};
+  }
+  static POOLKIT_FORCEINLINE vec min_unless_nan(vec x, vec acc) noexcept {
+    return {_mm512_mask_min_ps(x.v, _mm512_cmp_ps_mask(x.v, x.v, _CMP_ORD_Q), x.v, acc.v)};
+  }
 };
 
 template <>
@@ -102,5 +115,19 @@ struct vec<double> {
   }
   static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept {
     return _mm512_cmp_pd_mask(a.v, a.v, _CMP_UNORD_Q) != 0;
+  }
+
+  using mask = __mmask8;
+  static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept {
+    return static_cast<__mmask8>(lane_mask_16(lo, hi) & 0xffu);
+  }
+  static POOLKIT_FORCEINLINE vec load_masked(const double* p, mask m, double fill) noexcept {
+    return {_mm512_mask_loadu_pd(_mm512_set1_pd(fill), m, p)};
+  }
+  static POOLKIT_FORCEINLINE vec max_unless_nan(vec x, vec acc) noexcept {
+    return {_mm512_mask_max_pd(x.v, _mm512_cmp_pd_mask(x.v, x.v, _CMP_ORD_Q), x.v, acc.v)};
+  }
+  static POOLKIT_FORCEINLINE vec min_unless_nan(vec x, vec acc) noexcept {
+    return {_mm512_mask_min_pd(x.v, _mm512_cmp_pd_mask(x.v, x.v, _CMP_ORD_Q), x.v, acc.v)};
   }
 };

@@ -54,6 +54,15 @@ struct vec<float> {
   static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept {
     return vminvq_u32(vceqq_f32(a.v, a.v)) == 0;
   }
+
+  struct mask {
+    int lo;
+    int hi;
+  };
+  static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept { return {lo, hi}; }
+  static POOLKIT_FORCEINLINE vec load_masked(const float* p, mask m, float fill) noexcept {
+    return load_range(p, m.lo, m.hi, fill);
+  }
 };
 
 template <>
@@ -102,5 +111,14 @@ struct vec<double> {
   static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept {
     const uint64x2_t ok = vceqq_f64(a.v, a.v);
     return (vgetq_lane_u64(ok, 0) & vgetq_lane_u64(ok, 1)) == 0;
+  }
+
+  struct mask {
+    int lo;
+    int hi;
+  };
+  static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept { return {lo, hi}; }
+  static POOLKIT_FORCEINLINE vec load_masked(const double* p, mask m, double fill) noexcept {
+    return load_range(p, m.lo, m.hi, fill);
   }
 };

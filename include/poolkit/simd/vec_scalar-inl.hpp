@@ -21,6 +21,8 @@
 //   shift_prev(cur, prev)        {prev[L-1], cur[0], ..., cur[L-2]}
 //   shift_next(cur, next)        {cur[1], ..., cur[L-1], next[0]}
 //   any_nan(a)                   some lane is NaN
+//   mask, lanes(lo, hi)          a precomputed lane range [lo, hi) ...
+//   load_masked(p, m, fill)      ... loaded like load_range(p, lo, hi, fill)
 
 template <class T>
 struct vec {
@@ -52,4 +54,13 @@ struct vec {
   static POOLKIT_FORCEINLINE vec shift_prev(vec, vec prev) noexcept { return prev; }
   static POOLKIT_FORCEINLINE vec shift_next(vec, vec next) noexcept { return next; }
   static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept { return a.v != a.v; }
+
+  struct mask {
+    int lo;
+    int hi;
+  };
+  static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept { return {lo, hi}; }
+  static POOLKIT_FORCEINLINE vec load_masked(const T* p, mask m, T fill) noexcept {
+    return load_range(p, m.lo, m.hi, fill);
+  }
 };

@@ -52,6 +52,15 @@ struct vec<float> {
   static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept {
     return _mm_movemask_ps(_mm_cmpunord_ps(a.v, a.v)) != 0;
   }
+
+  struct mask {
+    int lo;
+    int hi;
+  };
+  static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept { return {lo, hi}; }
+  static POOLKIT_FORCEINLINE vec load_masked(const float* p, mask m, float fill) noexcept {
+    return load_range(p, m.lo, m.hi, fill);
+  }
 };
 
 template <>
@@ -96,5 +105,14 @@ struct vec<double> {
   }
   static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept {
     return _mm_movemask_pd(_mm_cmpunord_pd(a.v, a.v)) != 0;
+  }
+
+  struct mask {
+    int lo;
+    int hi;
+  };
+  static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept { return {lo, hi}; }
+  static POOLKIT_FORCEINLINE vec load_masked(const double* p, mask m, double fill) noexcept {
+    return load_range(p, m.lo, m.hi, fill);
   }
 };

@@ -1,0 +1,62 @@
+// The shape suite of shared/DESIGN.md (float32, NCHW).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <poolkit/poolkit.hpp>
+
+namespace poolkit_bench {
+
+enum class op_kind { max, avg };
+
+struct shape_case {
+  const char* id;
+  const char* what;
+  poolkit::extents4 input;
+  poolkit::pool2d_params params;
+  op_kind op;
+
+  poolkit::extents4 output() const { return poolkit::pool2d_output_extents(input, params); }
+
+  /// Input plus output bytes, each counted once.
+  int64_t bytes() const {
+    const auto o = output();
+    return static_cast<int64_t>(sizeof(float)) *
+           (input[0] * input[1] * input[2] * input[3] + o[0] * o[1] * o[2] * o[3]);
+  }
+
+  void run(const poolkit::tensor<float>& x, poolkit::tensor<float>& y,
+           const poolkit::policy& pol) const {
+    if (op == op_kind::max) {
+      poolkit::max_pool2d(x, y, params, pol);
+    } else {
+      poolkit::avg_pool2d(x, y, params, pol);
+    }
+  }
+};
+
+inline std::vector<shape_case> suite() {
+  using poolkit::pool2d_params;
+  const pool2d_params k3s2p1{.kernel = {3, 3}, .stride = {2, 2}, .padding = {1, 1}};
+  const pool2d_params k3s1p1{.kernel = {3, 3}, .stride = {1, 1}, .padding = {1, 1}};
+  pool2d_params k3s1p1_exclude = k3s1p1;
+  k3s1p1_exclude.count_include_pad = false;
+  return {
+      {"S1", "max 2x2 s2", {1, 64, 224, 224}, {.kernel = {2, 2}}, op_kind::max},
+      {"S2", "max 3x3 s2 p1", {1, 64, 112, 112}, k3s2p1, op_kind::max},
+      {"S3", "max 3x3 s1 p1", {1, 192, 28, 28}, k3s1p1, op_kind::max},
+      {"S4", "avg 2x2 s2", {1, 128, 56, 56}, {.kernel = {2, 2}}, op_kind::avg},
+      {"S5", "avg 3x3 s1 p1 exclude pad", {1, 192, 28, 28}, k3s1p1_exclude, op_kind::avg},
+      // Global average as the 7x7 window it is, and adaptive 14 -> 7 as the 2x2 s2 window
+      // PyTorch's bins reduce to.
+      {"S6", "global avg", {1, 2048, 7, 7}, {.kernel = {7, 7}}, op_kind::avg},
+      {"S7", "adaptive avg to 7x7", {1, 512, 14, 14}, {.kernel = {2, 2}}, op_kind::avg},
+      {"S8", "max 3x3 s2 p1 (DRAM)", {32, 64, 112, 112}, k3s2p1, op_kind::max},
+      {"S10", "max 13x13 s1 p6 (SPPF)", {1, 512, 20, 20},
+       {.kernel = {13, 13}, .stride = {1, 1}, .padding = {6, 6}}, op_kind::max},
+  };
+}
+
+}  // namespace poolkit_bench
