@@ -129,6 +129,13 @@ inline problem resolve_instruction_set(std::string_view op, instruction_set requ
 
 }  // namespace detail
 
+/// The name of the inline namespace this translation unit's poolkit functions live in,
+/// e.g. "abi_0_1_sse2": the compile-time baseline instruction set is part of it (see
+/// config.hpp). Two translation units built with different -m flags report different names.
+inline const char* abi_namespace_name() noexcept {
+  return POOLKIT_STRINGIFY(POOLKIT_ABI_NAMESPACE);
+}
+
 /// The instruction sets this build compiled and this CPU runs, best first; always ends
 /// with `scalar`.
 inline std::vector<instruction_set> available_instruction_sets() {
