@@ -60,11 +60,29 @@ void check_one(std::mt19937_64& rng, poolkit::instruction_set isa, stats& s) {
   for (T& v : x.values()) v = (rng() % 50 == 0) ? std::numeric_limits<T>::quiet_NaN() : value(rng);
   const poolkit::policy pol{.isa = isa, .threads = 1};
   const poolkit::policy scalar{.isa = poolkit::instruction_set::scalar, .threads = 1};
-  for (int op = 0; op < 4; ++op) {
+  for (int op = 0; op < 6; ++op) {
     poolkit::tensor<T> y;
     poolkit::tensor<T> ys;
+    poolkit::tensor<index_t> yi;
+    poolkit::tensor<index_t> ysi;
     ref::op o = ref::op::max;
     switch (op) {
+      case 4: {
+        auto a = poolkit::max_pool2d_with_indices(x, p, pol);
+        auto b = poolkit::max_pool2d_with_indices(x, p, scalar);
+        y = std::move(a.values); yi = std::move(a.indices);
+        ys = std::move(b.values); ysi = std::move(b.indices);
+        o = ref::op::max;
+        break;
+      }
+      case 5: {
+        auto a = poolkit::min_pool2d_with_indices(x, p, pol);
+        auto b = poolkit::min_pool2d_with_indices(x, p, scalar);
+        y = std::move(a.values); yi = std::move(a.indices);
+        ys = std::move(b.values); ysi = std::move(b.indices);
+        o = ref::op::min;
+        break;
+      }
       case 0: y = poolkit::max_pool2d(x, p, pol); ys = poolkit::max_pool2d(x, p, scalar); o = ref::op::max; break;
       case 1: y = poolkit::min_pool2d(x, p, pol); ys = poolkit::min_pool2d(x, p, scalar); o = ref::op::min; break;
       case 2: y = poolkit::sum_pool2d(x, p, pol); ys = poolkit::sum_pool2d(x, p, scalar); o = ref::op::sum; break;
@@ -75,9 +93,12 @@ void check_one(std::mt19937_64& rng, poolkit::instruction_set isa, stats& s) {
         const auto plane = [&](index_t h, index_t w) { return x(n, c, h, w); };
         for (index_t i = 0; i < oh; ++i)
           for (index_t j = 0; j < ow; ++j) {
-            const T want = ref::pool_one<T>(plane, in[2], in[3], i, j, r, o).value;
+            const auto want_full = ref::pool_one<T>(plane, in[2], in[3], i, j, r, o);
+            const T want = want_full.value;
             ++s.checked;
-            if (!same(y(n, c, i, j), want) || !same(ys(n, c, i, j), want)) {
+            const bool index_ok = op < 4 || (yi(n, c, i, j) == want_full.index &&
+                                             ysi(n, c, i, j) == want_full.index);
+            if (!same(y(n, c, i, j), want) || !same(ys(n, c, i, j), want) || !index_ok) {
               if (++s.failures <= 5)
                 std::printf("mismatch isa %s op %d at (%ld,%ld,%ld,%ld): %g scalar %g want %g\n",
                             poolkit::name_of(isa).data(), op, static_cast<long>(n),

@@ -48,6 +48,7 @@ namespace kernel {
 namespace scalar {
 #include <poolkit/simd/vec_scalar-inl.hpp>
 #include <poolkit/kernel/regular-inl.hpp>
+#include <poolkit/kernel/select-inl.hpp>
 }  // namespace scalar
 }  // namespace kernel
 POOLKIT_END_NAMESPACE
@@ -59,6 +60,7 @@ namespace kernel {
 namespace sse2 {
 #include <poolkit/simd/vec_sse2-inl.hpp>
 #include <poolkit/kernel/regular-inl.hpp>
+#include <poolkit/kernel/select-inl.hpp>
 }  // namespace sse2
 }  // namespace kernel
 POOLKIT_END_NAMESPACE
@@ -69,6 +71,7 @@ namespace kernel {
 namespace avx2 {
 #include <poolkit/simd/vec_avx2-inl.hpp>
 #include <poolkit/kernel/regular-inl.hpp>
+#include <poolkit/kernel/select-inl.hpp>
 }  // namespace avx2
 }  // namespace kernel
 POOLKIT_END_NAMESPACE
@@ -86,6 +89,7 @@ namespace kernel {
 namespace avx512 {
 #include <poolkit/simd/vec_avx512-inl.hpp>
 #include <poolkit/kernel/regular-inl.hpp>
+#include <poolkit/kernel/select-inl.hpp>
 }  // namespace avx512
 }  // namespace kernel
 POOLKIT_END_NAMESPACE
@@ -102,6 +106,7 @@ namespace kernel {
 namespace neon {
 #include <poolkit/simd/vec_neon-inl.hpp>
 #include <poolkit/kernel/regular-inl.hpp>
+#include <poolkit/kernel/select-inl.hpp>
 }  // namespace neon
 }  // namespace kernel
 POOLKIT_END_NAMESPACE
@@ -119,6 +124,9 @@ inline constexpr bool has_vector_kernels = scalar::vector_form<R>::available;
 template <class T, class R>
 void pool_rows(instruction_set s, const plane_job<T, R>& job, T* scratch, plane<const T> x,
                plane<T> y, index_t oh_begin, index_t oh_end) noexcept {
+  // Outputs narrower than a quarter of any vector would leave most lanes idle; the
+  // one-lane kernel computes the same bits without the waste.
+  if (job.cols.out_width < 4) s = instruction_set::scalar;
   switch (s) {
 #if POOLKIT_HAS_X86_KERNELS
     case instruction_set::sse2: return sse2::pool_rows(job, scratch, x, y, oh_begin, oh_end);
@@ -129,6 +137,31 @@ void pool_rows(instruction_set s, const plane_job<T, R>& job, T* scratch, plane<
     case instruction_set::neon: return neon::pool_rows(job, scratch, x, y, oh_begin, oh_end);
 #endif
     default: return scalar::pool_rows(job, scratch, x, y, oh_begin, oh_end);
+  }
+}
+
+/// The built-in selectors have vector kernels with indices.
+template <class S>
+inline constexpr bool has_vector_selection = scalar::vector_selector<S>::available;
+
+/// Selects output rows [oh_begin, oh_end) of one plane with indices on instruction set `s`.
+template <class T, class S>
+void select_rows(instruction_set s, const select_job<T>& job, plane<const T> x, plane<T> y,
+                 plane<index_t> indices, index_t oh_begin, index_t oh_end) noexcept {
+  switch (s) {
+#if POOLKIT_HAS_X86_KERNELS
+    case instruction_set::sse2:
+      return sse2::select_rows<T, S>(job, x, y, indices, oh_begin, oh_end);
+    case instruction_set::avx2:
+      return avx2::select_rows<T, S>(job, x, y, indices, oh_begin, oh_end);
+    case instruction_set::avx512:
+      return avx512::select_rows<T, S>(job, x, y, indices, oh_begin, oh_end);
+#endif
+#if POOLKIT_HAS_NEON_KERNELS
+    case instruction_set::neon:
+      return neon::select_rows<T, S>(job, x, y, indices, oh_begin, oh_end);
+#endif
+    default: return scalar::select_rows<T, S>(job, x, y, indices, oh_begin, oh_end);
   }
 }
 

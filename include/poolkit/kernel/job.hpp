@@ -64,6 +64,16 @@ struct row_extent {
   }
 };
 
+/// What a selection-with-indices kernel is given (see kernel/select-inl.hpp).
+template <class T>
+struct select_job {
+  const geometry::regular_windows* windows;
+  row_geometry cols;
+  const geometry::axis_window* row_windows;  // every output row's window
+  const geometry::axis_window* col_windows;  // every output column's window
+  const T* identity_row;                     // position q at [q] over the row_extent
+};
+
 /// Where each part of a task's scratch memory lives, as offsets in elements of T from a
 /// 64-byte aligned base (every part starts 64-byte aligned).
 struct scratch_layout {
@@ -160,6 +170,7 @@ class scratch_buffer {
 template <class T>
 struct job_tables {
   std::vector<geometry::axis_window> row_windows;
+  std::vector<geometry::axis_window> col_windows;
   std::vector<T> divisor_rows;
   std::vector<index_t> divisor_row_of;
 
@@ -167,13 +178,15 @@ struct job_tables {
     row_windows.resize(static_cast<std::size_t>(w.h.output_size()));
     for (index_t oh = 0; oh < w.h.output_size(); ++oh)
       row_windows[static_cast<std::size_t>(oh)] = w.h.window(oh);
+    col_windows.resize(static_cast<std::size_t>(w.w.output_size()));
+    for (index_t ow = 0; ow < w.w.output_size(); ++ow)
+      col_windows[static_cast<std::size_t>(ow)] = w.w.window(ow);
   }
 
   void add_divisors(const geometry::regular_windows& w, const reduce::avg<T>& r) {
     const index_t ow_count = w.w.output_size();
     const index_t pitch = scratch_pitch(ow_count);
-    std::vector<geometry::axis_window> cols(static_cast<std::size_t>(ow_count));
-    for (index_t ow = 0; ow < ow_count; ++ow) cols[static_cast<std::size_t>(ow)] = w.w.window(ow);
+    const std::vector<geometry::axis_window>& cols = col_windows;
     std::vector<std::pair<index_t, index_t>> seen;  // (rows in bounds, rows padded)
     divisor_row_of.resize(row_windows.size());
     for (std::size_t oh = 0; oh < row_windows.size(); ++oh) {

@@ -155,10 +155,15 @@ struct load_recorder {
   bool inside() const noexcept { return lowest >= 0 && end <= width; }
 };
 
-/// F::combine, or when the caller has ruled out NaN taps, F::combine_no_nan.
-template <class F, bool Exact, class T>
+/// F::combine, or when the caller has ruled out NaN taps, F::combine_no_nan. `First`: acc
+/// is the identity and x the window's first tap; a selection then is x itself (bit for
+/// bit: combine(identity, x) == x for every x, NaN and -inf included), which saves one
+/// combine per window. Sums still add (0 + -0 is +0, not -0).
+template <class F, bool Exact, bool First = false, class T>
 POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
-  if constexpr (Exact) {
+  if constexpr (First && F::selects) {
+    return x;
+  } else if constexpr (Exact) {
     return F::combine(acc, x);
   } else {
     return F::combine_no_nan(acc, x);
@@ -169,7 +174,7 @@ POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
 /// starting at ow0. The common 2- and 3-wide, stride-2 windows share one deinterleave for
 /// all their taps. KW, SW > 0 fix width and stride at compile time (dilation 1); 0 reads
 /// them from `g`.
-template <int KW, int SW, class F, bool Exact, class T, class Loads>
+template <int KW, int SW, class F, bool Exact, bool First = false, class T, class Loads>
 POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry& g,
                                     index_t ow0) noexcept {
   using V = vec<T>;
@@ -182,7 +187,7 @@ POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry
     V even;
     V odd;
     V::deinterleave(load(p, 0), load(p + L, 1), even, odd);
-    acc = combine<F, Exact>(combine<F, Exact>(acc, even), odd);
+    acc = combine<F, Exact>(combine<F, Exact, First>(acc, even), odd);
     // Tap 2 is `even` moved one lane down, with the element after the block appended.
     if (kernel == 3)
       acc = combine<F, Exact>(acc, V::shift_next(even, V::broadcast(load.element(p + 2 * L))));
@@ -202,7 +207,7 @@ POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry
       for (int l = 0; l < L; ++l) lanes_of[l] = load.element(p + l * stride);
       tap = V::load(lanes_of);
     }
-    acc = combine<F, Exact>(acc, tap);
+    acc = j == 0 ? combine<F, Exact, First>(acc, tap) : combine<F, Exact>(acc, tap);
   }
   return acc;
 }
@@ -291,14 +296,14 @@ struct block_plan {
 };
 
 /// One window row folded into `acc` for block b, with plain or masked loads.
-template <int KW, int SW, class F, bool Exact, bool Inside, class T>
+template <int KW, int SW, class F, bool Exact, bool Inside, bool First = false, class T>
 POOLKIT_FORCEINLINE vec<T> fold_block_row(vec<T> acc, const T* row, const row_geometry& g,
                                           const block_plan<T>& plan, index_t b) noexcept {
   constexpr int L = vec<T>::lanes;
   if constexpr (Inside) {
-    return fold_row<KW, SW, F, Exact>(acc, inside_loads<T>{row}, g, b * L);
+    return fold_row<KW, SW, F, Exact, First>(acc, inside_loads<T>{row}, g, b * L);
   } else {
-    return fold_row<KW, SW, F, Exact>(
+    return fold_row<KW, SW, F, Exact, First>(
         acc, edge_loads<T>{row, g.in_width, F::identity(), plan.masks_of(b)}, g, b * L);
   }
 }
@@ -319,12 +324,15 @@ POOLKIT_FORCEINLINE vec<T> direct_block(const T* const* window, index_t kh, inde
     const mask* table = plan.masks_of(b);
     if (table != nullptr)
       for (std::size_t k = 0; k < loads; ++k) masks[k] = table[k];
-    for (index_t t = 0; t < KH; ++t)
+    const edge_loads<T> first{window[0], g.in_width, F::identity(), table ? masks : nullptr};
+    acc = fold_row<KW, SW, F, Exact, true>(acc, first, g, b * L);
+    for (index_t t = 1; t < KH; ++t)
       acc = fold_row<KW, SW, F, Exact>(
           acc, edge_loads<T>{window[t], g.in_width, F::identity(), table ? masks : nullptr}, g,
           b * L);
   } else if constexpr (KH > 0) {
-    for (index_t t = 0; t < KH; ++t)
+    acc = fold_block_row<KW, SW, F, Exact, Inside, true>(acc, window[0], g, plan, b);
+    for (index_t t = 1; t < KH; ++t)
       acc = fold_block_row<KW, SW, F, Exact, Inside>(acc, window[t], g, plan, b);
   } else {
     for (index_t t = 0; t < kh; ++t)

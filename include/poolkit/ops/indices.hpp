@@ -6,7 +6,9 @@
 // SPEC section 2, "Indices".
 #pragma once
 
+#include <limits>
 #include <string>
+#include <vector>
 #include <string_view>
 #include <type_traits>
 
@@ -32,6 +34,28 @@ void run_select(const S& s, nchw_view<const T> x, nchw_view<T> y, nchw_view<inde
                                                 {y.extent(2), y.extent(3)}, p);
   const row_split split = split_rows(y.extent(0), y.extent(1), y.extent(2), rp.threads);
   if (split.total == 0) return;
+  // The vector kernels carry positions in lanes of T: exact below 2^digits elements.
+  constexpr index_t exact_positions = index_t{1} << std::numeric_limits<T>::digits;
+  if constexpr (kernel::has_vector_selection<S>) {
+    if (x.stride(3) == 1 && x.extent(2) * x.extent(3) < exact_positions) {
+      const kernel::job_tables<T> tables(g);
+      const kernel::row_geometry cols{g.w.input_size(), g.w.output_size(), g.w.kernel(),
+                                      g.w.stride(),     g.w.dilation(),    g.w.pad_begin()};
+      const kernel::row_extent extent = kernel::row_extent::of(cols);
+      const std::vector<T> identity_row(static_cast<std::size_t>(extent.pitch), s.identity());
+      const kernel::select_job<T> job{&g, cols, tables.row_windows.data(),
+                                      tables.col_windows.data(),
+                                      identity_row.data() - extent.first};
+      parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
+        split.for_each_piece(t, [&](index_t n, index_t c, index_t oh0, index_t oh1) {
+          kernel::select_rows<T, S>(rp.isa, job, kernel::plane_of(x, n, c),
+                                    kernel::plane_of(y, n, c), kernel::plane_of(idx, n, c), oh0,
+                                    oh1);
+        });
+      });
+      return;
+    }
+  }
   parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
     split.for_each_piece(t, [&](index_t n, index_t c, index_t oh0, index_t oh1) {
       kernel::select_plane_rows(s, kernel::plane_of(x, n, c), kernel::plane_of(y, n, c),

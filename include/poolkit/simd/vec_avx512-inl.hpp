@@ -73,6 +73,20 @@ struct vec<float> {
   static POOLKIT_FORCEINLINE vec min_unless_nan(vec x, vec acc) noexcept {
     return {_mm512_mask_min_ps(x.v, _mm512_cmp_ps_mask(x.v, x.v, _CMP_ORD_Q), x.v, acc.v)};
   }
+
+  // Selection with positions (max/min with indices): which lanes take x.
+  using choice = __mmask16;
+  static POOLKIT_FORCEINLINE choice prefer_greater(vec x, vec acc) noexcept {
+    return static_cast<choice>(_mm512_cmp_ps_mask(x.v, acc.v, _CMP_GT_OQ) |
+                               _mm512_cmp_ps_mask(x.v, x.v, _CMP_UNORD_Q));
+  }
+  static POOLKIT_FORCEINLINE choice prefer_less(vec x, vec acc) noexcept {
+    return static_cast<choice>(_mm512_cmp_ps_mask(x.v, acc.v, _CMP_LT_OQ) |
+                               _mm512_cmp_ps_mask(x.v, x.v, _CMP_UNORD_Q));
+  }
+  static POOLKIT_FORCEINLINE vec blend(choice c, vec yes, vec no) noexcept {
+    return {_mm512_mask_mov_ps(no.v, c, yes.v)};
+  }
 };
 
 template <>
@@ -129,5 +143,19 @@ struct vec<double> {
   }
   static POOLKIT_FORCEINLINE vec min_unless_nan(vec x, vec acc) noexcept {
     return {_mm512_mask_min_pd(x.v, _mm512_cmp_pd_mask(x.v, x.v, _CMP_ORD_Q), x.v, acc.v)};
+  }
+
+  // Selection with positions (max/min with indices): which lanes take x.
+  using choice = __mmask8;
+  static POOLKIT_FORCEINLINE choice prefer_greater(vec x, vec acc) noexcept {
+    return static_cast<choice>(_mm512_cmp_pd_mask(x.v, acc.v, _CMP_GT_OQ) |
+                               _mm512_cmp_pd_mask(x.v, x.v, _CMP_UNORD_Q));
+  }
+  static POOLKIT_FORCEINLINE choice prefer_less(vec x, vec acc) noexcept {
+    return static_cast<choice>(_mm512_cmp_pd_mask(x.v, acc.v, _CMP_LT_OQ) |
+                               _mm512_cmp_pd_mask(x.v, x.v, _CMP_UNORD_Q));
+  }
+  static POOLKIT_FORCEINLINE vec blend(choice c, vec yes, vec no) noexcept {
+    return {_mm512_mask_mov_pd(no.v, c, yes.v)};
   }
 };

@@ -63,6 +63,20 @@ struct vec<float> {
   static POOLKIT_FORCEINLINE vec load_masked(const float* p, mask m, float fill) noexcept {
     return load_range(p, m.lo, m.hi, fill);
   }
+
+  // Selection with positions (max/min with indices): which lanes take x.
+  using choice = uint32x4_t;
+  static POOLKIT_FORCEINLINE choice prefer_greater(vec x, vec acc) noexcept {
+    const choice not_nan = vceqq_f32(x.v, x.v);
+    return vorrq_u32(vcgtq_f32(x.v, acc.v), veorq_u32(not_nan, vdupq_n_u32(~0u)));
+  }
+  static POOLKIT_FORCEINLINE choice prefer_less(vec x, vec acc) noexcept {
+    const choice not_nan = vceqq_f32(x.v, x.v);
+    return vorrq_u32(vcltq_f32(x.v, acc.v), veorq_u32(not_nan, vdupq_n_u32(~0u)));
+  }
+  static POOLKIT_FORCEINLINE vec blend(choice c, vec yes, vec no) noexcept {
+    return {vbslq_f32(c, yes.v, no.v)};
+  }
 };
 
 template <>
@@ -120,5 +134,19 @@ struct vec<double> {
   static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept { return {lo, hi}; }
   static POOLKIT_FORCEINLINE vec load_masked(const double* p, mask m, double fill) noexcept {
     return load_range(p, m.lo, m.hi, fill);
+  }
+
+  // Selection with positions (max/min with indices): which lanes take x.
+  using choice = uint64x2_t;
+  static POOLKIT_FORCEINLINE choice prefer_greater(vec x, vec acc) noexcept {
+    const choice not_nan = vceqq_f64(x.v, x.v);
+    return vorrq_u64(vcgtq_f64(x.v, acc.v), veorq_u64(not_nan, vdupq_n_u64(~0ull)));
+  }
+  static POOLKIT_FORCEINLINE choice prefer_less(vec x, vec acc) noexcept {
+    const choice not_nan = vceqq_f64(x.v, x.v);
+    return vorrq_u64(vcltq_f64(x.v, acc.v), veorq_u64(not_nan, vdupq_n_u64(~0ull)));
+  }
+  static POOLKIT_FORCEINLINE vec blend(choice c, vec yes, vec no) noexcept {
+    return {vbslq_f64(c, yes.v, no.v)};
   }
 };

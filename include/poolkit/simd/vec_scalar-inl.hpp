@@ -63,4 +63,16 @@ struct vec {
   static POOLKIT_FORCEINLINE vec load_masked(const T* p, mask m, T fill) noexcept {
     return load_range(p, m.lo, m.hi, fill);
   }
+
+  // Selection with positions (max/min with indices): which lanes take x.
+  using choice = bool;
+  static POOLKIT_FORCEINLINE choice prefer_greater(vec x, vec acc) noexcept {
+    return x.v > acc.v || x.v != x.v;
+  }
+  static POOLKIT_FORCEINLINE choice prefer_less(vec x, vec acc) noexcept {
+    return x.v < acc.v || x.v != x.v;
+  }
+  static POOLKIT_FORCEINLINE vec blend(choice c, vec yes, vec no) noexcept {
+    return {c ? yes.v : no.v};
+  }
 };

@@ -61,6 +61,18 @@ struct vec<float> {
   static POOLKIT_FORCEINLINE vec load_masked(const float* p, mask m, float fill) noexcept {
     return load_range(p, m.lo, m.hi, fill);
   }
+
+  // Selection with positions (max/min with indices): which lanes take x.
+  using choice = __m128;
+  static POOLKIT_FORCEINLINE choice prefer_greater(vec x, vec acc) noexcept {
+    return _mm_or_ps(_mm_cmpgt_ps(x.v, acc.v), _mm_cmpunord_ps(x.v, x.v));
+  }
+  static POOLKIT_FORCEINLINE choice prefer_less(vec x, vec acc) noexcept {
+    return _mm_or_ps(_mm_cmplt_ps(x.v, acc.v), _mm_cmpunord_ps(x.v, x.v));
+  }
+  static POOLKIT_FORCEINLINE vec blend(choice c, vec yes, vec no) noexcept {
+    return {_mm_or_ps(_mm_and_ps(c, yes.v), _mm_andnot_ps(c, no.v))};
+  }
 };
 
 template <>
@@ -114,5 +126,17 @@ struct vec<double> {
   static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept { return {lo, hi}; }
   static POOLKIT_FORCEINLINE vec load_masked(const double* p, mask m, double fill) noexcept {
     return load_range(p, m.lo, m.hi, fill);
+  }
+
+  // Selection with positions (max/min with indices): which lanes take x.
+  using choice = __m128d;
+  static POOLKIT_FORCEINLINE choice prefer_greater(vec x, vec acc) noexcept {
+    return _mm_or_pd(_mm_cmpgt_pd(x.v, acc.v), _mm_cmpunord_pd(x.v, x.v));
+  }
+  static POOLKIT_FORCEINLINE choice prefer_less(vec x, vec acc) noexcept {
+    return _mm_or_pd(_mm_cmplt_pd(x.v, acc.v), _mm_cmpunord_pd(x.v, x.v));
+  }
+  static POOLKIT_FORCEINLINE vec blend(choice c, vec yes, vec no) noexcept {
+    return {_mm_or_pd(_mm_and_pd(c, yes.v), _mm_andnot_pd(c, no.v))};
   }
 };
