@@ -509,5 +509,8 @@ void pool_rows(const plane_job<T, R>& job, T* scratch, kernel::plane<const T> x,
     if (g.kernel == 3 && g.stride == 1)
       return pool_rows_shaped<3, 3, 1, F>(job, scratch, x, y, oh_begin, oh_end);
   }
+  // Any other window: the stride alone fixed at compile time where it is 1 or 2.
+  if (g.stride == 1) return pool_rows_shaped<0, 0, 1, F>(job, scratch, x, y, oh_begin, oh_end);
+  if (g.stride == 2) return pool_rows_shaped<0, 0, 2, F>(job, scratch, x, y, oh_begin, oh_end);
   pool_rows_shaped<0, 0, 0, F>(job, scratch, x, y, oh_begin, oh_end);
 }
