@@ -114,7 +114,8 @@ struct scratch_layout {
       at += elements(bytes);
       return here;
     };
-    l.band_pointers = take(l.band_rows * static_cast<index_t>(sizeof(void*)));
+    // Row pointers for the band's input rows, then divisor-row pointers for its outputs.
+    l.band_pointers = take((l.band_rows + l.band_height) * static_cast<index_t>(sizeof(void*)));
     l.band_nan = take(l.band_rows);
     l.identity_row = take(extent.pitch * t_bytes);
     l.identity_length = extent.pitch;

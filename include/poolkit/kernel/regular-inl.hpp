@@ -257,6 +257,22 @@ struct block_plan {
   int loads = 0;              // loads per block: the stride of the mask table
   const mask* masks = nullptr;  // edge block e's masks at masks[e * loads]; null: on the spot
 
+  /// The first output of block b. When the row is at least a vector wide, the last block
+  /// is moved left to end at the row's end: it recomputes a few outputs of the block
+  /// before it (same bits) instead of running past the row with idle lanes, and usually
+  /// reads only inside the input.
+  index_t out_width = 0;
+  bool last_moved = false;  // the last block ends at the row's end (overlapping)
+  index_t start(index_t b) const noexcept {
+    constexpr int L = vec<T>::lanes;
+    return last_moved ? std::min(b * L, out_width - L) : b * L;
+  }
+  /// Outputs block b stores.
+  int count(index_t b) const noexcept {
+    constexpr int L = vec<T>::lanes;
+    return static_cast<int>(std::min<index_t>(L, out_width - start(b)));
+  }
+
   /// The masks of edge block b (b < inside_begin or b >= inside_end).
   const mask* masks_of(index_t b) const noexcept {
     if (masks == nullptr) return nullptr;
@@ -269,11 +285,18 @@ struct block_plan {
     constexpr int L = vec<T>::lanes;
     block_plan plan;
     plan.blocks = (g.out_width + L - 1) / L;
+    plan.out_width = g.out_width;
     const auto inside = [&](index_t b) {
       load_recorder<T> r{g.in_width, nullptr};
-      fold_row<KW, SW, F, true>(vec<T>::broadcast(T(0)), r, g, b * L);
+      fold_row<KW, SW, F, true>(vec<T>::broadcast(T(0)), r, g, plan.start(b));
       return r.inside();
     };
+    // Move the last, partial block only when that lets it take plain loads (measured:
+    // an overlapping block that still needs masks is slower than a partial one).
+    if (g.out_width >= L && g.out_width % L != 0 && !inside(plan.blocks - 1)) {
+      plan.last_moved = true;
+      if (!inside(plan.blocks - 1)) plan.last_moved = false;
+    }
     while (plan.inside_begin < plan.blocks && !inside(plan.inside_begin)) ++plan.inside_begin;
     plan.inside_end = plan.blocks;
     while (plan.inside_end > plan.inside_begin && !inside(plan.inside_end - 1)) --plan.inside_end;
@@ -287,7 +310,7 @@ struct block_plan {
         if (b >= plan.blocks) break;
         const index_t e = b < plan.inside_begin ? b : plan.inside_begin + (b - plan.inside_end);
         load_recorder<T> r{g.in_width, masks + e * plan.loads};
-        fold_row<KW, SW, F, true>(vec<T>::broadcast(T(0)), r, g, b * L);
+        fold_row<KW, SW, F, true>(vec<T>::broadcast(T(0)), r, g, plan.start(b));
       }
       plan.masks = masks;
     }
@@ -299,12 +322,11 @@ struct block_plan {
 template <int KW, int SW, class F, bool Exact, bool Inside, bool First = false, class T>
 POOLKIT_FORCEINLINE vec<T> fold_block_row(vec<T> acc, const T* row, const row_geometry& g,
                                           const block_plan<T>& plan, index_t b) noexcept {
-  constexpr int L = vec<T>::lanes;
   if constexpr (Inside) {
-    return fold_row<KW, SW, F, Exact, First>(acc, inside_loads<T>{row}, g, b * L);
+    return fold_row<KW, SW, F, Exact, First>(acc, inside_loads<T>{row}, g, plan.start(b));
   } else {
     return fold_row<KW, SW, F, Exact, First>(
-        acc, edge_loads<T>{row, g.in_width, F::identity(), plan.masks_of(b)}, g, b * L);
+        acc, edge_loads<T>{row, g.in_width, F::identity(), plan.masks_of(b)}, g, plan.start(b));
   }
 }
 
@@ -313,7 +335,6 @@ template <int KH, int KW, int SW, class F, bool Exact, bool Inside, class T>
 POOLKIT_FORCEINLINE vec<T> direct_block(const T* const* window, index_t kh, index_t dh,
                                         const row_geometry& g, const block_plan<T>& plan,
                                         index_t b) noexcept {
-  constexpr int L = vec<T>::lanes;
   vec<T> acc = vec<T>::broadcast(F::identity());
   if constexpr (KH > 0 && KW > 0 && !Inside) {
     // An edge block of a fixed shape: its masks go into locals once, for all rows (they
@@ -325,11 +346,11 @@ POOLKIT_FORCEINLINE vec<T> direct_block(const T* const* window, index_t kh, inde
     if (table != nullptr)
       for (std::size_t k = 0; k < loads; ++k) masks[k] = table[k];
     const edge_loads<T> first{window[0], g.in_width, F::identity(), table ? masks : nullptr};
-    acc = fold_row<KW, SW, F, Exact, true>(acc, first, g, b * L);
+    acc = fold_row<KW, SW, F, Exact, true>(acc, first, g, plan.start(b));
     for (index_t t = 1; t < KH; ++t)
       acc = fold_row<KW, SW, F, Exact>(
           acc, edge_loads<T>{window[t], g.in_width, F::identity(), table ? masks : nullptr}, g,
-          b * L);
+          plan.start(b));
   } else if constexpr (KH > 0) {
     acc = fold_block_row<KW, SW, F, Exact, Inside, true>(acc, window[0], g, plan, b);
     for (index_t t = 1; t < KH; ++t)
@@ -348,11 +369,10 @@ POOLKIT_FORCEINLINE void direct_row(const plane_job<T, R>& job, const T* const* 
                                     const block_plan<T>& plan, const T* divisors, T* out,
                                     index_t out_step) noexcept {
   using V = vec<T>;
-  constexpr int L = V::lanes;
   const auto emit = [&](V acc, index_t b) {
-    if constexpr (F::divides) acc = V::div(acc, V::load(divisors + b * L));
-    store_block(acc, out + b * L * out_step, out_step,
-                static_cast<int>(std::min<index_t>(L, g.out_width - b * L)));
+    const index_t ow0 = plan.start(b);
+    if constexpr (F::divides) acc = V::div(acc, V::load(divisors + ow0));
+    store_block(acc, out + ow0 * out_step, out_step, plan.count(b));
   };
   for (index_t b = 0; b < plan.inside_begin; ++b)
     emit(direct_block<KH, KW, SW, F, Exact, false>(window, kh, dh, g, plan, b), b);
@@ -366,14 +386,13 @@ POOLKIT_FORCEINLINE void direct_row(const plane_job<T, R>& job, const T* const* 
 /// One band of output rows [oh_begin, oh_end) of a plane. The input rows the band needs
 /// are listed in a table, rows above or below the input replaced by a row of identity
 /// elements, so every window has exactly kernel-height rows. Rows are read in place:
-/// only outputs are stored (on some CPUs stores are the scarcest resource; staging copies
-/// of the input would double them).
+/// only outputs are stored (staging padded copies of the input was measured slower: the
+/// extra stores cost more than the border handling they save).
 template <int KH, int KW, int SW, class F, class T, class R>
 void pool_band(const plane_job<T, R>& job, const block_plan<T>& plan, T* scratch,
                kernel::plane<const T> x, kernel::plane<T> y, index_t oh_begin,
                index_t oh_end) noexcept {
   using V = vec<T>;
-  constexpr int L = V::lanes;
   const scratch_layout& layout = *job.layout;
   // Everything the loops read is copied into locals first: vector stores may alias any
   // memory (their pointer types are may_alias), so fields read through references would
@@ -426,11 +445,11 @@ void pool_band(const plane_job<T, R>& job, const block_plan<T>& plan, T* scratch
       const auto run = [&](auto exact) {
         constexpr bool E = decltype(exact)::value;
         for (index_t b = 0; b < plan.inside_begin; ++b)
-          fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b).store(hr + b * L);
+          fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b).store(hr + plan.start(b));
         for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
-          fold_block_row<KW, SW, F, E, true>(identity, row, g, plan, b).store(hr + b * L);
+          fold_block_row<KW, SW, F, E, true>(identity, row, g, plan, b).store(hr + plan.start(b));
         for (index_t b = plan.inside_end; b < plan.blocks; ++b)
-          fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b).store(hr + b * L);
+          fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b).store(hr + plan.start(b));
       };
       if (!probe || may_hold_nan[i]) {
         run(std::true_type{});
@@ -444,7 +463,7 @@ void pool_band(const plane_job<T, R>& job, const block_plan<T>& plan, T* scratch
       const T* window = h + top * pitch;
       T* out = out_data + oh * out_row_stride;
       for (index_t b = 0; b < plan.blocks; ++b) {
-        const index_t ow0 = b * L;
+        const index_t ow0 = plan.start(b);
         V acc = identity;
         if (exact) {
           for (index_t t = 0; t < kh; ++t) acc = F::combine(acc, V::load(window + t * dh * pitch + ow0));
@@ -452,8 +471,7 @@ void pool_band(const plane_job<T, R>& job, const block_plan<T>& plan, T* scratch
           for (index_t t = 0; t < kh; ++t)
             acc = F::combine_no_nan(acc, V::load(window + t * dh * pitch + ow0));
         }
-        store_block(acc, out + ow0 * out_col_stride, out_col_stride,
-                    static_cast<int>(std::min<index_t>(L, g.out_width - ow0)));
+        store_block(acc, out + ow0 * out_col_stride, out_col_stride, plan.count(b));
       }
     }
     return;
@@ -480,6 +498,132 @@ void pool_band(const plane_job<T, R>& job, const block_plan<T>& plan, T* scratch
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Column strips, for the fixed shapes (K x K windows, stride S, dilation 1).
+//
+// One column block is walked down a band of output rows, and what an input row
+// contributes is kept in registers for the next output rows that share the row (K - S of
+// them): for a selection its horizontal result, for a sum its K tap vectors (sums keep
+// PyTorch's row-major order, so each output still adds every tap itself; the saving is in
+// loads). Each input row of the strip is loaded once instead of up to K times, and the
+// block's edge masks are loaded once for the whole strip.
+
+/// The K tap vectors of one window row for the block at ow0, left to right, with the loads
+/// of fold_row (one deinterleave for stride 2).
+template <int K, int S, class T, class Loads>
+POOLKIT_FORCEINLINE void load_taps(Loads&& load, const row_geometry& g, index_t ow0,
+                                   vec<T> (&taps)[std::size_t{K}]) noexcept {
+  using V = vec<T>;
+  constexpr int L = V::lanes;
+  const index_t p = ow0 * S - g.pad_begin;
+  if constexpr (S == 2) {
+    V::deinterleave(load(p, 0), load(p + L, 1), taps[0], taps[1]);
+    if constexpr (K == 3) taps[2] = V::shift_next(taps[0], V::broadcast(load.element(p + 2 * L)));
+  } else {
+    for (int j = 0; j < K; ++j) taps[j] = load(p + j, j);
+  }
+}
+
+/// One column block of a band: output rows [oh_begin, oh_end), block b of the plan.
+template <int K, int S, class F, bool Exact, bool Inside, class T, class R>
+POOLKIT_FORCEINLINE void strip_block(const plane_job<T, R>& job, const block_plan<T>& plan,
+                                     const T* const* rows, const T* const* divisors,
+                                     kernel::plane<T> y, index_t oh_begin, index_t oh_end,
+                                     index_t b) noexcept {
+  using V = vec<T>;
+  using mask = typename V::mask;
+  constexpr int carried = K > S ? K - S : 0;  // window rows shared with the next output row
+  const row_geometry g = job.cols;
+  const index_t ow0 = plan.start(b);
+  const int count = plan.count(b);
+  // Edge masks: once for the whole strip.
+  constexpr std::size_t loads = 2 * K + 1;
+  mask masks[loads]{};
+  const mask* table = Inside ? nullptr : plan.masks_of(b);
+  if (table != nullptr)
+    for (std::size_t k = 0; k < loads; ++k) masks[k] = table[k];
+  const auto row_taps = [&](const T* row, V (&taps)[std::size_t{K}]) {
+    if constexpr (Inside) {
+      load_taps<K, S, T>(inside_loads<T>{row}, g, ow0, taps);
+    } else {
+      load_taps<K, S, T>(edge_loads<T>{row, g.in_width, F::identity(), table ? masks : nullptr},
+                         g, ow0, taps);
+    }
+  };
+  T* out = y.data + ow0 * y.col_stride;
+  if constexpr (F::selects) {
+    V h[std::size_t{K}];  // horizontal results of the window's rows, top to bottom
+    for (index_t oh = oh_begin; oh < oh_end; ++oh) {
+      const T* const* window = rows + (oh - oh_begin) * S;
+      for (int t = (oh == oh_begin ? 0 : carried); t < K; ++t) {
+        V taps[std::size_t{K}];
+        row_taps(window[t], taps);
+        V acc = taps[0];  // combine(identity, x) == x
+        for (int j = 1; j < K; ++j) acc = combine<F, Exact>(acc, taps[j]);
+        h[t] = acc;
+      }
+      V acc = h[0];
+      for (int t = 1; t < K; ++t) acc = combine<F, Exact>(acc, h[t]);
+      store_block(acc, out + oh * y.row_stride, y.col_stride, count);
+      for (int t = 0; t < carried; ++t) h[t] = h[t + S];
+    }
+  } else {
+    V taps[std::size_t{K}][std::size_t{K}];  // tap vectors of the window's rows
+    for (index_t oh = oh_begin; oh < oh_end; ++oh) {
+      const T* const* window = rows + (oh - oh_begin) * S;
+      for (int t = (oh == oh_begin ? 0 : carried); t < K; ++t) row_taps(window[t], taps[t]);
+      V acc = V::broadcast(F::identity());
+      for (int t = 0; t < K; ++t)
+        for (int j = 0; j < K; ++j) acc = F::combine(acc, taps[t][j]);
+      if constexpr (F::divides) acc = V::div(acc, V::load(divisors[oh - oh_begin] + ow0));
+      store_block(acc, out + oh * y.row_stride, y.col_stride, count);
+      for (int t = 0; t < carried; ++t)
+        for (int j = 0; j < K; ++j) taps[t][j] = taps[t + S][j];
+    }
+  }
+}
+
+/// A band of output rows in column strips (see above).
+template <int K, int S, class F, class T, class R>
+void strip_band(const plane_job<T, R>& job, const block_plan<T>& plan, T* scratch,
+                kernel::plane<const T> x, kernel::plane<T> y, index_t oh_begin,
+                index_t oh_end) noexcept {
+  const scratch_layout& layout = *job.layout;
+  const geometry::regular_axis& gh = job.windows->h;
+  const index_t first_row = oh_begin * S - gh.pad_begin();
+  const index_t band_rows = (oh_end - oh_begin - 1) * S + K;
+  const T** rows = reinterpret_cast<const T**>(scratch + layout.band_pointers);
+  const T* identity_row = scratch + layout.identity_row - job.extent.first;
+  // Selections probe the band's rows for NaN (or infinity: the probe cannot tell them
+  // apart) once, and take the one-instruction combine when there is none.
+  bool any_nan = false;
+  for (index_t i = 0; i < band_rows; ++i) {
+    const index_t ih = first_row + i;
+    const bool in_input = ih >= 0 && ih < x.rows;
+    rows[i] = in_input ? x.data + ih * x.row_stride : identity_row;
+    if constexpr (F::selects) any_nan = any_nan || (in_input && row_may_hold_nan(rows[i], x.cols));
+  }
+  // avg: the divisor row of each output row of the band.
+  const T** divisors = reinterpret_cast<const T**>(scratch + layout.band_pointers) + band_rows;
+  if constexpr (F::divides)
+    for (index_t oh = oh_begin; oh < oh_end; ++oh)
+      divisors[oh - oh_begin] = job.divisor_rows + job.divisor_row_of[oh] * layout.pitch;
+  const auto run = [&](auto exact) {
+    constexpr bool E = decltype(exact)::value;
+    for (index_t b = 0; b < plan.inside_begin; ++b)
+      strip_block<K, S, F, E, false>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
+    for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
+      strip_block<K, S, F, E, true>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
+    for (index_t b = plan.inside_end; b < plan.blocks; ++b)
+      strip_block<K, S, F, E, false>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
+  };
+  if (!F::selects || any_nan) {
+    run(std::true_type{});
+  } else {
+    run(std::false_type{});
+  }
+}
+
 /// Output rows [oh_begin, oh_end) of one plane, band by band.
 template <int KH, int KW, int SW, class F, class T, class R>
 void pool_rows_shaped(const plane_job<T, R>& job, T* scratch, kernel::plane<const T> x,
@@ -487,9 +631,24 @@ void pool_rows_shaped(const plane_job<T, R>& job, T* scratch, kernel::plane<cons
   const scratch_layout& layout = *job.layout;
   const block_plan<T> plan = block_plan<T>::template make<KW, SW, F>(
       job.cols, scratch + layout.mask_table, layout.mask_table_bytes);
-  for (index_t oh = oh_begin; oh < oh_end; oh += layout.band_height)
-    pool_band<KH, KW, SW, F>(job, plan, scratch, x, y, oh,
-                             std::min(oh_end, oh + layout.band_height));
+  const geometry::regular_axis& gh = job.windows->h;
+  // The fixed square shapes run in column strips when rows are at most two vectors wide
+  // (measured: on wider rows the strips' jumps from row to row defeat the hardware
+  // prefetcher; 3x3 s2 on 112-wide rows ran at half speed). Sums take strips only when no
+  // row is shared between output rows: carrying 3x3 s1 tap vectors cost more register
+  // traffic than the loads it saved.
+  constexpr bool square = KH > 0 && KH == KW && SW > 0 && (F::selects || KH <= SW);
+  const bool strips = square && gh.stride() == SW && gh.dilation() == 1 && plan.blocks <= 2;
+  for (index_t oh = oh_begin; oh < oh_end; oh += layout.band_height) {
+    const index_t end = std::min(oh_end, oh + layout.band_height);
+    if constexpr (square) {
+      if (strips) {
+        strip_band<KH, SW, F>(job, plan, scratch, x, y, oh, end);
+        continue;
+      }
+    }
+    pool_band<KH, KW, SW, F>(job, plan, scratch, x, y, oh, end);
+  }
 }
 
 /// Pools output rows [oh_begin, oh_end) of one plane. The input must have unit column
