@@ -389,10 +389,11 @@ POOLKIT_FORCEINLINE void direct_row(const plane_job<T, R>& job, const T* const* 
 /// only outputs are stored (staging padded copies of the input was measured slower: the
 /// extra stores cost more than the border handling they save).
 template <int KH, int KW, int SW, class F, class T, class R>
-void pool_band(const plane_job<T, R>& job, const block_plan<T>& plan, T* scratch,
+void pool_band(const plane_job<T, R>& job, const block_plan<T>& plan_in, T* scratch,
                kernel::plane<const T> x, kernel::plane<T> y, index_t oh_begin,
                index_t oh_end) noexcept {
   using V = vec<T>;
+  const block_plan<T> plan = plan_in;  // a local copy: see below
   const scratch_layout& layout = *job.layout;
   // Everything the loops read is copied into locals first: vector stores may alias any
   // memory (their pointer types are may_alias), so fields read through references would
@@ -585,9 +586,11 @@ POOLKIT_FORCEINLINE void strip_block(const plane_job<T, R>& job, const block_pla
 
 /// A band of output rows in column strips (see above).
 template <int K, int S, class F, class T, class R>
-void strip_band(const plane_job<T, R>& job, const block_plan<T>& plan, T* scratch,
+void strip_band(const plane_job<T, R>& job, const block_plan<T>& plan_in, T* scratch,
                 kernel::plane<const T> x, kernel::plane<T> y, index_t oh_begin,
                 index_t oh_end) noexcept {
+  // A local copy: the blocks' loops read it after stores that may alias anything.
+  const block_plan<T> plan = plan_in;
   const scratch_layout& layout = *job.layout;
   const geometry::regular_axis& gh = job.windows->h;
   const index_t first_row = oh_begin * S - gh.pad_begin();
