@@ -112,8 +112,11 @@ class table_reporter : public benchmark::ConsoleReporter {
     std::printf("\n%-4s %9s %9s %6s %9s %6s %9s %6s %8s %9s %6s %6s\n", "case", "poolkit",
                 "roofline", "%roof", "dnn_nchw", "x", "dnn_blk", "x", "scalar", "2threads",
                 "%roof2", "x1t");
-    for (const auto& [id, rows] : gbps_) {
-      const auto get = [&](const char* impl) {
+    for (const auto& entry : gbps_) {
+      // Plain names, not structured bindings: Clang 14 cannot capture a binding.
+      const std::string& id = entry.first;
+      const auto& rows = entry.second;
+      const auto get = [&rows](const char* impl) {
         const auto it = rows.find(impl);
         return it == rows.end() ? 0.0 : it->second;
       };
