@@ -9,7 +9,9 @@
 
 namespace poolkit_bench {
 
-enum class op_kind { max, avg };
+/// What a case runs. `params` is always the regular window the case equals (global 7x7
+/// is a 7x7 window, adaptive 14 -> 7 a 2x2 one): oneDNN runs that window.
+enum class op_kind { max, avg, global_avg, adaptive_avg, l2, lp3, power_avg3, spp_max };
 
 struct shape_case {
   const char* id;
@@ -18,7 +20,16 @@ struct shape_case {
   poolkit::pool2d_params params;
   op_kind op;
 
-  poolkit::extents4 output() const { return poolkit::pool2d_output_extents(input, params); }
+  poolkit::extents4 output() const {
+    if (op == op_kind::spp_max) return {input[0], input[1] * (1 + 4 + 16), 1, 1};
+    return poolkit::pool2d_output_extents(input, params);
+  }
+
+  /// oneDNN has these (as regular windows); the power family and SPP it has not.
+  bool regular_max_or_avg() const {
+    return op == op_kind::max || op == op_kind::avg || op == op_kind::global_avg ||
+           op == op_kind::adaptive_avg;
+  }
 
   /// Input plus output bytes, each counted once.
   int64_t bytes() const {
@@ -29,10 +40,17 @@ struct shape_case {
 
   void run(const poolkit::tensor<float>& x, poolkit::tensor<float>& y,
            const poolkit::policy& pol) const {
-    if (op == op_kind::max) {
-      poolkit::max_pool2d(x, y, params, pol);
-    } else {
-      poolkit::avg_pool2d(x, y, params, pol);
+    switch (op) {
+      case op_kind::max: return poolkit::max_pool2d(x, y, params, pol);
+      case op_kind::avg: return poolkit::avg_pool2d(x, y, params, pol);
+      case op_kind::global_avg: return poolkit::adaptive_avg_pool2d(x, y, pol);  // y is 1 x 1
+      case op_kind::adaptive_avg: return poolkit::adaptive_avg_pool2d(x, y, pol);
+      case op_kind::l2: return poolkit::l2_pool2d(x, y, params, pol);
+      case op_kind::lp3: return poolkit::lp_pool2d(x, y, 3.0, params, pol);
+      case op_kind::power_avg3: return poolkit::power_avg_pool2d(x, y, 3.0, params, pol);
+      case op_kind::spp_max:
+        return poolkit::spatial_pyramid_pool2d(x, y, {1, 2, 4}, poolkit::reduce::max<float>{},
+                                               poolkit::spp_bin_rule::adaptive, pol);
     }
   }
 };
@@ -49,13 +67,16 @@ inline std::vector<shape_case> suite() {
       {"S3", "max 3x3 s1 p1", {1, 192, 28, 28}, k3s1p1, op_kind::max},
       {"S4", "avg 2x2 s2", {1, 128, 56, 56}, {.kernel = {2, 2}}, op_kind::avg},
       {"S5", "avg 3x3 s1 p1 exclude pad", {1, 192, 28, 28}, k3s1p1_exclude, op_kind::avg},
-      // Global average as the 7x7 window it is, and adaptive 14 -> 7 as the 2x2 s2 window
-      // PyTorch's bins reduce to.
-      {"S6", "global avg", {1, 2048, 7, 7}, {.kernel = {7, 7}}, op_kind::avg},
-      {"S7", "adaptive avg to 7x7", {1, 512, 14, 14}, {.kernel = {2, 2}}, op_kind::avg},
+      {"S6", "global avg", {1, 2048, 7, 7}, {.kernel = {7, 7}}, op_kind::global_avg},
+      {"S7", "adaptive avg to 7x7", {1, 512, 14, 14}, {.kernel = {2, 2}}, op_kind::adaptive_avg},
       {"S8", "max 3x3 s2 p1 (DRAM)", {32, 64, 112, 112}, k3s2p1, op_kind::max},
       {"S10", "max 13x13 s1 p6 (SPPF)", {1, 512, 20, 20},
        {.kernel = {13, 13}, .stride = {1, 1}, .padding = {6, 6}}, op_kind::max},
+      {"S9", "L2 2x2 s2", {1, 64, 224, 224}, {.kernel = {2, 2}}, op_kind::l2},
+      {"LP3", "lp p=3 2x2 s2", {1, 64, 224, 224}, {.kernel = {2, 2}}, op_kind::lp3},
+      {"PAVG3", "power-avg p=3 2x2 s2", {1, 64, 224, 224}, {.kernel = {2, 2}}, op_kind::power_avg3},
+      // SPP {1, 2, 4} max; params unused (the levels are adaptive bins).
+      {"SPP", "SPP {1,2,4} max", {8, 512, 13, 13}, {.kernel = {13, 13}}, op_kind::spp_max},
   };
 }
 

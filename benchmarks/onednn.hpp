@@ -16,7 +16,7 @@ namespace poolkit_bench {
 
 inline bool onednn_supports(const shape_case& c) {
   // oneDNN has no ceil mode and no dilation in pooling_forward; the suite uses neither.
-  return !c.params.ceil_mode && c.params.dilation == poolkit::hw{1, 1};
+  return c.regular_max_or_avg() && !c.params.ceil_mode && c.params.dilation == poolkit::hw{1, 1};
 }
 
 inline void run_onednn(benchmark::State& state, const shape_case& c, bool blocked) {

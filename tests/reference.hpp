@@ -95,4 +95,65 @@ result<T> pool_one(const std::function<T(i64, i64)>& x, i64 H, i64 W, i64 oh, i6
   return {acc, index};
 }
 
+// The power family (SPEC section 2 table) in long double, two passes: the window's largest
+// magnitude m, then m * (sum (|x| / m)^p)^(1/p), SPEC's scaled formula (even 80 bits
+// cannot hold (1e-320)^33 unscaled). average: power_avg with avg pooling's divisor rule;
+// p = inf: max |x|.
+template <class T>
+long double power_one(const std::function<T(i64, i64)>& x, i64 H, i64 W, i64 oh, i64 ow,
+                      const params& p, long double power, bool average) {
+  const i64 h0 = oh * p.sh - p.pbh;
+  const i64 w0 = ow * p.sw - p.pbw;
+  long double sum = 0, largest = 0;
+  bool nan = false;
+  i64 valid = 0, padded_h = 0, padded_w = 0;
+  for (i64 t = 0; t < p.kh; ++t)
+    if (h0 + t * p.dh >= -p.pbh && h0 + t * p.dh < H + p.peh) ++padded_h;
+  for (i64 u = 0; u < p.kw; ++u)
+    if (w0 + u * p.dw >= -p.pbw && w0 + u * p.dw < W + p.pew) ++padded_w;
+  for (i64 t = 0; t < p.kh; ++t)
+    for (i64 u = 0; u < p.kw; ++u) {
+      const i64 h = h0 + t * p.dh;
+      const i64 w = w0 + u * p.dw;
+      if (h < 0 || h >= H || w < 0 || w >= W) continue;
+      const long double a = std::fabs(static_cast<long double>(x(h, w)));
+      ++valid;
+      if (std::isnan(a)) nan = true;
+      if (a > largest) largest = a;
+    }
+  if (nan) return std::numeric_limits<long double>::quiet_NaN();
+  if (valid == 0 || largest == 0) return 0;
+  if (std::isinf(power) || std::isinf(largest)) return largest;
+  for (i64 t = 0; t < p.kh; ++t)
+    for (i64 u = 0; u < p.kw; ++u) {
+      const i64 h = h0 + t * p.dh;
+      const i64 w = w0 + u * p.dw;
+      if (h < 0 || h >= H || w < 0 || w >= W) continue;
+      sum += std::pow(std::fabs(static_cast<long double>(x(h, w))) / largest, power);
+    }
+  if (average) {
+    const i64 divisor = p.divisor_override ? *p.divisor_override
+                        : p.count_include_pad ? padded_h * padded_w
+                                              : valid;
+    sum /= static_cast<long double>(divisor);
+  }
+  return largest * std::pow(sum, 1 / power);
+}
+
+// Adaptive bins (SPEC section 3): [floor(i * in / out), ceil((i + 1) * in / out)).
+inline i64 bin_start(i64 i, i64 in, i64 out) { return (i * in) / out; }
+inline i64 bin_end(i64 i, i64 in, i64 out) { return ((i + 1) * in + out - 1) / out; }
+
+// One output of an adaptive pooling: the bin folded row-major (avg divides by the bin's
+// element count).
+template <class T>
+result<T> adaptive_one(const std::function<T(i64, i64)>& x, i64 H, i64 W, i64 OH, i64 OW,
+                       i64 oh, i64 ow, op o) {
+  params p;
+  p.kh = bin_end(oh, H, OH) - bin_start(oh, H, OH);
+  p.kw = bin_end(ow, W, OW) - bin_start(ow, W, OW);
+  // A regular window placed at the bin with stride 1: the same taps, the same fold.
+  return pool_one<T>(x, H, W, bin_start(oh, H, OH), bin_start(ow, W, OW), p, o);
+}
+
 }  // namespace ref

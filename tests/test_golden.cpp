@@ -17,6 +17,7 @@ struct golden_case {
   poolkit::extents4 in{}, out{};
   std::vector<double> input, output;  // parsed in the case's own precision, held as double
   std::vector<index_t> indices;
+  double power = 0;  // lp_pool2d: p
 };
 
 template <class T>
@@ -32,6 +33,7 @@ std::vector<golden_case> read_cases(const std::string& file) {
   std::vector<golden_case> cases;
   std::string line;
   golden_case c;
+  double power = 0;  // a "power" line precedes its case
   const auto read_values = [&](std::vector<double>& to, bool single) {
     std::getline(in, line);
     std::istringstream s(line);
@@ -45,6 +47,9 @@ std::vector<golden_case> read_cases(const std::string& file) {
     if (key == "case") {
       c = golden_case{};
       s >> c.op >> c.dtype;
+      c.power = power;
+    } else if (key == "power") {
+      s >> power;
     } else if (key == "params") {
       for (auto& v : c.params) s >> v;
     } else if (key == "input") {
@@ -86,7 +91,9 @@ void run_case(const golden_case& c) {
   std::transform(c.input.begin(), c.input.end(), x.data_handle(),
                  [](double v) { return static_cast<T>(v); });
   const auto p = params_of(c);
-  ASSERT_EQ(poolkit::pool2d_output_extents(c.in, p), c.out) << "case " << c.op;
+  if (c.op.rfind("adaptive", 0) != 0) {  // adaptive cases have no window parameters
+    ASSERT_EQ(poolkit::pool2d_output_extents(c.in, p), c.out) << "case " << c.op;
+  }
   const auto compare = [&](const poolkit::tensor<T>& y) {
     for (std::size_t i = 0; i < c.output.size(); ++i)
       ASSERT_TRUE(test::same_value(y.values()[i], static_cast<T>(c.output[i])))
@@ -109,6 +116,29 @@ void run_case(const golden_case& c) {
     compare(poolkit::max_pool2d(x, p));
   } else if (c.op == "avg_pool2d") {
     compare(poolkit::avg_pool2d(x, p));
+  } else if (c.op == "lp_pool2d") {
+    // PyTorch computes (k * avg(x^p))^(1/p) with a rounding at each step; poolkit's sum
+    // is scaled and its p = 1 is an exact sum: agreement to 1e-5 relative, SPEC's bound.
+    const auto y = poolkit::lp_pool2d(x, c.power, p);
+    for (std::size_t i = 0; i < c.output.size(); ++i)
+      ASSERT_NEAR(y.values()[i], c.output[i], 1e-5 * std::abs(c.output[i]) + 1e-30)
+          << "lp p=" << c.power << " element " << i;
+  } else if (c.op == "adaptive_max_pool2d_with_indices") {
+    const poolkit::hw size{c.out[2], c.out[3]};
+    auto [y, idx] = poolkit::adaptive_max_pool2d_with_indices(x, size);
+    compare(y);
+    for (std::size_t i = 0; i < c.indices.size(); ++i)
+      ASSERT_EQ(idx.values()[i], c.indices[i]) << "adaptive index " << i;
+    compare(poolkit::adaptive_max_pool2d(x, size));
+  } else if (c.op == "adaptive_avg_pool2d") {
+    // PyTorch divides a bin's sum by its height, then by its width; SPEC and poolkit
+    // divide once by the element count (and PyTorch's 1 x 1 output is its own mean):
+    // agreement to a few units in the last place.
+    const auto y = poolkit::adaptive_avg_pool2d(x, {c.out[2], c.out[3]});
+    const double ulp = std::is_same_v<T, float> ? 1.2e-7 : 2.3e-16;
+    for (std::size_t i = 0; i < c.output.size(); ++i)
+      ASSERT_NEAR(y.values()[i], c.output[i], 4 * ulp * (std::abs(c.output[i]) + 100))
+          << "adaptive avg element " << i;
   } else {
     FAIL() << "unknown golden op " << c.op;
   }
@@ -133,5 +163,8 @@ TEST(PyTorchGolden, MaxPoolWithIndices) {
   EXPECT_LT(empty_windows, 200);
 }
 TEST(PyTorchGolden, AvgPool) { run_file("avg_pool2d.txt", 100); }
+TEST(PyTorchGolden, LpPool) { run_file("lp_pool2d.txt", 100); }
+TEST(PyTorchGolden, AdaptiveMaxPoolWithIndices) { run_file("adaptive_max_pool2d.txt", 100); }
+TEST(PyTorchGolden, AdaptiveAvgPool) { run_file("adaptive_avg_pool2d.txt", 100); }
 
 }  // namespace

@@ -18,6 +18,10 @@
 #include <poolkit/policy/execution.hpp>
 #include <poolkit/reduce/reducer.hpp>
 #include <poolkit/reduce/basic.hpp>
+#include <poolkit/reduce/power.hpp>
 #include <poolkit/ops/regular.hpp>
 #include <poolkit/ops/indices.hpp>
 #include <poolkit/ops/unpool.hpp>
+#include <poolkit/ops/power.hpp>
+#include <poolkit/ops/adaptive.hpp>
+#include <poolkit/ops/spp.hpp>

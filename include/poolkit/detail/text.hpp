@@ -7,6 +7,8 @@
 #include <poolkit/config.hpp>
 
 #include <array>
+#include <charconv>
+#include <limits>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -15,6 +17,16 @@ POOLKIT_BEGIN_NAMESPACE
 namespace detail {
 
 inline std::string to_text(std::int64_t v) { return std::to_string(v); }
+
+/// A real number as a user would type it: shortest round-trip form, "inf", "nan".
+inline std::string to_text(double v) {
+  if (v != v) return "nan";
+  if (v == std::numeric_limits<double>::infinity()) return "inf";
+  if (v == -std::numeric_limits<double>::infinity()) return "-inf";
+  char buffer[32];
+  const auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
+  return std::string(buffer, r.ptr);
+}
 
 // Built with append rather than `"{" + std::string`: GCC 12 at -O3 reports a false
 // -Wrestrict on the latter (GCC PR 105651).

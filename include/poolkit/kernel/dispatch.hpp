@@ -49,6 +49,7 @@ namespace scalar {
 #include <poolkit/simd/vec_scalar-inl.hpp>
 #include <poolkit/kernel/regular-inl.hpp>
 #include <poolkit/kernel/select-inl.hpp>
+#include <poolkit/kernel/global-inl.hpp>
 }  // namespace scalar
 }  // namespace kernel
 POOLKIT_END_NAMESPACE
@@ -61,6 +62,7 @@ namespace sse2 {
 #include <poolkit/simd/vec_sse2-inl.hpp>
 #include <poolkit/kernel/regular-inl.hpp>
 #include <poolkit/kernel/select-inl.hpp>
+#include <poolkit/kernel/global-inl.hpp>
 }  // namespace sse2
 }  // namespace kernel
 POOLKIT_END_NAMESPACE
@@ -72,6 +74,7 @@ namespace avx2 {
 #include <poolkit/simd/vec_avx2-inl.hpp>
 #include <poolkit/kernel/regular-inl.hpp>
 #include <poolkit/kernel/select-inl.hpp>
+#include <poolkit/kernel/global-inl.hpp>
 }  // namespace avx2
 }  // namespace kernel
 POOLKIT_END_NAMESPACE
@@ -90,6 +93,7 @@ namespace avx512 {
 #include <poolkit/simd/vec_avx512-inl.hpp>
 #include <poolkit/kernel/regular-inl.hpp>
 #include <poolkit/kernel/select-inl.hpp>
+#include <poolkit/kernel/global-inl.hpp>
 }  // namespace avx512
 }  // namespace kernel
 POOLKIT_END_NAMESPACE
@@ -107,6 +111,7 @@ namespace neon {
 #include <poolkit/simd/vec_neon-inl.hpp>
 #include <poolkit/kernel/regular-inl.hpp>
 #include <poolkit/kernel/select-inl.hpp>
+#include <poolkit/kernel/global-inl.hpp>
 }  // namespace neon
 }  // namespace kernel
 POOLKIT_END_NAMESPACE
@@ -162,6 +167,23 @@ void select_rows(instruction_set s, const select_job<T>& job, plane<const T> x, 
       return neon::select_rows<T, S>(job, x, y, indices, oh_begin, oh_end);
 #endif
     default: return scalar::select_rows<T, S>(job, x, y, indices, oh_begin, oh_end);
+  }
+}
+
+/// The global pooling of one plane on instruction set `s`, for the built-in reducers
+/// (kernel/global-inl.hpp: one summation order on every instruction set).
+template <class T, class R>
+T global_plane(instruction_set s, const R& r, plane<const T> x) noexcept {
+  switch (s) {
+#if POOLKIT_HAS_X86_KERNELS
+    case instruction_set::sse2: return sse2::global_plane(r, x);
+    case instruction_set::avx2: return avx2::global_plane(r, x);
+    case instruction_set::avx512: return avx512::global_plane(r, x);
+#endif
+#if POOLKIT_HAS_NEON_KERNELS
+    case instruction_set::neon: return neon::global_plane(r, x);
+#endif
+    default: return scalar::global_plane(r, x);
   }
 }
 

@@ -1,0 +1,282 @@
+// Adaptive and global pooling for every reducer, and spatial pyramid pooling: seeds,
+// the reference over random shapes (out above, at and below the input, divisible or
+// not), every instruction set and thread count, the documented global summation order,
+// and errors.
+#include "reference.hpp"
+#include "test_support.hpp"
+
+#include <limits>
+
+namespace {
+
+using poolkit::index_t;
+using test::make_tensor;
+
+poolkit::tensor<float> one_to_sixteen() {
+  std::vector<float> v(16);
+  for (int i = 0; i < 16; ++i) v[static_cast<std::size_t>(i)] = float(i + 1);
+  return make_tensor<float>({1, 1, 4, 4}, v);
+}
+
+std::vector<float> values_of(const poolkit::tensor<float>& t) {
+  return {t.values().begin(), t.values().end()};
+}
+
+TEST(AdaptiveSeed, GlobalMaxAndAverage) {
+  const auto x = one_to_sixteen();
+  EXPECT_EQ(values_of(poolkit::global_max_pool2d(x)), std::vector<float>{16});
+  EXPECT_EQ(values_of(poolkit::global_avg_pool2d(x)), std::vector<float>{8.5});
+  EXPECT_EQ(values_of(poolkit::global_min_pool2d(x)), std::vector<float>{1});
+  EXPECT_EQ(values_of(poolkit::global_sum_pool2d(x)), std::vector<float>{136});
+  EXPECT_EQ(values_of(poolkit::adaptive_max_pool2d(x, {2, 2})), (std::vector<float>{6, 8, 14, 16}));
+  EXPECT_EQ(values_of(poolkit::adaptive_avg_pool2d(x, {2, 2})),
+            (std::vector<float>{3.5, 5.5, 11.5, 13.5}));
+  const auto y = poolkit::global_max_pool2d(x);
+  EXPECT_EQ(y.extents(), (poolkit::extents4{1, 1, 1, 1}));
+}
+
+TEST(SppSeed, ArticleDemoAndAdaptiveLevels) {
+  const auto x = one_to_sixteen();
+  // SPEC section 4: adaptive levels {1, 2}.
+  const auto y = poolkit::spatial_pyramid_pool2d(x, {1, 2});
+  EXPECT_EQ(y.extents(), (poolkit::extents4{1, 5, 1, 1}));
+  EXPECT_EQ(values_of(y), (std::vector<float>{16, 6, 8, 14, 16}));
+  // The seed's "block sizes" 1 and 2 are k = s = 1 and k = s = 2: the paper rule with
+  // 4 and 2 bins per side.
+  const auto demo = poolkit::spatial_pyramid_pool2d(x, {4, 2}, poolkit::reduce::max<float>{},
+                                                    poolkit::spp_bin_rule::paper);
+  std::vector<float> want(16);
+  for (int i = 0; i < 16; ++i) want[static_cast<std::size_t>(i)] = float(i + 1);
+  want.insert(want.end(), {6, 8, 14, 16});
+  EXPECT_EQ(values_of(demo), want);
+  // The default pyramid {1, 2, 4}: 21 features per channel.
+  EXPECT_EQ(poolkit::spatial_pyramid_pool2d(x).extent(1), 21);
+}
+
+enum class kind { max, min, sum, avg, lp3, user };
+
+/// A user reducer (counts the taps): proves the generic path and the counts it is given.
+struct tap_count {
+  float identity() const { return 0.0f; }
+  float combine(float acc, float) const { return acc + 1.0f; }
+  float finalize(float acc, poolkit::window_counts c) const {
+    return c.in_bounds == static_cast<index_t>(acc) ? acc : -1.0f;
+  }
+};
+
+template <class T>
+poolkit::tensor<T> adaptive(kind k, const poolkit::tensor<T>& x, poolkit::hw size,
+                            const poolkit::policy& pol) {
+  switch (k) {
+    case kind::max: return poolkit::adaptive_max_pool2d(x, size, pol);
+    case kind::min: return poolkit::adaptive_min_pool2d(x, size, pol);
+    case kind::sum: return poolkit::adaptive_sum_pool2d(x, size, pol);
+    case kind::avg: return poolkit::adaptive_avg_pool2d(x, size, pol);
+    case kind::lp3: return poolkit::adaptive_pool2d(x, size, poolkit::reduce::lp<T>(3.0), pol);
+    case kind::user: break;
+  }
+  if constexpr (std::is_same_v<T, float>) {
+    return poolkit::adaptive_pool2d(x, size, tap_count{}, pol);
+  } else {
+    return poolkit::adaptive_pool2d(x, size, poolkit::reduce::sum<T>{}, pol);
+  }
+}
+
+/// The documented order of the built-in global sums: 32 interleaved partials, halved.
+template <class T>
+T canonical_global_sum(const std::vector<T>& v) {
+  T partial[32] = {};
+  for (std::size_t i = 0; i < v.size(); ++i) partial[i % 32] = partial[i % 32] + v[i];
+  for (int half = 16; half >= 1; half /= 2)
+    for (int j = 0; j < half; ++j) partial[j] = partial[j] + partial[j + half];
+  return partial[0];
+}
+
+template <class T>
+void random_adaptive_suite(std::uint64_t seed, int count) {
+  std::mt19937_64 rng(seed);
+  const auto isas = poolkit::available_instruction_sets();
+  auto pick = [&](index_t lo, index_t hi) {
+    return lo + static_cast<index_t>(rng() % static_cast<std::uint64_t>(hi - lo + 1));
+  };
+  for (int i = 0; i < count; ++i) {
+    const index_t H = pick(1, 17), W = pick(1, 40);
+    // A fifth are global (1 x 1); the rest below, at or above the input size.
+    const bool global = rng() % 5 == 0;  // (other draws may give 1 x 1 too)
+    const poolkit::hw size = global ? poolkit::hw{1, 1} : poolkit::hw{pick(1, H + 3), pick(1, W + 3)};
+    poolkit::tensor<T> x({pick(1, 2), pick(1, 3), H, W});
+    std::uniform_real_distribution<T> value(-10, 10);
+    const bool ties = rng() % 3 == 0;
+    for (index_t j = 0; j < x.size(); ++j) {
+      T v = ties ? T(static_cast<int>(rng() % 3) - 1) : value(rng);
+      if (rng() % 300 == 0) v = std::numeric_limits<T>::quiet_NaN();
+      if (ties && rng() % 4 == 0) v = -T(0);
+      x.data_handle()[j] = v;
+    }
+    for (kind k : {kind::max, kind::min, kind::sum, kind::avg, kind::lp3, kind::user}) {
+      const auto scalar = adaptive(k, x, size, {.isa = poolkit::instruction_set::scalar, .threads = 1});
+      for (auto isa : isas) {
+        const auto y = adaptive(k, x, size, {.isa = isa, .threads = static_cast<int>(rng() % 3) + 1});
+        for (index_t j = 0; j < y.size(); ++j)
+          ASSERT_TRUE(test::same_value(y.data_handle()[j], scalar.data_handle()[j]))
+              << poolkit::name_of(isa) << " kind " << static_cast<int>(k);
+      }
+      for (index_t n = 0; n < x.extent(0); ++n)
+        for (index_t c = 0; c < x.extent(1); ++c) {
+          const auto plane = [&](index_t h, index_t w) { return x(n, c, h, w); };
+          for (index_t oh = 0; oh < size.h; ++oh)
+            for (index_t ow = 0; ow < size.w; ++ow) {
+              const T got = scalar(n, c, oh, ow);
+              const auto where = ::testing::Message()
+                                 << "kind " << static_cast<int>(k) << " " << H << "x" << W
+                                 << " -> " << size.h << "x" << size.w << " at " << oh << "," << ow;
+              const index_t h0 = ref::bin_start(oh, H, size.h), h1 = ref::bin_end(oh, H, size.h);
+              const index_t w0 = ref::bin_start(ow, W, size.w), w1 = ref::bin_end(ow, W, size.w);
+              if (k == kind::lp3) {
+                ref::params rp;
+                rp.kh = h1 - h0, rp.kw = w1 - w0;
+                const long double want = ref::power_one<T>(
+                    [&](index_t h, index_t w) { return plane(h + h0, w + w0); }, h1 - h0, w1 - w0,
+                    0, 0, rp, 3.0L, false);
+                if (std::isnan(want)) {
+                  ASSERT_TRUE(std::isnan(got)) << where;
+                } else {
+                  ASSERT_NEAR(got, static_cast<double>(want), 1e-5 * static_cast<double>(want)) << where;
+                }
+                continue;
+              }
+              if (k == kind::user) {
+                if constexpr (std::is_same_v<T, float>) {
+                  ASSERT_EQ(got, static_cast<T>((h1 - h0) * (w1 - w0))) << where;
+                }
+                continue;
+              }
+              const ref::op o = k == kind::max   ? ref::op::max
+                                : k == kind::min ? ref::op::min
+                                : k == kind::sum ? ref::op::sum
+                                                 : ref::op::avg;
+              T want = ref::adaptive_one<T>(plane, H, W, size.h, size.w, oh, ow, o).value;
+              if (size == poolkit::hw{1, 1} && (k == kind::sum || k == kind::avg)) {
+                std::vector<T> all;
+                for (index_t h = 0; h < H; ++h)
+                  for (index_t w = 0; w < W; ++w) all.push_back(plane(h, w));
+                const T sum = canonical_global_sum(all);
+                want = k == kind::sum ? sum : sum / static_cast<T>(H * W);
+              }
+              ASSERT_TRUE(test::same_value(got, want)) << where << ": got " << got << " want " << want;
+            }
+        }
+    }
+  }
+}
+
+TEST(AdaptiveRandom, FloatEveryReducerMatchesTheReference) { random_adaptive_suite<float>(11, 250); }
+TEST(AdaptiveRandom, DoubleEveryReducerMatchesTheReference) { random_adaptive_suite<double>(12, 80); }
+
+TEST(AdaptiveRandom, MaxWithIndicesMatchesTheReference) {
+  std::mt19937_64 rng(13);
+  for (int i = 0; i < 200; ++i) {
+    const index_t H = 1 + static_cast<index_t>(rng() % 15), W = 1 + static_cast<index_t>(rng() % 30);
+    const poolkit::hw size{1 + static_cast<index_t>(rng() % static_cast<std::uint64_t>(H + 2)),
+                           1 + static_cast<index_t>(rng() % static_cast<std::uint64_t>(W + 2))};
+    poolkit::tensor<float> x({1, 2, H, W});
+    for (index_t j = 0; j < x.size(); ++j)
+      x.data_handle()[j] = rng() % 50 == 0 ? std::numeric_limits<float>::quiet_NaN()
+                                           : static_cast<float>(rng() % 4);
+    auto [y, idx] = poolkit::adaptive_max_pool2d_with_indices(x, size);
+    for (index_t c = 0; c < 2; ++c)
+      for (index_t oh = 0; oh < size.h; ++oh)
+        for (index_t ow = 0; ow < size.w; ++ow) {
+          const auto want = ref::adaptive_one<float>([&](index_t h, index_t w) { return x(0, c, h, w); },
+                                                     H, W, size.h, size.w, oh, ow, ref::op::max);
+          ASSERT_TRUE(test::same_value(y(0, c, oh, ow), want.value));
+          ASSERT_EQ(idx(0, c, oh, ow), want.index) << H << "x" << W << " -> " << size.h << "x" << size.w;
+        }
+  }
+}
+
+TEST(AdaptiveInto, WritesOnlyTheViewAndChecksIt) {
+  const auto x = one_to_sixteen();
+  test::embedded<float> y({1, 1, 3, 3}, {1, 1, 2, 3}, {0, 0, 1, 2}, {0, 1, 2, 3}, -5.0f);
+  poolkit::adaptive_max_pool2d(x, y.view);
+  EXPECT_TRUE(y.outside_untouched(-5.0f));
+  EXPECT_EQ(y.view(0, 0, 2, 2), 16.0f);
+  EXPECT_EQ(y.view(0, 0, 0, 0), 6.0f);
+  poolkit::tensor<float> wrong({1, 2, 3, 3});
+  test::expect_error([&] { poolkit::adaptive_avg_pool2d(x, wrong); }, {"adaptive_avg_pool2d", "y extents"});
+}
+
+TEST(AdaptiveErrors, OutputSizeBelowOneOrTooLarge) {
+  const auto x = one_to_sixteen();
+  test::expect_error([&] { (void)poolkit::adaptive_avg_pool2d(x, {0, 2}); },
+                     {"adaptive_avg_pool2d", "output_size = {0, 2}", ">= 1"});
+  test::expect_error([&] { (void)poolkit::adaptive_max_pool2d(x, {2, -1}); }, {"output_size = {2, -1}"});
+  test::expect_error([&] { (void)poolkit::adaptive_max_pool2d_with_indices(x, {0, 0}); },
+                     {"adaptive_max_pool2d_with_indices", "output_size"});
+  test::expect_error([&] { (void)poolkit::adaptive_max_pool2d(x, {index_t{1} << 62, 1}); },
+                     {"output_size", "int64"});
+}
+
+TEST(Spp, NestedLevelsEqualEachLevelPooledAlone) {
+  std::mt19937_64 rng(14);
+  for (int i = 0; i < 100; ++i) {
+    const index_t H = 1 + static_cast<index_t>(rng() % 20), W = 1 + static_cast<index_t>(rng() % 20);
+    poolkit::tensor<float> x({2, 3, H, W});
+    for (index_t j = 0; j < x.size(); ++j) {
+      const auto r = rng() % 40;
+      x.data_handle()[j] = r == 0 ? std::numeric_limits<float>::quiet_NaN()
+                           : r < 8 ? (r % 2 ? 0.0f : -0.0f)
+                                   : static_cast<float>(static_cast<int>(rng() % 7) - 5);
+    }
+    const std::vector<index_t> levels = {1, 2, 4, 8};
+    const auto check = [&](const auto& reducer, auto per_level) {
+      const auto y = poolkit::spatial_pyramid_pool2d(x, levels, reducer);
+      ASSERT_EQ(y.extents(), (poolkit::extents4{2, 3 * (1 + 4 + 16 + 64), 1, 1}));
+      index_t offset = 0;
+      for (index_t n : levels) {
+        const auto level = per_level(n);
+        for (index_t s = 0; s < 2; ++s)
+          for (index_t c = 0; c < 3; ++c)
+            for (index_t a = 0; a < n; ++a)
+              for (index_t b = 0; b < n; ++b)
+                ASSERT_TRUE(test::same_value(y(s, offset + c * n * n + a * n + b, 0, 0), level(s, c, a, b)))
+                    << "level " << n << " " << H << "x" << W;
+        offset += 3 * n * n;
+      }
+    };
+    check(poolkit::reduce::max<float>{}, [&](index_t n) { return poolkit::adaptive_max_pool2d(x, {n, n}); });
+    check(poolkit::reduce::min<float>{}, [&](index_t n) { return poolkit::adaptive_min_pool2d(x, {n, n}); });
+    check(poolkit::reduce::avg<float>{}, [&](index_t n) { return poolkit::adaptive_avg_pool2d(x, {n, n}); });
+  }
+}
+
+TEST(Spp, CaffeRuleIsPaddedCeilModePooling) {
+  // 13 wide, 4 bins: window = stride = ceil(13/4) = 4, padding (16 - 13 + 1) / 2 = 2.
+  poolkit::tensor<float> x({1, 1, 13, 13});
+  for (index_t j = 0; j < x.size(); ++j) x.data_handle()[j] = static_cast<float>((j * 7) % 23);
+  const auto y = poolkit::spatial_pyramid_pool2d(x, {4}, poolkit::reduce::max<float>{},
+                                                 poolkit::spp_bin_rule::caffe);
+  const auto want = poolkit::max_pool2d(x, {.kernel = {4, 4}, .padding = {2, 2}, .ceil_mode = true});
+  ASSERT_EQ(want.extent(2), 4);
+  EXPECT_EQ(values_of(y), values_of(want));
+}
+
+TEST(SppErrors, LevelsAndRules) {
+  const auto x = one_to_sixteen();
+  test::expect_error([&] { (void)poolkit::spatial_pyramid_pool2d(x, {}); },
+                     {"spatial_pyramid_pool2d", "levels", "at least one"});
+  test::expect_error([&] { (void)poolkit::spatial_pyramid_pool2d(x, {1, 0}); }, {"levels = 0", ">= 1"});
+  test::expect_error([&] { (void)poolkit::spatial_pyramid_pool2d(x, {-3}); }, {"levels = -3"});
+  // Paper rule on 5 with 3 bins: window 2, stride 1 gives 4 bins, not 3.
+  poolkit::tensor<float> five({1, 1, 5, 5});
+  test::expect_error([&] {
+    (void)poolkit::spatial_pyramid_pool2d(five, {3}, poolkit::reduce::max<float>{},
+                                          poolkit::spp_bin_rule::paper);
+  }, {"levels = 3", "paper", "{4, 4}"});
+  test::expect_error([&] {
+    (void)poolkit::spatial_pyramid_pool2d(x, {6}, poolkit::reduce::max<float>{},
+                                          poolkit::spp_bin_rule::paper);
+  }, {"levels = 6", "paper"});
+}
+
+}  // namespace
