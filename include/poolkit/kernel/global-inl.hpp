@@ -47,9 +47,16 @@ T global_run(const R& r, const T* p, index_t n) noexcept {
     const int count = static_cast<int>(std::min<index_t>(L, rest - c * L));
     acc[c] = F::combine(acc[c], V::load_range(p + i + c * L, 0, count, F::identity()));
   }
-  T partial[std::size_t{global_partials}];
-  for (int c = 0; c < chains; ++c) acc[c].store(partial + c * L);
-  return fold_partials(r, partial);
+  // The first halving steps pair whole vectors (lane l of vector c is partial c * L + l,
+  // and its partner c + chains / 2 holds partial c * L + l + half); the last L lanes
+  // are folded one by one.
+  for (int live = chains; live > 1; live /= 2)
+    for (int c = 0; c < live / 2; ++c) acc[c] = F::combine(acc[c], acc[c + live / 2]);
+  T lanes[std::size_t{L}];
+  acc[0].store(lanes);
+  for (int half = L / 2; half >= 1; half /= 2)
+    for (int j = 0; j < half; ++j) lanes[j] = r.combine(lanes[j], lanes[j + half]);
+  return lanes[0];
 }
 
 /// The same order over a plane with any strides, one element at a time.

@@ -54,9 +54,9 @@ void run_global(const R& r, nchw_view<const T> x, nchw_view<T> y, const policy& 
   parallel_for(pol, tasks, rp.threads, [&](index_t t) {
     const index_t begin = planes / tasks * t + std::min(t, planes % tasks);
     const index_t end = begin + planes / tasks + (t < planes % tasks ? 1 : 0);
-    for (index_t i = begin; i < end; ++i) {
-      const index_t n = i / channels;
-      const index_t c = i - n * channels;
+    index_t n = begin / channels;
+    index_t c = begin - n * channels;
+    for (index_t i = begin; i < end; ++i, c = c + 1 == channels ? 0 : c + 1, n += c == 0 ? 1 : 0) {
       const kernel::plane<const T> in = kernel::plane_of(x, n, c);
       T* out = y.data_handle() + y.offset(n, c, 0, 0);
       if constexpr (kernel::has_vector_kernels<R>) {

@@ -34,8 +34,14 @@ decltype(auto) with_power_reducer(double p, const pool2d_params& params, F&& f) 
   if (p == 1.0) return f(reduce::abs_sum<T, Average>{rule});
   const reduce::power_exponent e = reduce::power_exponent::of(p);
   if constexpr (std::is_same_v<T, float>) {
-    if (e.whole >= 2 && e.whole <= reduce::wide_power_max)
-      return f(reduce::wide_power_sum<Average>{e, rule});
+    switch (e.whole) {
+      case 2: return f(reduce::wide_power_sum<Average, 2>{rule});
+      case 3: return f(reduce::wide_power_sum<Average, 3>{rule});
+      case 4: return f(reduce::wide_power_sum<Average, 4>{rule});
+      case 5: return f(reduce::wide_power_sum<Average, 5>{rule});
+      case 6: return f(reduce::wide_power_sum<Average, 6>{rule});
+      default: break;  // not a whole p up to reduce::wide_power_max
+    }
   }
   if constexpr (Average) {
     return f(reduce::power_avg<T>(p, params.count_include_pad, params.divisor_override));

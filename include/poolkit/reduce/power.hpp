@@ -208,23 +208,29 @@ struct abs_sum {
   }
 };
 
-/// float with a whole p from 2 to 6: |x|^p summed in double, where no float can overflow
-/// or underflow it, then the root in double, rounded once to float.
-template <bool Average>
+/// float with a whole p from 2 to 6 (fixed at compile time: the taps are a few
+/// multiplications): |x|^p summed in double, where no float can overflow or underflow it,
+/// then the root in double, rounded once to float.
+template <bool Average, int P>
 struct wide_power_sum {
+  static_assert(P >= 2 && P <= 6, "see wide_power_max");
   using accumulator_type = double;
-  power_exponent exponent;
   detail::divisor_rule rule{};
   POOLKIT_FORCEINLINE constexpr double identity() const noexcept { return 0.0; }
   POOLKIT_FORCEINLINE double combine(double acc, float x) const noexcept {
-    return acc + exponent.raise(std::fabs(static_cast<double>(x)));
+    const double a = std::fabs(static_cast<double>(x));
+    double term = a;
+    for (int i = 1; i < P; ++i) term *= a;
+    return acc + term;
   }
   POOLKIT_FORCEINLINE float finalize(double acc, window_counts counts) const noexcept {
     if constexpr (Average) {
       if (counts.in_bounds == 0) return 0.0f;
       acc /= static_cast<double>(rule.divisor(counts));
     }
-    return static_cast<float>(exponent.root(acc));
+    if constexpr (P == 2) return static_cast<float>(std::sqrt(acc));
+    if constexpr (P == 3) return static_cast<float>(std::cbrt(acc));
+    return static_cast<float>(std::pow(acc, 1.0 / P));
   }
 };
 
