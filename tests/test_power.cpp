@@ -119,7 +119,7 @@ void random_power_suite(std::uint64_t seed, int count, double tolerance) {
         const auto plane = [&](index_t h, index_t w) { return x(n, c, h, w); };
         for (index_t oh = 0; oh < OH; ++oh)
           for (index_t ow = 0; ow < OW; ++ow) {
-            const long double want = ref::power_one<T>(plane, H, W, oh, ow, rp, power, average);
+            const long double want = ref::power_one<T>(plane, H, W, oh, ow, rp, static_cast<long double>(power), average);
             const T got = scalar(n, c, oh, ow);
             if (std::isnan(want) || std::isinf(want)) {
               ASSERT_TRUE(test::same_value(got, static_cast<T>(want)))
@@ -128,7 +128,7 @@ void random_power_suite(std::uint64_t seed, int count, double tolerance) {
             }
             const long double error = std::fabs(static_cast<long double>(got) - want);
             const bool exact = std::isinf(power);
-            ASSERT_LE(error, exact ? 0.0L : tolerance * want + std::numeric_limits<T>::denorm_min())
+            ASSERT_LE(error, exact ? 0.0L : static_cast<long double>(tolerance) * want + static_cast<long double>(std::numeric_limits<T>::denorm_min()))
                 << "p " << power << (average ? " power_avg" : " lp") << " scale " << scale
                 << " got " << got << " want " << static_cast<double>(want) << " at (" << n << ","
                 << c << "," << oh << "," << ow << ") of " << H << "x" << W;
