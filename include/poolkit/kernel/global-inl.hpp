@@ -82,12 +82,8 @@ T global_plane(const R& r, plane<const T> x) noexcept {
   const bool flat = x.col_stride == 1 && (x.row_stride == x.cols || x.rows == 1);
   T v = flat ? global_run(r, x.data, n) : global_strided(r, x);
   if constexpr (vector_form<R>::selects) {
-    if (v != v || v == T(0)) {  // the order decides the bits: scan row-major (see top)
-      v = r.identity();
-      for (index_t h = 0; h < x.rows; ++h)
-        for (index_t w = 0; w < x.cols; ++w)
-          v = r.combine(v, x.data[h * x.row_stride + w * x.col_stride]);
-    }
+    if (v != v || v == T(0))  // the order decides the bits: fold row-major (see top)
+      v = fold_window(r, x.data, x.rows, x.row_stride, x.cols, x.col_stride);
   }
   return r.finalize(v, {n, n});
 }

@@ -133,9 +133,8 @@ void spp_coarse_from_fine(const S& s, nchw_view<const T> x, nchw_view<const T> f
           if (v != v || v == T(0)) {
             const geometry::axis_window wh = gh.window(i);
             const geometry::axis_window ww = gw.window(j);
-            v = s.identity();
-            for (index_t h = wh.first; h < wh.first + wh.count; ++h)
-              for (index_t w = ww.first; w < ww.first + ww.count; ++w) v = s.combine(v, x(n, c, h, w));
+            v = kernel::fold_window(s, &x(n, c, wh.first, ww.first), wh.count, x.stride(2),
+                                    ww.count, x.stride(3));
           }
           coarse(n, c, i, j) = v;
         }
