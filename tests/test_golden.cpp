@@ -137,7 +137,7 @@ void run_case(const golden_case& c) {
     // summation order: there the bound is the sum's rounding, n ulp of the largest
     // magnitude (inputs lie in [-100, 100]).
     const auto y = poolkit::adaptive_avg_pool2d(x, {c.out[2], c.out[3]});
-    const double eps = std::numeric_limits<T>::epsilon();
+    const double eps = static_cast<double>(std::numeric_limits<T>::epsilon());
     const bool global = c.out[2] == 1 && c.out[3] == 1;
     const double bound_global = static_cast<double>(c.in[2] * c.in[3]) * eps * 100;
     for (std::size_t i = 0; i < c.output.size(); ++i)
