@@ -25,3 +25,6 @@
 #include <poolkit/ops/power.hpp>
 #include <poolkit/ops/adaptive.hpp>
 #include <poolkit/ops/spp.hpp>
+#include <poolkit/ops/stochastic.hpp>
+#include <poolkit/ops/fractional.hpp>
+#include <poolkit/random/philox.hpp>
