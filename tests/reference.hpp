@@ -3,11 +3,13 @@
 // check on every tap, a plain row-major fold. Slow and obviously correct.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <functional>
 #include <limits>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace ref {
@@ -154,6 +156,82 @@ result<T> adaptive_one(const std::function<T(i64, i64)>& x, i64 H, i64 W, i64 OH
   p.kw = bin_end(ow, W, OW) - bin_start(ow, W, OW);
   // A regular window placed at the bin with stride 1: the same taps, the same fold.
   return pool_one<T>(x, H, W, bin_start(oh, H, OH), bin_start(ow, W, OW), p, o);
+}
+
+// PyTorch's fractional max pooling starts (SPEC section 6), in the element type T:
+// alpha = (in - k) / (out - 1), start[i] = int((i + u) * alpha) - int(u * alpha), the last
+// window flush with the end.
+template <class T>
+std::vector<i64> fractional_starts(T u, i64 in, i64 out, i64 k) {
+  std::vector<i64> start(static_cast<std::size_t>(out));
+  for (i64 i = 0; i < out; ++i) {
+    if (i == out - 1) {
+      start[static_cast<std::size_t>(i)] = in - k;
+    } else {
+      const T alpha = static_cast<T>(in - k) / static_cast<T>(out - 1);
+      start[static_cast<std::size_t>(i)] =
+          static_cast<i64>((static_cast<T>(i) + u) * alpha) - static_cast<i64>(u * alpha);
+    }
+  }
+  return start;
+}
+
+// One output over an explicit window [h0, h0 + kh) x [w0, w0 + kw): a regular window of
+// that size at stride 1, placed at (h0, w0); the same row-major fold as pool_one.
+template <class T>
+result<T> window_one(const std::function<T(i64, i64)>& x, i64 H, i64 W, i64 h0, i64 w0, i64 kh,
+                     i64 kw, op o) {
+  params p;
+  p.kh = kh;
+  p.kw = kw;
+  return pool_one<T>(x, H, W, h0, w0, p, o);
+}
+
+// Stochastic pooling of one window (SPEC section 5) given the draw's uniform u in [0, 1):
+// taps in row-major order, positive ones weighted by their value; the first tap whose
+// running sum exceeds u * sum (the last positive tap if rounding leaves none). Sums in
+// double, unscaled (the tests keep magnitudes moderate). +inf taps share all the
+// probability: the one at floor(u * count).
+template <class T>
+result<T> stochastic_one(const std::function<T(i64, i64)>& x, i64 H, i64 W, i64 oh, i64 ow,
+                         const params& p, bool training, double u) {
+  std::vector<std::pair<T, i64>> taps;
+  for (i64 t = 0; t < p.kh; ++t)
+    for (i64 v = 0; v < p.kw; ++v) {
+      const i64 h = oh * p.sh - p.pbh + t * p.dh;
+      const i64 w = ow * p.sw - p.pbw + v * p.dw;
+      if (h >= 0 && h < H && w >= 0 && w < W) taps.push_back({x(h, w), h * W + w});
+    }
+  if (taps.empty()) return {T(0), -1};
+  for (const auto& [v, i] : taps)
+    if (std::isnan(v)) return {v, i};
+  std::vector<i64> infinite;
+  for (const auto& [v, i] : taps)
+    if (std::isinf(v) && v > 0) infinite.push_back(i);
+  if (!infinite.empty()) {
+    if (!training) return {std::numeric_limits<T>::infinity(), -1};
+    const auto pick = std::min(static_cast<std::size_t>(u * static_cast<double>(infinite.size())),
+                               infinite.size() - 1);
+    return {std::numeric_limits<T>::infinity(), infinite[pick]};
+  }
+  double sum = 0, squares = 0;
+  for (const auto& [v, i] : taps)
+    if (v > 0) {
+      sum += static_cast<double>(v);
+      squares += static_cast<double>(v) * static_cast<double>(v);
+    }
+  if (sum == 0) return {T(0), training ? taps.front().second : -1};
+  if (!training) return {static_cast<T>(squares / sum), -1};
+  const double target = u * sum;
+  double running = 0;
+  result<T> chosen{T(0), -1};
+  for (const auto& [v, i] : taps) {
+    if (!(v > 0)) continue;
+    running += static_cast<double>(v);
+    chosen = {v, i};
+    if (running > target) break;
+  }
+  return chosen;
 }
 
 }  // namespace ref

@@ -18,6 +18,8 @@ struct golden_case {
   std::vector<double> input, output;  // parsed in the case's own precision, held as double
   std::vector<index_t> indices;
   double power = 0;  // lp_pool2d: p
+  std::vector<double> samples;      // fractional_max_pool2d: N x C x 2 samples
+  std::array<double, 2> ratio{};    // fractional_max_pool2d: output_ratio, or {0, 0}
 };
 
 template <class T>
@@ -33,7 +35,10 @@ std::vector<golden_case> read_cases(const std::string& file) {
   std::vector<golden_case> cases;
   std::string line;
   golden_case c;
-  double power = 0;  // a "power" line precedes its case
+  // "power", "samples" and "ratio" lines precede their case.
+  double power = 0;
+  std::vector<double> samples;
+  std::array<double, 2> ratio{};
   const auto read_values = [&](std::vector<double>& to, bool single) {
     std::getline(in, line);
     std::istringstream s(line);
@@ -48,8 +53,19 @@ std::vector<golden_case> read_cases(const std::string& file) {
       c = golden_case{};
       s >> c.op >> c.dtype;
       c.power = power;
+      c.samples = std::move(samples);
+      c.ratio = ratio;
+      samples.clear();
+      ratio = {};
+      if (c.dtype == "float32")
+        for (double& u : c.samples) u = double(static_cast<float>(u));
     } else if (key == "power") {
       s >> power;
+    } else if (key == "samples") {
+      std::string t;
+      while (s >> t) samples.push_back(parse<double>(t));
+    } else if (key == "ratio") {
+      s >> ratio[0] >> ratio[1];
     } else if (key == "params") {
       for (auto& v : c.params) s >> v;
     } else if (key == "input") {
@@ -91,7 +107,8 @@ void run_case(const golden_case& c) {
   std::transform(c.input.begin(), c.input.end(), x.data_handle(),
                  [](double v) { return static_cast<T>(v); });
   const auto p = params_of(c);
-  if (c.op.rfind("adaptive", 0) != 0) {  // adaptive cases have no window parameters
+  // Adaptive and fractional cases have no regular window parameters.
+  if (c.op.rfind("adaptive", 0) != 0 && c.op.rfind("fractional", 0) != 0) {
     ASSERT_EQ(poolkit::pool2d_output_extents(c.in, p), c.out) << "case " << c.op;
   }
   const auto compare = [&](const poolkit::tensor<T>& y) {
@@ -144,6 +161,28 @@ void run_case(const golden_case& c) {
       ASSERT_NEAR(y.values()[i], c.output[i],
                   global ? bound_global : 2 * eps * std::abs(c.output[i]))
           << "adaptive avg element " << i;
+  } else if (c.op == "fractional_max_pool2d") {
+    // Bit for bit, indices included: the same samples, the start formula in T.
+    poolkit::tensor<T> u({c.in[0], c.in[1], 1, 2});
+    ASSERT_EQ(c.samples.size(), static_cast<std::size_t>(u.size()));
+    std::transform(c.samples.begin(), c.samples.end(), u.data_handle(),
+                   [](double v) { return static_cast<T>(v); });
+    poolkit::fractional_max_params fp{.kernel = {c.params[0], c.params[1]}};
+    if (c.ratio[0] != 0.0) {
+      fp.output_ratio = c.ratio;
+    } else {
+      fp.output_size = {c.out[2], c.out[3]};
+    }
+    auto [y, idx] = poolkit::fractional_max_pool2d(x, fp, u);
+    ASSERT_EQ(y.extents(), c.out);
+    compare(y);
+    for (std::size_t i = 0; i < c.indices.size(); ++i)
+      ASSERT_EQ(idx.values()[i], c.indices[i]) << "fractional index " << i;
+    // The scalar instruction set on one thread gives the same bits.
+    auto [ys, is] = poolkit::fractional_max_pool2d(
+        x, fp, u, {.isa = poolkit::instruction_set::scalar, .threads = 1});
+    compare(ys);
+    EXPECT_EQ(std::vector<index_t>(is.values().begin(), is.values().end()), c.indices);
   } else {
     FAIL() << "unknown golden op " << c.op;
   }
@@ -171,5 +210,6 @@ TEST(PyTorchGolden, AvgPool) { run_file("avg_pool2d.txt", 100); }
 TEST(PyTorchGolden, LpPool) { run_file("lp_pool2d.txt", 100); }
 TEST(PyTorchGolden, AdaptiveMaxPoolWithIndices) { run_file("adaptive_max_pool2d.txt", 100); }
 TEST(PyTorchGolden, AdaptiveAvgPool) { run_file("adaptive_avg_pool2d.txt", 100); }
+TEST(PyTorchGolden, FractionalMaxPoolWithSamples) { run_file("fractional_max_pool2d.txt", 150); }
 
 }  // namespace

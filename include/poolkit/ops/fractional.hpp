@@ -420,21 +420,26 @@ void fractional_max_pool2d(const X& x, Y&& y, I&& indices, const fractional_max_
 
 // ---- Graham / TensorFlow family ------------------------------------------------------
 
+namespace detail {
+inline pooling_sequences draw_sequences(std::string_view op, hw input,
+                                        const fractional_ratio_params& p, std::uint64_t seed) {
+  if (input.h < 1 || input.w < 1)
+    raise(describe(op, "input", to_text(input.h, input.w), "every entry must be >= 1"));
+  hw out{};
+  raise_if(validate_ratio_params(op, p, input, &out));
+  const auto kind = p.pseudo_random ? geometry::sequence_kind::pseudo_random
+                                    : geometry::sequence_kind::random;
+  return {geometry::graham_sequence(input.h, out.h, kind, seed, row_stream),
+          geometry::graham_sequence(input.w, out.w, kind, seed, col_stream)};
+}
+}  // namespace detail
+
 /// The row and column pooling sequences of a Graham / TensorFlow fractional pooling of an
 /// input of spatial size `input`, drawn from `seed` (row and column draws independent).
 /// @throws poolkit::error if a ratio is below 1 or leaves no output.
 inline pooling_sequences fractional_pooling_sequences(hw input, const fractional_ratio_params& p,
                                                       std::uint64_t seed) {
-  constexpr std::string_view op = "fractional_pooling_sequences";
-  if (input.h < 1 || input.w < 1)
-    detail::raise(detail::describe(op, "input", detail::to_text(input.h, input.w),
-                                   "every entry must be >= 1"));
-  hw out{};
-  detail::raise_if(detail::validate_ratio_params(op, p, input, &out));
-  const auto kind = p.pseudo_random ? geometry::sequence_kind::pseudo_random
-                                    : geometry::sequence_kind::random;
-  return {geometry::graham_sequence(input.h, out.h, kind, seed, detail::row_stream),
-          geometry::graham_sequence(input.w, out.w, kind, seed, detail::col_stream)};
+  return detail::draw_sequences("fractional_pooling_sequences", input, p, seed);
 }
 
 /// Graham / TensorFlow fractional max pooling over the regions of the caller's
@@ -471,9 +476,10 @@ fractional_max_result<element_of<X>> fractional_max_pool2d(const X& x, const fra
                                                            const policy& pol = {}) {
   using T = element_of<X>;
   const nchw_view<const T> in = as_input(x);
-  detail::raise_if(detail::validate_plane_input("fractional_max_pool2d", in));
+  constexpr std::string_view op = "fractional_max_pool2d";
+  detail::raise_if(detail::validate_plane_input(op, in));
   return fractional_max_pool2d(
-      in, p, fractional_pooling_sequences({in.extent(2), in.extent(3)}, p, seed), pol);
+      in, p, detail::draw_sequences(op, {in.extent(2), in.extent(3)}, p, seed), pol);
 }
 
 /// Graham / TensorFlow fractional average pooling over the regions of `sequences`: the
@@ -503,9 +509,10 @@ fractional_avg_result<element_of<X>> fractional_avg_pool2d(const X& x, const fra
                                                            const policy& pol = {}) {
   using T = element_of<X>;
   const nchw_view<const T> in = as_input(x);
-  detail::raise_if(detail::validate_plane_input("fractional_avg_pool2d", in));
+  constexpr std::string_view op = "fractional_avg_pool2d";
+  detail::raise_if(detail::validate_plane_input(op, in));
   return fractional_avg_pool2d(
-      in, p, fractional_pooling_sequences({in.extent(2), in.extent(3)}, p, seed), pol);
+      in, p, detail::draw_sequences(op, {in.extent(2), in.extent(3)}, p, seed), pol);
 }
 
 POOLKIT_END_NAMESPACE
