@@ -11,7 +11,18 @@ namespace poolkit_bench {
 
 /// What a case runs. `params` is always the regular window the case equals (global 7x7
 /// is a 7x7 window, adaptive 14 -> 7 a 2x2 one): oneDNN runs that window.
-enum class op_kind { max, avg, global_avg, adaptive_avg, l2, lp3, power_avg3, spp_max };
+enum class op_kind {
+  max, avg, global_avg, adaptive_avg, l2, lp3, power_avg3, spp_max,
+  stochastic_training, stochastic_inference, fractional_max
+};
+
+/// Fractional max in the suite: kernel 2x2, output 1/sqrt(2) of the input (Graham's
+/// favourite ratio), samples drawn once from seed 1.
+inline poolkit::fractional_max_params fractional_params(const poolkit::extents4& in) {
+  return {.kernel = {2, 2},
+          .output_size = {static_cast<poolkit::index_t>(static_cast<double>(in[2]) * 0.7071),
+                          static_cast<poolkit::index_t>(static_cast<double>(in[3]) * 0.7071)}};
+}
 
 struct shape_case {
   const char* id;
@@ -22,6 +33,10 @@ struct shape_case {
 
   poolkit::extents4 output() const {
     if (op == op_kind::spp_max) return {input[0], input[1] * (1 + 4 + 16), 1, 1};
+    if (op == op_kind::fractional_max) {
+      const poolkit::hw o = fractional_params(input).output_size;
+      return {input[0], input[1], o.h, o.w};
+    }
     return poolkit::pool2d_output_extents(input, params);
   }
 
@@ -31,16 +46,37 @@ struct shape_case {
            op == op_kind::adaptive_avg;
   }
 
-  /// Input plus output bytes, each counted once.
-  int64_t bytes() const {
-    const auto o = output();
-    return static_cast<int64_t>(sizeof(float)) *
-           (input[0] * input[1] * input[2] * input[3] + o[0] * o[1] * o[2] * o[3]);
+  /// Cases that also write an int64 index per output.
+  bool writes_indices() const {
+    return op == op_kind::stochastic_training || op == op_kind::fractional_max;
   }
 
+  /// Output floats, counting an int64 index as two: what the roofline writes.
+  int64_t output_elements() const {
+    const auto o = output();
+    return o[0] * o[1] * o[2] * o[3] * (writes_indices() ? 3 : 1);
+  }
+
+  /// Input plus output bytes (indices included), each counted once.
+  int64_t bytes() const {
+    return static_cast<int64_t>(sizeof(float)) *
+           (input[0] * input[1] * input[2] * input[3] + output_elements());
+  }
+
+  /// `idx` has the output extents when writes_indices(); `samples` are the fractional
+  /// samples.
   void run(const poolkit::tensor<float>& x, poolkit::tensor<float>& y,
+           poolkit::tensor<poolkit::index_t>& idx, const poolkit::tensor<float>& samples,
            const poolkit::policy& pol) const {
     switch (op) {
+      case op_kind::stochastic_training:
+        return poolkit::stochastic_pool2d(x, y, idx, params, poolkit::stochastic_mode::training,
+                                          7, pol);
+      case op_kind::stochastic_inference:
+        return poolkit::stochastic_pool2d(x, y, idx, params, poolkit::stochastic_mode::inference,
+                                          7, pol);
+      case op_kind::fractional_max:
+        return poolkit::fractional_max_pool2d(x, y, idx, fractional_params(input), samples, pol);
       case op_kind::max: return poolkit::max_pool2d(x, y, params, pol);
       case op_kind::avg: return poolkit::avg_pool2d(x, y, params, pol);
       case op_kind::global_avg: return poolkit::adaptive_avg_pool2d(x, y, pol);  // y is 1 x 1
@@ -77,6 +113,13 @@ inline std::vector<shape_case> suite() {
       {"PAVG3", "power-avg p=3 2x2 s2", {1, 64, 224, 224}, {.kernel = {2, 2}}, op_kind::power_avg3},
       // SPP {1, 2, 4} max; params unused (the levels are adaptive bins).
       {"SPP", "SPP {1,2,4} max", {8, 512, 13, 13}, {.kernel = {13, 13}}, op_kind::spp_max},
+      // Stochastic (Zeiler & Fergus 2x2 s2) and fractional max (2x2, ratio 1/sqrt 2).
+      {"STO-T", "stochastic training 2x2 s2", {1, 64, 112, 112}, {.kernel = {2, 2}},
+       op_kind::stochastic_training},
+      {"STO-I", "stochastic inference 2x2 s2", {1, 64, 112, 112}, {.kernel = {2, 2}},
+       op_kind::stochastic_inference},
+      {"FMP", "fractional max 2x2 to 79x79", {1, 64, 112, 112}, {.kernel = {2, 2}},
+       op_kind::fractional_max},
   };
 }
 

@@ -52,8 +52,11 @@ void set_bytes(benchmark::State& state, const shape_case& c) {
 void run_poolkit(benchmark::State& state, const shape_case& c, poolkit::policy pol) {
   const auto x = random_tensor(c.input, 1);
   poolkit::tensor<float> y(c.output());
+  // Stochastic inference writes no indices: an empty view tells it so.
+  poolkit::tensor<index_t> idx(c.writes_indices() ? c.output() : poolkit::extents4{});
+  const auto samples = poolkit::fractional_samples<float>(c.input[0], c.input[1], 1);
   for (auto _ : state) {
-    c.run(x, y, pol);
+    c.run(x, y, idx, samples, pol);
     benchmark::DoNotOptimize(y.data_handle());
     benchmark::ClobberMemory();
   }
@@ -62,8 +65,8 @@ void run_poolkit(benchmark::State& state, const shape_case& c, poolkit::policy p
 
 void run_roofline(benchmark::State& state, const shape_case& c, int threads) {
   const auto x = random_tensor(c.input, 1);
-  poolkit::tensor<float> y(c.output());
-  const poolkit_bench::roofline roof(x.size(), y.size());
+  poolkit::tensor<float> y({1, 1, 1, c.output_elements()});
+  const poolkit_bench::roofline roof(x.size(), c.output_elements());
   for (auto _ : state) {
     roof.run(x.data_handle(), y.data_handle(), threads);
     benchmark::DoNotOptimize(y.data_handle());

@@ -55,7 +55,12 @@ inline void stream_plain(const float* in, float* out, int64_t count, int64_t rat
 class roofline {
  public:
   roofline(int64_t in_count, int64_t out_count)
-      : in_count_(in_count), out_count_(out_count), ratio_(in_count / out_count) {
+      : in_count_(in_count),
+        out_count_(out_count),
+        // More output than input (indices, fractional outputs): copy the input into the
+        // first in_count outputs, then fill the rest (the same bytes read and written).
+        copy_count_(std::min(in_count, out_count)),
+        ratio_(std::max<int64_t>(1, in_count / out_count)) {
     const auto best = poolkit::available_instruction_sets().front();
     lanes_ = best == poolkit::instruction_set::avx512 ? 16
              : best == poolkit::instruction_set::avx2 ? 8
@@ -64,7 +69,7 @@ class roofline {
 
   /// Streams with `threads` threads (poolkit's own pool, as poolkit_2threads uses).
   void run(const float* in, float* out, int threads) const {
-    const int64_t vectors = out_count_ / lanes_;
+    const int64_t vectors = copy_count_ / lanes_;
     const poolkit::policy pol{.threads = threads};
     poolkit::detail::parallel_for(pol, threads, threads, [&](poolkit::index_t t) {
       const int64_t begin = vectors * t / threads;
@@ -72,7 +77,8 @@ class roofline {
       stream(in + begin * lanes_ * ratio_, out + begin * lanes_, end - begin);
     });
     const int64_t done = vectors * lanes_;
-    stream_plain(in + done * ratio_, out + done, out_count_ - done, ratio_);
+    stream_plain(in + done * ratio_, out + done, copy_count_ - done, ratio_);
+    if (out_count_ > copy_count_) std::fill(out + copy_count_, out + out_count_, out[0]);
     (void)in_count_;
   }
 
@@ -87,6 +93,7 @@ class roofline {
 
   int64_t in_count_;
   int64_t out_count_;
+  int64_t copy_count_;
   int64_t ratio_;
   int64_t lanes_ = 1;
 };

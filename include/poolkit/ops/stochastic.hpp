@@ -37,12 +37,14 @@ void run_stochastic(nchw_view<const T> x, nchw_view<T> y, nchw_view<index_t> idx
   const row_split split = split_rows(y.extent(0), y.extent(1), y.extent(2), rp.threads);
   if (split.total == 0) return;
   const bool with_indices = !idx.empty();
+  const kernel::job_tables<T> tables(g);  // every output column's window, computed once
   parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
     split.for_each_piece(t, [&](index_t n, index_t c, index_t oh0, index_t oh1) {
       const kernel::plane<index_t> out_idx =
           with_indices ? kernel::plane_of(idx, n, c) : kernel::plane<index_t>{nullptr, 0, 0, 0, 0};
       kernel::stochastic_plane_rows(job, kernel::plane_of(x, n, c), kernel::plane_of(y, n, c),
-                                    out_idx, g, n * x.extent(1) + c, oh0, oh1);
+                                    out_idx, g, tables.col_windows.data(), n * x.extent(1) + c,
+                                    oh0, oh1);
     });
   });
 }
