@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -113,6 +114,62 @@ void check_one(std::mt19937_64& rng, poolkit::instruction_set isa, stats& s) {
 
 }  // namespace
 
+/// Fractional max (both families, with indices) against the reference, and stochastic
+/// training against the scalar instruction set: the separable fractional kernel runs the
+/// vector select kernels of `isa`.
+template <class T>
+void check_fractional(std::mt19937_64& rng, poolkit::instruction_set isa, stats& s) {
+  const auto pick = [&](index_t lo, index_t hi) {
+    return std::uniform_int_distribution<index_t>(lo, hi)(rng);
+  };
+  const index_t C = pick(1, 3), H = pick(3, 40), W = pick(3, 40);
+  poolkit::tensor<T> x({1, C, H, W});
+  for (T& v : x.values()) v = static_cast<T>(pick(-50, 50)) / T(4);
+  const poolkit::policy pol{.isa = isa, .threads = static_cast<int>(pick(1, 2))};
+  const index_t kh = pick(1, 3), kw = pick(1, 3);
+  const poolkit::fractional_max_params p{.kernel = {kh, kw},
+                                         .output_size = {pick(1, H - kh + 1), pick(1, W - kw + 1)}};
+  const auto seed = static_cast<std::uint64_t>(pick(0, 1000));
+  const auto u = poolkit::fractional_samples<T>(1, C, seed);
+  const auto r = poolkit::fractional_max_pool2d(x, p, u, pol);
+  const poolkit::fractional_ratio_params q{.pooling_ratio = {1.5, 1.25}, .overlapping = pick(0, 1) == 1};
+  const auto g = poolkit::fractional_max_pool2d(x, q, seed, pol);
+  const auto row_end = [&](const std::vector<index_t>& a, index_t i, index_t size) {
+    const index_t last = q.overlapping ? a[static_cast<std::size_t>(i + 1)] : a[static_cast<std::size_t>(i + 1)] - 1;
+    return std::min(last, size - 1) + 1;
+  };
+  for (index_t c = 0; c < C; ++c) {
+    const auto plane = [&](index_t h, index_t w) { return x(0, c, h, w); };
+    const auto rows = ref::fractional_starts<T>(u(0, c, 0, 1), H, p.output_size.h, kh);
+    const auto cols = ref::fractional_starts<T>(u(0, c, 0, 0), W, p.output_size.w, kw);
+    for (index_t oh = 0; oh < p.output_size.h; ++oh)
+      for (index_t ow = 0; ow < p.output_size.w; ++ow) {
+        const auto want = ref::window_one<T>(plane, H, W, rows[static_cast<std::size_t>(oh)],
+                                             cols[static_cast<std::size_t>(ow)], kh, kw, ref::op::max);
+        ++s.checked;
+        if (!same(r.values(0, c, oh, ow), want.value) || r.indices(0, c, oh, ow) != want.index) ++s.failures;
+      }
+    const auto& a = g.sequences.rows;
+    const auto& b = g.sequences.cols;
+    for (index_t oh = 0; oh + 1 < static_cast<index_t>(a.size()); ++oh)
+      for (index_t ow = 0; ow + 1 < static_cast<index_t>(b.size()); ++ow) {
+        const index_t h0 = a[static_cast<std::size_t>(oh)], w0 = b[static_cast<std::size_t>(ow)];
+        const auto want = ref::window_one<T>(plane, H, W, h0, w0, row_end(a, oh, H) - h0,
+                                             row_end(b, ow, W) - w0, ref::op::max);
+        ++s.checked;
+        if (!same(g.values(0, c, oh, ow), want.value) || g.indices(0, c, oh, ow) != want.index) ++s.failures;
+      }
+  }
+  const poolkit::pool2d_params sp{.kernel = {kh, kw}, .stride = {1, 2}};
+  const auto mine = poolkit::stochastic_pool2d(x, sp, poolkit::stochastic_mode::training, seed, pol);
+  const auto scalar = poolkit::stochastic_pool2d(x, sp, poolkit::stochastic_mode::training, seed,
+                                                 {.isa = poolkit::instruction_set::scalar, .threads = 1});
+  for (std::size_t i = 0; i < static_cast<std::size_t>(mine.indices.size()); ++i) {
+    ++s.checked;
+    if (mine.indices.values()[i] != scalar.indices.values()[i]) ++s.failures;
+  }
+}
+
 int main() {
   std::mt19937_64 rng(7);
   stats s;
@@ -121,6 +178,10 @@ int main() {
     for (int i = 0; i < 300; ++i) {
       check_one<float>(rng, isa, s);
       check_one<double>(rng, isa, s);
+    }
+    for (int i = 0; i < 60; ++i) {
+      check_fractional<float>(rng, isa, s);
+      check_fractional<double>(rng, isa, s);
     }
     std::printf("%s: checked\n", poolkit::name_of(isa).data());
   }
