@@ -10,17 +10,9 @@
 namespace {
 
 using poolkit::index_t;
-using test::make_tensor;
 
-poolkit::tensor<float> one_to_sixteen() {
-  std::vector<float> v(16);
-  for (int i = 0; i < 16; ++i) v[static_cast<std::size_t>(i)] = float(i + 1);
-  return make_tensor<float>({1, 1, 4, 4}, v);
-}
-
-std::vector<float> values_of(const poolkit::tensor<float>& t) {
-  return {t.values().begin(), t.values().end()};
-}
+using test::one_to_sixteen;
+using test::values_of;
 
 TEST(AdaptiveSeed, GlobalMaxAndAverage) {
   const auto x = one_to_sixteen();

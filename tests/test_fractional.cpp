@@ -12,18 +12,9 @@
 namespace {
 
 using poolkit::index_t;
-using test::make_tensor;
 
-poolkit::tensor<float> one_to_sixteen() {
-  std::vector<float> v(16);
-  for (int i = 0; i < 16; ++i) v[static_cast<std::size_t>(i)] = float(i + 1);
-  return make_tensor<float>({1, 1, 4, 4}, v);
-}
-
-template <class T>
-std::vector<T> values_of(const poolkit::tensor<T>& t) {
-  return {t.values().begin(), t.values().end()};
-}
+using test::one_to_sixteen;
+using test::values_of;
 
 TEST(FractionalSeed, RatioOnePointFourFour) {
   // SPEC section 6: ratio 1.44 on 4x4 gives 2x2; the sequences are [0, 2, 4] and the max

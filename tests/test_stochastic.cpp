@@ -49,14 +49,13 @@ TEST(Philox, DocumentedCounterLayoutAndUniforms) {
 }
 
 TEST(StochasticSeed, FourByFourExample) {
-  std::vector<float> v(16);
-  for (int i = 0; i < 16; ++i) v[static_cast<std::size_t>(i)] = float(i + 1);
-  const auto x = make_tensor<float>({1, 1, 4, 4}, v);
+  const auto x = test::one_to_sixteen();
+  const auto v = test::values_of(x);
   // Inference: sum x^2 / sum x per 2x2 window.
   const auto inf = poolkit::stochastic_pool2d(x, {.kernel = {2, 2}}, stochastic_mode::inference, 0);
   const std::vector<float> want{float(66.0 / 14), float(138.0 / 22), float(546.0 / 46),
                                 float(746.0 / 54)};
-  EXPECT_EQ(std::vector<float>(inf.values.values().begin(), inf.values.values().end()), want);
+  EXPECT_EQ(test::values_of(inf.values), want);
   EXPECT_EQ(inf.indices.size(), 0);
   // Training: each output is one of its window's taps, and the index says which.
   for (std::uint64_t seed = 0; seed < 50; ++seed) {

@@ -87,6 +87,19 @@ poolkit::tensor<T> make_tensor(const extents4& e, const std::vector<T>& values) 
   return t;
 }
 
+/// The seed documents' 4x4 input: 1, 2, ..., 16 in row-major order, extents {1, 1, 4, 4}.
+inline poolkit::tensor<float> one_to_sixteen() {
+  std::vector<float> v(16);
+  for (int i = 0; i < 16; ++i) v[static_cast<std::size_t>(i)] = float(i + 1);
+  return make_tensor<float>({1, 1, 4, 4}, v);
+}
+
+/// All elements of a tensor in NCHW order.
+template <class T>
+std::vector<T> values_of(const poolkit::tensor<T>& t) {
+  return {t.values().begin(), t.values().end()};
+}
+
 /// Expects `fn` to throw poolkit::error whose message contains every fragment.
 template <class Fn>
 void expect_error(Fn&& fn, std::initializer_list<std::string> fragments) {
