@@ -250,6 +250,9 @@ TEST(FractionalErrors, WhatANewUserGetsWrong) {
   test::expect_error([&] { torch({.kernel = {2, 2}, .output_size = {4, 2}}); },
                      {"output_size = {4, 2}", "output_size + kernel - 1 must be <= the input size {4, 4}"});
   test::expect_error([&] { torch({.kernel = {0, 2}, .output_size = {2, 2}}); }, {"kernel = {0, 2}", ">= 1"});
+  constexpr index_t huge = std::numeric_limits<index_t>::max();
+  test::expect_error([&] { torch({.kernel = {huge, 2}, .output_size = {huge, 2}}); },
+                     {"output_size = {" + std::to_string(huge) + ", 2}", "<= the input size"});
   test::expect_error([&] { torch({.kernel = {2, 2}, .output_ratio = {1.0, 0.5}}); },
                      {"output_ratio.h = 1", "(0, 1)"});
   test::expect_error([&] { torch({.kernel = {2, 2}, .output_ratio = {0.5, 0.1}}); },

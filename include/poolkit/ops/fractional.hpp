@@ -122,7 +122,8 @@ problem validate_fractional_max(std::string_view op, const nchw_view<const T>& x
                     by_ratio ? "output_ratio leaves an empty output for input " +
                                    to_text(x.extent(2), x.extent(3))
                              : std::string("every entry must be >= 1"));
-  if (o.h + p.kernel.h - 1 > x.extent(2) || o.w + p.kernel.w - 1 > x.extent(3))
+  // Written as out > in - kernel + 1, which cannot overflow for any int64 the user gives.
+  if (o.h > x.extent(2) - p.kernel.h + 1 || o.w > x.extent(3) - p.kernel.w + 1)
     return describe(op, "output_size", to_text(o.h, o.w),
                     "output_size + kernel - 1 must be <= the input size " +
                         to_text(x.extent(2), x.extent(3)) + " (kernel " +
