@@ -134,7 +134,8 @@ void check_fractional(std::mt19937_64& rng, poolkit::instruction_set isa, stats&
   const auto r = poolkit::fractional_max_pool2d(x, p, u, pol);
   const poolkit::fractional_ratio_params q{.pooling_ratio = {1.5, 1.25}, .overlapping = pick(0, 1) == 1};
   const auto g = poolkit::fractional_max_pool2d(x, q, seed, pol);
-  const auto row_end = [&](const std::vector<index_t>& a, index_t i, index_t size) {
+  // One past the last row (or column) of region i of sequence a (TensorFlow's clipping).
+  const auto region_end = [&](const std::vector<index_t>& a, index_t i, index_t size) {
     const index_t last = q.overlapping ? a[static_cast<std::size_t>(i + 1)] : a[static_cast<std::size_t>(i + 1)] - 1;
     return std::min(last, size - 1) + 1;
   };
@@ -154,8 +155,8 @@ void check_fractional(std::mt19937_64& rng, poolkit::instruction_set isa, stats&
     for (index_t oh = 0; oh + 1 < static_cast<index_t>(a.size()); ++oh)
       for (index_t ow = 0; ow + 1 < static_cast<index_t>(b.size()); ++ow) {
         const index_t h0 = a[static_cast<std::size_t>(oh)], w0 = b[static_cast<std::size_t>(ow)];
-        const auto want = ref::window_one<T>(plane, H, W, h0, w0, row_end(a, oh, H) - h0,
-                                             row_end(b, ow, W) - w0, ref::op::max);
+        const auto want = ref::window_one<T>(plane, H, W, h0, w0, region_end(a, oh, H) - h0,
+                                             region_end(b, ow, W) - w0, ref::op::max);
         ++s.checked;
         if (!same(g.values(0, c, oh, ow), want.value) || g.indices(0, c, oh, ow) != want.index) ++s.failures;
       }
