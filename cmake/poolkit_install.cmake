@@ -12,6 +12,10 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/poolkit"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 install(EXPORT poolkitTargets NAMESPACE poolkit:: FILE poolkitTargets.cmake
         DESTINATION "${POOLKIT_INSTALL_CMAKEDIR}")
+# poolkit::eigen in its own file: poolkitConfig.cmake loads it only once Eigen is found.
+install(TARGETS poolkit_eigen EXPORT poolkitEigenTargets)
+install(EXPORT poolkitEigenTargets NAMESPACE poolkit:: FILE poolkitEigenTargets.cmake
+        DESTINATION "${POOLKIT_INSTALL_CMAKEDIR}")
 
 configure_package_config_file(
   "${PROJECT_SOURCE_DIR}/cmake/poolkitConfig.cmake.in"
@@ -35,3 +39,4 @@ install(FILES "${PROJECT_BINARY_DIR}/poolkit.pc" DESTINATION "${POOLKIT_INSTALL_
 
 # Consumers of the build tree (without installing) can point poolkit_DIR here.
 export(EXPORT poolkitTargets NAMESPACE poolkit:: FILE "${PROJECT_BINARY_DIR}/poolkitTargets.cmake")
+export(EXPORT poolkitEigenTargets NAMESPACE poolkit:: FILE "${PROJECT_BINARY_DIR}/poolkitEigenTargets.cmake")

@@ -235,3 +235,81 @@ result<T> stochastic_one(const std::function<T(i64, i64)>& x, i64 H, i64 W, i64 
 }
 
 }  // namespace ref
+
+// ---- SPEC section 7: bilateral (second-order) pooling --------------------------------
+
+namespace ref {
+
+struct bilateral_options {
+  enum class weights { uniform, gaussian, custom } spatial = weights::uniform;
+  double sigma = 1;             // gaussian
+  std::vector<double> custom;   // kh x kw, row-major
+  std::optional<double> sigma_r;
+  bool centering = false;
+  bool signed_sqrt = false;
+  bool l2_normalize = false;
+};
+
+// One window's C x C matrix, row-major, straight from SPEC section 7: the in-bounds taps
+// at (h0 + i dh, w0 + j dw), i < kh, j < kw; weight = spatial(i, j) * range; the weighted
+// (centred) second moment; then signed square root and Frobenius normalisation.
+inline std::vector<double> bilateral_one(const std::function<double(i64, i64, i64)>& x, i64 C,
+                                         i64 H, i64 W, i64 h0, i64 w0, i64 kh, i64 kw, i64 dh,
+                                         i64 dw, const bilateral_options& o) {
+  struct tap {
+    i64 h, w;
+    double weight;
+  };
+  std::vector<tap> taps;
+  const i64 ch = std::clamp<i64>(h0 + (kh - 1) / 2 * dh, 0, H - 1);
+  const i64 cw = std::clamp<i64>(w0 + (kw - 1) / 2 * dw, 0, W - 1);
+  for (i64 i = 0; i < kh; ++i)
+    for (i64 j = 0; j < kw; ++j) {
+      const i64 h = h0 + i * dh, w = w0 + j * dw;
+      if (h < 0 || h >= H || w < 0 || w >= W) continue;
+      double weight = 1;
+      if (o.spatial == bilateral_options::weights::gaussian) {
+        const double dy = (double(i) - double(kh - 1) / 2) * double(dh);
+        const double dx = (double(j) - double(kw - 1) / 2) * double(dw);
+        weight = std::exp(-(dy * dy + dx * dx) / (2 * o.sigma * o.sigma));
+      } else if (o.spatial == bilateral_options::weights::custom) {
+        weight = o.custom[std::size_t(i * kw + j)];
+      }
+      if (o.sigma_r) {
+        double d2 = 0;
+        for (i64 c = 0; c < C; ++c) d2 += (x(c, h, w) - x(c, ch, cw)) * (x(c, h, w) - x(c, ch, cw));
+        weight *= std::exp(-d2 / (2 * *o.sigma_r * *o.sigma_r));
+      }
+      taps.push_back({h, w, weight});
+    }
+  std::vector<double> m(std::size_t(C * C), 0.0);
+  double total = 0;
+  for (const tap& t : taps) total += t.weight * t.weight;
+  if (!(total > 0)) return m;
+  std::vector<double> mean(std::size_t(C), 0.0);
+  if (o.centering)
+    for (i64 c = 0; c < C; ++c) {
+      for (const tap& t : taps) mean[std::size_t(c)] += t.weight * t.weight * x(c, t.h, t.w);
+      mean[std::size_t(c)] /= total;
+    }
+  for (i64 a = 0; a < C; ++a)
+    for (i64 b = 0; b < C; ++b) {
+      double s = 0;
+      for (const tap& t : taps)
+        s += t.weight * t.weight * (x(a, t.h, t.w) - mean[std::size_t(a)]) *
+             (x(b, t.h, t.w) - mean[std::size_t(b)]);
+      m[std::size_t(a * C + b)] = s / total;
+    }
+  if (o.signed_sqrt)
+    for (double& v : m) v = v < 0 ? -std::sqrt(-v) : std::sqrt(v);
+  if (o.l2_normalize) {
+    double norm = 0;
+    for (double v : m) norm += v * v;
+    norm = std::sqrt(norm);
+    if (norm > 0)
+      for (double& v : m) v /= norm;
+  }
+  return m;
+}
+
+}  // namespace ref
