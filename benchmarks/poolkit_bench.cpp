@@ -12,7 +12,8 @@
 //   onednn_blocked     oneDNN on its blocked nChw16c layout (needs a reorder), one thread
 //
 // With the default console output a summary table follows: GB/s, % of roofline, ratio to
-// oneDNN. `--benchmark_format=json` prints plain JSON instead.
+// oneDNN; then, when built with Eigen, the bilateral rows' FLOP rates against Eigen's own
+// product (bilateral_bench.hpp). `--benchmark_format=json` prints plain JSON instead.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -30,6 +31,9 @@
 
 #if POOLKIT_BENCH_WITH_ONEDNN
 #include "onednn.hpp"
+#endif
+#if POOLKIT_BENCH_WITH_EIGEN
+#include "bilateral_bench.hpp"
 #endif
 
 namespace {
@@ -104,8 +108,12 @@ class table_reporter : public benchmark::ConsoleReporter {
     for (const Run& r : runs) {
       const auto it = r.counters.find("bytes_per_second");
       if (it == r.counters.end() || r.error_occurred) continue;
-      const std::string name = r.benchmark_name();
+      std::string name = r.benchmark_name();
+      if (const auto suffix = name.find("/real_time"); suffix != std::string::npos) name.erase(suffix);
       const auto slash = name.find('/');
+      const auto flops = r.counters.find("flops");
+      if (flops != r.counters.end())
+        gflops_[name.substr(0, slash)][name.substr(slash + 1)] = flops->second.value / 1e9;
       gbps_[name.substr(0, slash)][name.substr(slash + 1)] = it->second.value / 1e9;
     }
   }
@@ -118,6 +126,7 @@ class table_reporter : public benchmark::ConsoleReporter {
     for (const auto& entry : gbps_) {
       // Plain names, not structured bindings: Clang 14 cannot capture a binding.
       const std::string& id = entry.first;
+      if (gflops_.count(id) != 0) continue;  // compute-bound: the FLOP table below
       const auto& rows = entry.second;
       const auto get = [&rows](const char* impl) {
         const auto it = rows.find(impl);
@@ -137,16 +146,42 @@ class table_reporter : public benchmark::ConsoleReporter {
                   ratio(two, pk));
     }
     std::printf("GB/s over input + output bytes; x = poolkit / oneDNN; x1t = 2 threads / 1.\n");
+    if (gflops_.empty()) return;
+    std::printf("\n%-6s %9s %10s %6s %9s %6s %8s %9s %6s\n", "case", "GFLOP/s", "eigen_gemm",
+                "%gemm", "2threads", "x1t", "GB/s", "roofline", "%roof");
+    for (const auto& entry : gflops_) {
+      const auto& rows = entry.second;
+      const auto& bytes = gbps_[entry.first];
+      const auto get = [](const std::map<std::string, double>& m, const char* impl) {
+        const auto it = m.find(impl);
+        return it == m.end() ? 0.0 : it->second;
+      };
+      const double pk = get(rows, "poolkit"), gemm = get(rows, "eigen_gemm");
+      const double two = get(rows, "poolkit_2threads");
+      const double gbps = get(bytes, "poolkit"), roof = get(bytes, "roofline");
+      std::printf("%-6s %9.1f %10.1f %5.0f%% %9.1f %6.2f %8.1f %9.1f %5.0f%%\n", entry.first.c_str(), pk,
+                  gemm, gemm > 0 ? 100 * pk / gemm : 0.0, two, pk > 0 ? two / pk : 0.0, gbps, roof,
+                  roof > 0 ? 100 * gbps / roof : 0.0);
+    }
+    std::printf("GFLOP/s at 2 C^2 K per window (K taps); %%gemm = poolkit / Eigen's X^T X, same run.\n");
   }
 
  private:
   std::map<std::string, std::map<std::string, double>> gbps_;
+  std::map<std::string, std::map<std::string, double>> gflops_;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
   for (const shape_case& c : poolkit_bench::suite()) register_case(c);
+#if POOLKIT_BENCH_WITH_EIGEN
+  // The oneDNN rows bring OpenMP, under which Eigen threads its own products: one thread,
+  // so that eigen_gemm and the poolkit rows use the threads their names say.
+  Eigen::setNbThreads(1);
+  for (const auto& c : poolkit_bench::bilateral_suite())
+    poolkit_bench::register_bilateral(c, [](poolkit::tensor<float>& x) { x = random_tensor(x.extents(), 1); });
+#endif
   bool plain_format = false;
   for (int i = 1; i < argc; ++i)
     if (std::strncmp(argv[i], "--benchmark_format=", 19) == 0 &&

@@ -72,7 +72,7 @@ template <class T>
 void expect_window(const poolkit::tensor<T>& y, index_t n, index_t oh, index_t ow,
                    const std::vector<double>& want, index_t C, bilateral_layout layout,
                    bool signed_sqrt, index_t taps, const char* what) {
-  const double eps = std::numeric_limits<T>::epsilon();
+  const auto eps = static_cast<double>(std::numeric_limits<T>::epsilon());
   const auto squared = [&](double v) { return signed_sqrt ? v * std::abs(v) : v; };
   double scale = 0;
   for (double v : want) scale = std::max(scale, std::abs(squared(v)));
@@ -376,11 +376,11 @@ TEST(Bilateral, Errors) {
   using test::expect_error;
   expect_error([&] { (void)poolkit::bilateral_pool2d(x, p, {.weights = spatial_weights::gaussian(0)}); },
                {"poolkit::bilateral_pool2d", "options.weights sigma = 0", "finite and > 0"});
-  expect_error([&] { (void)poolkit::bilateral_pool2d(x, p, {.weights = spatial_weights::gaussian(NAN)}); },
+  expect_error([&] { (void)poolkit::bilateral_pool2d(x, p, {.weights = spatial_weights::gaussian(std::numeric_limits<double>::quiet_NaN())}); },
                {"options.weights sigma = nan"});
   expect_error([&] { (void)poolkit::bilateral_pool2d(x, p, {.weights = spatial_weights::custom({1, 2, 3})}); },
                {"options.weights size = 3", "2 x 2 = 4"});
-  expect_error([&] { (void)poolkit::bilateral_pool2d(x, p, {.weights = spatial_weights::custom({1, 2, INFINITY, 3})}); },
+  expect_error([&] { (void)poolkit::bilateral_pool2d(x, p, {.weights = spatial_weights::custom({1, 2, std::numeric_limits<double>::infinity(), 3})}); },
                {"options.weights[2] = inf", "finite"});
   expect_error([&] { (void)poolkit::global_bilateral_pool2d(x, {.weights = spatial_weights::custom({1, 2, 3, 4})}); },
                {"poolkit::global_bilateral_pool2d", "options.weights size = 4", "plane, 4 x 4 = 16"});

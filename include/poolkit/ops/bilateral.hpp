@@ -283,31 +283,65 @@ void finish_gram(eigen_matrix<T>& g, const bilateral_options& o) {
   }
 }
 
-/// Writes windows [0, count) of `grams` (lower triangles) to output positions (oh, ow0 +
-/// b) of image n: one run of `count` consecutive outputs per matrix element.
+/// The outputs of a run of up to `windows` consecutive windows of one output row: window
+/// b's channels at values[b * pitch + ch], filled one window at a time (within L1),
+/// then written to the output in tiles of 16 channels x the run, each channel's run a
+/// contiguous segment of an output row: a blocked transpose, no scattered accesses.
+/// The pitch is one cache line more than a multiple of 16 elements: with C * C channels a
+/// plain pitch would be a multiple of 4 KiB, and a tile's rows would all fall into one L1
+/// set.
 template <class T>
-void store_grams(const std::vector<eigen_matrix<T>>& grams, index_t count, const nchw_view<T>& y,
-                 index_t n, index_t oh, index_t ow0, bilateral_layout layout) {
-  if (count == 0) return;
-  const index_t C = grams[0].rows();
-  const index_t cs = y.stride(1), ws = y.stride(3);
-  T* base = y.data_handle() + y.offset(n, 0, oh, ow0);
-  const auto put = [&](index_t channel, index_t i, index_t j) {
-    T* out = base + channel * cs;
-    for (index_t b = 0; b < count; ++b) out[b * ws] = grams[static_cast<std::size_t>(b)](i, j);
-  };
-  for (index_t i = 0; i < C; ++i)
-    for (index_t j = layout == bilateral_layout::full ? 0 : i; j < C; ++j) {
-      const index_t channel = layout == bilateral_layout::full ? i * C + j : packed_channel(C, i, j);
-      put(channel, std::max(i, j), std::min(i, j));
-    }
-}
+struct output_stage {
+  std::vector<T> values;
+  index_t channels;
+  index_t windows;
+  index_t pitch;
 
-/// Windows per stored block: their matrices stay within about 1 MiB.
+  output_stage(index_t output_channels, index_t windows_per_run)
+      : channels(output_channels),
+        windows(windows_per_run),
+        pitch((output_channels + 15) / 16 * 16 + 64 / static_cast<index_t>(sizeof(T))) {
+    values.resize(static_cast<std::size_t>(pitch * windows));
+  }
+
+  /// Window b's matrix (lower triangle of g valid) into its slots.
+  void put(const eigen_matrix<T>& g, index_t b, bilateral_layout layout) {
+    const index_t C = g.rows();
+    T* row = values.data() + b * pitch;
+    if (layout == bilateral_layout::full) {
+      for (index_t j = 0; j < C; ++j)
+        for (index_t i = j; i < C; ++i) row[i * C + j] = row[j * C + i] = g(i, j);
+    } else {
+      // Packed = the upper triangle row by row = the lower triangle column by column.
+      for (index_t j = 0; j < C; ++j) {
+        const T* column = g.data() + j * C;
+        std::copy(column + j, column + C, row + packed_channel(C, j, j));
+      }
+    }
+  }
+
+  /// Windows [0, count) to output positions (oh, ow0 + b) of image n.
+  void write(const nchw_view<T>& y, index_t n, index_t oh, index_t ow0, index_t count) const {
+    constexpr index_t tile = 16;
+    const index_t cs = y.stride(1), ws = y.stride(3);
+    T* base = y.data_handle() + y.offset(n, 0, oh, ow0);
+    for (index_t ch0 = 0; ch0 < channels; ch0 += tile) {
+      const index_t ch1 = std::min(channels, ch0 + tile);
+      for (index_t ch = ch0; ch < ch1; ++ch) {
+        T* to = base + ch * cs;
+        const T* from = values.data() + ch;
+        for (index_t b = 0; b < count; ++b) to[b * ws] = from[b * pitch];
+      }
+    }
+  }
+};
+
+/// Windows per output_stage run: a whole output row if its stage fits in about 512 KiB
+/// (L2), so that each channel's run is a whole row segment of the output; else fewer.
 template <class T>
-index_t grams_per_block(index_t channels, index_t out_width) noexcept {
+index_t windows_per_run(index_t channels, index_t out_width) noexcept {
   const index_t bytes = std::max<index_t>(1, channels * channels) * static_cast<index_t>(sizeof(T));
-  return std::clamp<index_t>((index_t{1} << 20) / bytes, 1, std::min<index_t>(16, std::max<index_t>(1, out_width)));
+  return std::clamp<index_t>((index_t{512} << 10) / bytes, 1, std::max<index_t>(out_width, 1));
 }
 
 template <class T>
@@ -319,27 +353,27 @@ void run_bilateral(nchw_view<const T> x, nchw_view<T> y, const pool2d_params& p,
   const row_split split = split_rows(y.extent(0), 1, y.extent(2), threads);
   if (split.total == 0 || y.extent(3) == 0) return;
   const index_t C = x.extent(1);
-  const index_t block = grams_per_block<T>(C, y.extent(3));
+  const index_t run = windows_per_run<T>(C, y.extent(3));
   const auto centre_of = [](const geometry::regular_axis& a, index_t o_pos) {
     const index_t at = a.window_start(o_pos) + (a.kernel() - 1) / 2 * a.dilation();
     return std::clamp<index_t>(at, 0, a.input_size() - 1);
   };
   parallel_for(pol, split.tasks, threads, [&](index_t t) {
     gram_workspace<T> ws;
-    std::vector<eigen_matrix<T>> grams(static_cast<std::size_t>(block));
+    output_stage<T> stage(y.extent(1), run);
     split.for_each_piece(t, [&](index_t n, index_t, index_t oh0, index_t oh1) {
       for (index_t oh = oh0; oh < oh1; ++oh) {
-        for (index_t ow0 = 0; ow0 < y.extent(3); ow0 += block) {
-          const index_t count = std::min(block, y.extent(3) - ow0);
+        for (index_t ow0 = 0; ow0 < y.extent(3); ow0 += run) {
+          const index_t count = std::min(run, y.extent(3) - ow0);
           for (index_t b = 0; b < count; ++b) {
             const index_t ow = ow0 + b;
             const bilateral_window win{g.h.window(oh), g.w.window(ow), g.h.window_start(oh),
                                        g.w.window_start(ow), centre_of(g.h, oh), centre_of(g.w, ow)};
             window_gram(x, n, win, shape, o, ws);
             finish_gram(ws.gram, o);
-            std::swap(grams[static_cast<std::size_t>(b)], ws.gram);
+            stage.put(ws.gram, b, o.layout);
           }
-          store_grams(grams, count, y, n, oh, ow0, o.layout);
+          stage.write(y, n, oh, ow0, count);
         }
       }
     });
@@ -380,10 +414,9 @@ void run_global_bilateral(nchw_view<const T> x, nchw_view<T> y, const bilateral_
   };
   const auto finish_and_store = [&](gram_workspace<T>& ws, index_t n) {
     finish_gram(ws.gram, o);
-    std::vector<eigen_matrix<T>> one(1);
-    std::swap(one[0], ws.gram);
-    store_grams(one, 1, y, n, 0, 0, o.layout);
-    std::swap(one[0], ws.gram);
+    output_stage<T> stage(y.extent(1), 1);
+    stage.put(ws.gram, 0, o.layout);
+    stage.write(y, n, 0, 0, 1);
   };
   const T inv_count = static_cast<T>(1 / static_cast<double>(H * W));
 
@@ -403,7 +436,8 @@ void run_global_bilateral(nchw_view<const T> x, nchw_view<T> y, const bilateral_
   }
 
   // Fewer images than threads: each image's lower triangle is cut into column blocks of
-  // equal area, one GEMM per block.
+  // equal area; a block is the symmetric rank update of its diagonal square plus one GEMM
+  // for the rectangle below it, so that no task computes the upper triangle.
   const std::vector<index_t> bounds = triangle_blocks(C, threads);
   const auto blocks = static_cast<index_t>(bounds.size() - 1);
   gram_workspace<T> ws;
@@ -414,14 +448,19 @@ void run_global_bilateral(nchw_view<const T> x, nchw_view<T> y, const bilateral_
     } else {
       parallel_for(pol, blocks, threads, [&](index_t b) {
         const index_t j0 = bounds[static_cast<std::size_t>(b)];
-        const index_t width = bounds[static_cast<std::size_t>(b) + 1] - j0;
-        auto out = ws.gram.block(j0, j0, C - j0, width);
-        if (direct) {
-          const map_type a = input_map(n);
-          out.noalias() = inv_count * (a.rightCols(C - j0).transpose() * a.middleCols(j0, width));
-        } else {
-          out.noalias() = ws.taps.rightCols(C - j0).transpose() * ws.taps.middleCols(j0, width);
-        }
+        const index_t j1 = bounds[static_cast<std::size_t>(b) + 1];
+        const auto compute = [&](const auto& a, T alpha) {
+          auto diagonal = ws.gram.block(j0, j0, j1 - j0, j1 - j0);
+          diagonal.setZero();
+          diagonal.template selfadjointView<Eigen::Lower>().rankUpdate(a.middleCols(j0, j1 - j0).transpose(), alpha);
+          if (j1 < C)
+            ws.gram.block(j1, j0, C - j1, j1 - j0).noalias() =
+                alpha * (a.rightCols(C - j1).transpose() * a.middleCols(j0, j1 - j0));
+        };
+        if (direct)
+          compute(input_map(n), inv_count);
+        else
+          compute(ws.taps, T(1));
       });
     }
     finish_and_store(ws, n);

@@ -12,7 +12,8 @@
 
 int main() {
   int failures = 0;
-  const auto expect = [&](const char* what, double got, double want) {
+  const auto expect = [&](const char* what, auto got_value, auto want_value) {
+    const auto got = static_cast<double>(got_value), want = static_cast<double>(want_value);
     if (std::abs(got - want) > 1e-4 * (1 + std::abs(want))) {
       std::printf("%s: got %g, want %g\n", what, got, want);
       ++failures;
