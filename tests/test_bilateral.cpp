@@ -99,13 +99,7 @@ void check_regular_against_reference(std::uint64_t seed) {
   for (int trial = 0; trial < 120; ++trial) {
     const index_t N = 1 + static_cast<index_t>(rng() % 2), C = 1 + static_cast<index_t>(rng() % 9);
     const index_t H = 1 + static_cast<index_t>(rng() % 10), W = 1 + static_cast<index_t>(rng() % 10);
-    poolkit::pool2d_params p;
-    p.kernel = {1 + static_cast<index_t>(rng() % 4), 1 + static_cast<index_t>(rng() % 4)};
-    p.stride = {1 + static_cast<index_t>(rng() % 3), 1 + static_cast<index_t>(rng() % 3)};
-    p.dilation = {1 + static_cast<index_t>(rng() % 2), 1 + static_cast<index_t>(rng() % 2)};
-    p.padding = {static_cast<index_t>(rng() % static_cast<std::uint64_t>(p.kernel.h / 2 + 1)),
-                 static_cast<index_t>(rng() % static_cast<std::uint64_t>(p.kernel.w / 2 + 1))};
-    p.ceil_mode = rng() % 2 == 0;
+    const poolkit::pool2d_params p = test::random_small_window(rng);
     const poolkit::hw s = p.effective_stride();
     const index_t OH = ref::output_size(H, p.kernel.h, s.h, p.dilation.h, p.padding.h, p.padding.h, p.ceil_mode);
     const index_t OW = ref::output_size(W, p.kernel.w, s.w, p.dilation.w, p.padding.w, p.padding.w, p.ceil_mode);

@@ -95,13 +95,7 @@ void check_against_reference(std::uint32_t seed_of_test) {
   for (int trial = 0; trial < 150; ++trial) {
     const index_t N = 1 + static_cast<index_t>(rng() % 2), C = 1 + static_cast<index_t>(rng() % 3);
     const index_t H = 1 + static_cast<index_t>(rng() % 11), W = 1 + static_cast<index_t>(rng() % 11);
-    poolkit::pool2d_params p;
-    p.kernel = {1 + static_cast<index_t>(rng() % 4), 1 + static_cast<index_t>(rng() % 4)};
-    p.stride = {1 + static_cast<index_t>(rng() % 3), 1 + static_cast<index_t>(rng() % 3)};
-    p.dilation = {1 + static_cast<index_t>(rng() % 2), 1 + static_cast<index_t>(rng() % 2)};
-    p.padding = {static_cast<index_t>(rng() % static_cast<std::uint64_t>(p.kernel.h / 2 + 1)),
-                 static_cast<index_t>(rng() % static_cast<std::uint64_t>(p.kernel.w / 2 + 1))};
-    p.ceil_mode = rng() % 2 == 0;
+    const poolkit::pool2d_params p = test::random_small_window(rng);
     const hw_check ok = hw_check::of(H, W, p);
     if (!ok.valid) continue;
     // Values: negatives, zeros, positives, sometimes NaN and infinities.

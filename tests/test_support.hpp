@@ -69,6 +69,19 @@ struct embedded {
   }
 };
 
+/// Random regular-window parameters for reference comparisons: kernel 1-4, stride 1-3,
+/// dilation 1-2, padding up to half the kernel, either rounding mode.
+inline poolkit::pool2d_params random_small_window(std::mt19937_64& rng) {
+  poolkit::pool2d_params p;
+  p.kernel = {1 + static_cast<index_t>(rng() % 4), 1 + static_cast<index_t>(rng() % 4)};
+  p.stride = {1 + static_cast<index_t>(rng() % 3), 1 + static_cast<index_t>(rng() % 3)};
+  p.dilation = {1 + static_cast<index_t>(rng() % 2), 1 + static_cast<index_t>(rng() % 2)};
+  p.padding = {static_cast<index_t>(rng() % static_cast<std::uint64_t>(p.kernel.h / 2 + 1)),
+               static_cast<index_t>(rng() % static_cast<std::uint64_t>(p.kernel.w / 2 + 1))};
+  p.ceil_mode = rng() % 2 == 0;
+  return p;
+}
+
 /// Fills a view with values drawn by `gen`.
 template <class T, class Gen>
 void fill(poolkit::nchw_view<T> v, Gen&& gen) {

@@ -82,6 +82,16 @@ problem validate_view(std::string_view op, std::string_view name, const nchw_vie
   return std::nullopt;
 }
 
+/// Validates the input of a pooling: a valid view with a non-empty H x W plane.
+template <class T>
+problem validate_plane_input(std::string_view op, const nchw_view<const T>& x) {
+  if (auto e = validate_view(op, "x", x)) return e;
+  if (x.extent(2) < 1 || x.extent(3) < 1)
+    return describe(op, "x extents", to_text(x.extents()),
+                    "height and width must be >= 1 (pooling needs a non-empty plane)");
+  return std::nullopt;
+}
+
 /// The bytes a validated view touches.
 template <class T>
 byte_range bytes_of(const nchw_view<T>& v) noexcept {

@@ -27,10 +27,7 @@ namespace detail {
 template <class T>
 problem validate_adaptive(std::string_view op, const nchw_view<const T>& x, hw size,
                           extents4* out) {
-  if (auto e = validate_view(op, "x", x)) return e;
-  if (x.extent(2) < 1 || x.extent(3) < 1)
-    return describe(op, "x extents", to_text(x.extents()),
-                    "height and width must be >= 1 (pooling needs a non-empty plane)");
+  if (auto e = validate_plane_input(op, x)) return e;
   if (size.h < 1 || size.w < 1)
     return describe(op, "output_size", to_text(size.h, size.w), "every entry must be >= 1");
   constexpr index_t most = std::numeric_limits<index_t>::max();

@@ -153,15 +153,19 @@ using eigen_matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::Col
 /// One task's memory for the windows it computes.
 template <class T>
 struct gram_workspace {
-  eigen_matrix<T> taps;         // K x C: the window's weighted, centred, scaled taps
+  // The window's weighted, centred, scaled taps: the top tap_count rows of `storage`,
+  // which only grows (border windows have fewer taps; no allocation per window).
+  eigen_matrix<T> storage;
+  index_t tap_count = 0;
+  auto taps() { return storage.topRows(tap_count); }
   eigen_matrix<T> gram;         // C x C, lower triangle valid
   std::vector<double> weight;   // per tap
   std::vector<double> mean;     // per channel
   std::vector<double> centre;   // per channel
 };
 
-/// Gathers the taps of window `win` of image n into ws.taps (K x C), weighted, centred and
-/// scaled so that ws.taps^T ws.taps is the window's matrix. False (and ws.taps empty) when
+/// Gathers the taps of window `win` of image n into ws.taps() (K x C), weighted, centred
+/// and scaled so that taps^T taps is the window's matrix. False (and no taps) when
 /// the matrix is zero: no tap, or weights that all vanish.
 template <class T>
 bool window_taps(const nchw_view<const T>& x, index_t n, const bilateral_window& win,
@@ -204,7 +208,7 @@ bool window_taps(const nchw_view<const T>& x, index_t n, const bilateral_window&
   for (double w : ws.weight) total += w * w;
 
   if (K == 0 || !(total > 0)) {
-    ws.taps.resize(0, C);
+    ws.tap_count = 0;
     return false;
   }
 
@@ -233,17 +237,18 @@ bool window_taps(const nchw_view<const T>& x, index_t n, const bilateral_window&
         largest = std::max(largest, w * std::abs(static_cast<double>(tap[c * cs]) - ws.mean[static_cast<std::size_t>(c)]));
     }
     if (largest == 0) {
-      ws.taps.resize(0, C);
+      ws.tap_count = 0;
       return false;
     }
     if (std::isfinite(largest)) scale = std::ldexp(1.0, -std::ilogb(largest));
   }
-  ws.taps.resize(K, C);
+  if (ws.storage.rows() < K || ws.storage.cols() != C) ws.storage.resize(K, C);
+  ws.tap_count = K;
   for (index_t k = 0; k < K; ++k) {
     const T* tap = image + tap_offset(k);
     const double w = ws.weight[static_cast<std::size_t>(k)] * scale;
     for (index_t c = 0; c < C; ++c)
-      ws.taps(k, c) = static_cast<T>(w * (static_cast<double>(tap[c * cs]) - ws.mean[static_cast<std::size_t>(c)]));
+      ws.storage(k, c) = static_cast<T>(w * (static_cast<double>(tap[c * cs]) - ws.mean[static_cast<std::size_t>(c)]));
   }
   return true;
 }
@@ -254,7 +259,7 @@ void window_gram(const nchw_view<const T>& x, index_t n, const bilateral_window&
                  const bilateral_shape& shape, const bilateral_options& o, gram_workspace<T>& ws) {
   ws.gram.setZero(x.extent(1), x.extent(1));
   if (window_taps(x, n, win, shape, o, ws))
-    ws.gram.template selfadjointView<Eigen::Lower>().rankUpdate(ws.taps.transpose());
+    ws.gram.template selfadjointView<Eigen::Lower>().rankUpdate(ws.taps().transpose());
 }
 
 /// Signed square root and L2 normalisation on a matrix whose lower triangle is valid.
@@ -460,7 +465,7 @@ void run_global_bilateral(nchw_view<const T> x, nchw_view<T> y, const bilateral_
         if (direct)
           compute(input_map(n), inv_count);
         else
-          compute(ws.taps, T(1));
+          compute(ws.taps(), T(1));
       });
     }
     finish_and_store(ws, n);
@@ -543,10 +548,7 @@ void bilateral_checked(std::string_view op, nchw_view<const T> in, const pool2d_
 template <class T>
 void global_bilateral_checked(std::string_view op, nchw_view<const T> in, const bilateral_options& o,
                               const policy& pol, extents4* out, int* threads) {
-  raise_if(validate_view(op, "x", in));
-  if (in.extent(2) < 1 || in.extent(3) < 1)
-    raise(describe(op, "x extents", to_text(in.extents()),
-                   "height and width must be >= 1 (pooling needs a non-empty plane)"));
+  raise_if(validate_plane_input(op, in));
   raise_if(validate_bilateral_options(op, o, "plane", in.extent(2), in.extent(3)));
   raise_if(bilateral_output(op, in, 1, 1, o.layout, out));
   resolved_policy rp;

@@ -84,15 +84,6 @@ namespace detail {
 inline constexpr random::stream row_stream = random::stream::sequence_rows;
 inline constexpr random::stream col_stream = random::stream::sequence_cols;
 
-template <class T>
-problem validate_plane_input(std::string_view op, const nchw_view<const T>& x) {
-  if (auto e = validate_view(op, "x", x)) return e;
-  if (x.extent(2) < 1 || x.extent(3) < 1)
-    return describe(op, "x extents", to_text(x.extents()),
-                    "height and width must be >= 1 (pooling needs a non-empty plane)");
-  return std::nullopt;
-}
-
 /// PyTorch family: checks input and parameters; `out` receives the output extents.
 template <class T>
 problem validate_fractional_max(std::string_view op, const nchw_view<const T>& x,

@@ -42,10 +42,7 @@ void require_float() {
 template <class T>
 problem validate_regular(std::string_view op, const nchw_view<const T>& x,
                          const pool2d_params& p, extents4* out) {
-  if (auto e = validate_view(op, "x", x)) return e;
-  if (x.extent(2) < 1 || x.extent(3) < 1)
-    return describe(op, "x extents", to_text(x.extents()),
-                    "height and width must be >= 1 (pooling needs a non-empty plane)");
+  if (auto e = validate_plane_input(op, x)) return e;
   if (auto e = validate_params(op, p)) return e;
   hw o{};
   if (auto e = validate_output_size(op, {x.extent(2), x.extent(3)}, p, &o)) return e;

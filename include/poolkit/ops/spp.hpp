@@ -85,10 +85,7 @@ inline problem spp_level_params(std::string_view op, spp_bin_rule rule, hw in, i
 template <class T>
 problem validate_spp(std::string_view op, const nchw_view<const T>& x,
                      const std::vector<index_t>& levels, spp_bin_rule rule, index_t* features) {
-  if (auto e = validate_view(op, "x", x)) return e;
-  if (x.extent(2) < 1 || x.extent(3) < 1)
-    return describe(op, "x extents", to_text(x.extents()),
-                    "height and width must be >= 1 (pooling needs a non-empty plane)");
+  if (auto e = validate_plane_input(op, x)) return e;
   if (levels.empty()) return describe(op, "levels", "{}", "must name at least one level");
   index_t per_channel = 0;
   for (index_t n : levels) {
