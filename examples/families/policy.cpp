@@ -20,12 +20,17 @@ int main() {
                        static_cast<std::size_t>(y.size()) * sizeof(float)) == 0;
   };
 
+  // Which sets there are depends on the machine (poolkit::name_of(isa) names them); the
+  // output does not.
+  int different = 0;
   for (poolkit::instruction_set isa : poolkit::available_instruction_sets())
-    for (int threads : {1, 3}) {
-      const auto y = poolkit::avg_pool2d(x, p, {.isa = isa, .threads = threads});
-      std::printf("isa %-7s threads %d: %s\n", std::string(poolkit::name_of(isa)).c_str(), threads,
-                  same(y) ? "same bits as scalar" : "DIFFERENT");
-    }
+    for (int threads : {1, 3})
+      if (!same(poolkit::avg_pool2d(x, p, {.isa = isa, .threads = threads}))) {
+        std::printf("%s, %d threads: DIFFERENT\n", std::string(poolkit::name_of(isa)).c_str(), threads);
+        ++different;
+      }
+  std::printf("every instruction set of this machine, 1 and 3 threads: %s\n",
+              different == 0 ? "same bits as scalar" : "differences above");
 
   // Your own thread pool: poolkit hands it the tasks (here: run them in reverse order).
   int tasks_seen = 0;
