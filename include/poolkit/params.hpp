@@ -19,8 +19,9 @@ namespace poolkit {
 
 /// A spatial pair, height first: `{h, w}`.
 struct hw {
-  index_t h = 0;
-  index_t w = 0;
+  index_t h = 0;  ///< height (rows)
+  index_t w = 0;  ///< width (columns)
+  /// Equal when both entries are.
   friend constexpr bool operator==(const hw&, const hw&) = default;
 };
 
@@ -29,8 +30,12 @@ struct hw {
 class optional_hw {
  public:
   constexpr optional_hw() noexcept = default;
+  /// A set pair, from `{h, w}` or an hw.
+  ///@{
   constexpr optional_hw(index_t h, index_t w) noexcept : value_{h, w}, set_(true) {}
   constexpr optional_hw(hw value) noexcept : value_(value), set_(true) {}  // NOLINT: implicit
+  ///@}
+  /// True when a value was given.
   constexpr bool has_value() const noexcept { return set_; }
   /// The value if set, else `fallback`.
   constexpr hw value_or(hw fallback) const noexcept { return set_ ? value_ : fallback; }
@@ -66,18 +71,20 @@ struct pool2d_params {
   /// Average pooling: divide by this instead (PyTorch `divisor_override`); must not be 0.
   std::optional<index_t> divisor_override{};
 
+  /// The stride in effect (`kernel` when unset).
   constexpr hw effective_stride() const noexcept { return stride.value_or(kernel); }
+  /// The end padding in effect (`padding` when unset).
   constexpr hw effective_padding_end() const noexcept { return padding_end.value_or(padding); }
 };
 
 /// One spatial dimension of a pooling, with every default resolved.
 struct axis_params {
-  index_t kernel;
-  index_t stride;
-  index_t dilation;
-  index_t pad_begin;
-  index_t pad_end;
-  bool ceil_mode;
+  index_t kernel;     ///< window taps along this axis
+  index_t stride;     ///< step between windows (resolved)
+  index_t dilation;   ///< spacing between taps
+  index_t pad_begin;  ///< padding before the first element
+  index_t pad_end;    ///< padding after the last element (resolved)
+  bool ceil_mode;     ///< round the output size up
 
   /// The span of the window in input elements: dilation * (kernel - 1) + 1.
   constexpr index_t effective_kernel() const noexcept { return dilation * (kernel - 1) + 1; }

@@ -55,11 +55,14 @@ constexpr extents4 contiguous_strides(const extents4& e) noexcept {
 template <class T>
 class nchw_view {
  public:
+  /// Member types, named as std::mdspan names them.
+  ///@{
   using element_type = T;
   using value_type = std::remove_cv_t<T>;
   using index_type = index_t;
   using data_handle_type = T*;
   using reference = T&;
+  ///@}
 
   /// An empty view: null data, all extents 0.
   constexpr nchw_view() noexcept = default;
@@ -78,17 +81,22 @@ class nchw_view {
   constexpr nchw_view(const nchw_view<U>& other) noexcept  // NOLINT: implicit by design
       : data_(other.data_handle()), extents_(other.extents()), strides_(other.strides()) {}
 
+  /// Shape and memory, as std::mdspan: rank 4; extent and stride (in elements) of
+  /// dimension r = 0 (N), 1 (C), 2 (H), 3 (W); all four; the pointer to element (0,0,0,0).
+  ///@{
   static constexpr std::size_t rank() noexcept { return 4; }
   constexpr index_t extent(std::size_t r) const noexcept { return extents_[r]; }
   constexpr index_t stride(std::size_t r) const noexcept { return strides_[r]; }
   constexpr const extents4& extents() const noexcept { return extents_; }
   constexpr const extents4& strides() const noexcept { return strides_; }
   constexpr T* data_handle() const noexcept { return data_; }
+  ///@}
 
   /// Number of elements (the product of the extents).
   constexpr index_t size() const noexcept {
     return extents_[0] * extents_[1] * extents_[2] * extents_[3];
   }
+  /// True when the view has no element.
   constexpr bool empty() const noexcept { return size() == 0; }
 
   /// True when the view is laid out as a contiguous NCHW array (extents of 1 may have
@@ -125,9 +133,12 @@ class tensor {
                 "poolkit::tensor<T>: T must be a non-const trivially copyable type");
 
  public:
+  /// Member types, named as std::mdspan names them.
+  ///@{
   using element_type = T;
   using value_type = T;
   using index_type = index_t;
+  ///@}
 
   /// Alignment of every tensor's data, in bytes (one cache line, a full AVX-512 vector).
   static constexpr std::size_t alignment = 64;
@@ -147,12 +158,16 @@ class tensor {
   struct uninitialized_t {
     explicit uninitialized_t() = default;
   };
+  /// The tag's value: `tensor<float> t(extents, tensor<float>::uninitialized);`.
   static constexpr uninitialized_t uninitialized{};
 
+  /// A tensor with the given extents whose elements are left uninitialised.
   tensor(const extents4& extents, uninitialized_t) : extents_(extents) {
     data_.reset(allocate(static_cast<std::size_t>(size())));
   }
 
+  /// Deep copy; moves leave the source empty.
+  ///@{
   tensor(const tensor& other) : tensor(other.extents_, uninitialized) {
     if (size() > 0)
       std::memcpy(data_.get(), other.data_.get(), static_cast<std::size_t>(size()) * sizeof(T));
@@ -168,8 +183,12 @@ class tensor {
     extents_ = std::exchange(other.extents_, extents4{});
     return *this;
   }
+  ///@}
   ~tensor() = default;
 
+  /// Shape and memory, as nchw_view (strides are always the contiguous ones); size() is
+  /// the number of elements.
+  ///@{
   static constexpr std::size_t rank() noexcept { return 4; }
   index_t extent(std::size_t r) const noexcept { return extents_[r]; }
   index_t stride(std::size_t r) const noexcept { return strides()[r]; }
@@ -179,21 +198,31 @@ class tensor {
   const T* data_handle() const noexcept { return data_.get(); }
   index_t size() const noexcept { return extents_[0] * extents_[1] * extents_[2] * extents_[3]; }
   bool empty() const noexcept { return size() == 0; }
+  ///@}
 
   /// All elements in NCHW order.
+  ///@{
   std::span<T> values() noexcept { return {data_.get(), static_cast<std::size_t>(size())}; }
   std::span<const T> values() const noexcept {
     return {data_.get(), static_cast<std::size_t>(size())};
   }
+  ///@}
 
+  /// Element (n, c, h, w). No bounds check.
+  ///@{
   T& operator()(index_t n, index_t c, index_t h, index_t w) noexcept { return view()(n, c, h, w); }
   const T& operator()(index_t n, index_t c, index_t h, index_t w) const noexcept {
     return view()(n, c, h, w);
   }
+  ///@}
 
+  /// A view of the whole tensor; a tensor also converts to a read-only view, so it can be
+  /// passed wherever an input view is taken.
+  ///@{
   nchw_view<T> view() noexcept { return {data_.get(), extents_}; }
   nchw_view<const T> view() const noexcept { return {data_.get(), extents_}; }
   operator nchw_view<const T>() const noexcept { return view(); }  // NOLINT: implicit by design
+  ///@}
 
  private:
   struct aligned_delete {

@@ -51,6 +51,7 @@ enum class bilateral_layout {
 /// The spatial weight of each tap, by its position in the window.
 class spatial_weights {
  public:
+  /// Which weighting (see the factory functions).
   enum class kind { uniform, gaussian, custom };
 
   /// Every tap weighs 1: plain second-order average pooling (the default).
@@ -65,9 +66,12 @@ class spatial_weights {
     return spatial_weights(kind::custom, 0.0, std::move(values));
   }
 
+  /// The weighting, the Gaussian's sigma and the custom weights, as given.
+  ///@{
   kind type() const noexcept { return kind_; }
   double sigma() const noexcept { return sigma_; }
   const std::vector<double>& values() const noexcept { return values_; }
+  ///@}
 
  private:
   spatial_weights(kind k, double sigma, std::vector<double> values)

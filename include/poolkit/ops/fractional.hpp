@@ -58,24 +58,24 @@ struct fractional_ratio_params {
 /// A Graham / TensorFlow row and column pooling sequence: out + 1 boundaries each, from 0
 /// to the input size (TensorFlow's row_pooling_sequence and col_pooling_sequence).
 struct pooling_sequences {
-  std::vector<index_t> rows;
-  std::vector<index_t> cols;
+  std::vector<index_t> rows;  ///< boundaries along H
+  std::vector<index_t> cols;  ///< boundaries along W
 };
 
 /// Graham / TensorFlow fractional max pooling: values, per-plane indices (h * W + w) and
 /// the sequences that placed the regions.
 template <class T>
 struct fractional_max_result {
-  tensor<T> values;
-  tensor<index_t> indices;
-  pooling_sequences sequences;
+  tensor<T> values;             ///< the region maxima
+  tensor<index_t> indices;      ///< per-plane index h * W + w of each maximum
+  pooling_sequences sequences;  ///< pass back to repeat the same regions
 };
 
 /// Graham / TensorFlow fractional average pooling: values and the sequences used.
 template <class T>
 struct fractional_avg_result {
-  tensor<T> values;
-  pooling_sequences sequences;
+  tensor<T> values;             ///< the region means
+  pooling_sequences sequences;  ///< pass back to repeat the same regions
 };
 
 namespace detail {

@@ -21,8 +21,8 @@ POOLKIT_BEGIN_NAMESPACE
 /// Structured bindings work: `auto [y, idx] = poolkit::max_pool2d_with_indices(x, p);`
 template <class T>
 struct pooled_with_indices {
-  tensor<T> values;
-  tensor<index_t> indices;
+  tensor<T> values;         ///< the pooled values
+  tensor<index_t> indices;  ///< per-plane index h * W + w of each value's tap
 };
 
 namespace detail {
