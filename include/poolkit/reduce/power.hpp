@@ -34,9 +34,10 @@ namespace poolkit::reduce {
 /// How a power-family reducer raises to p: by repeated multiplication when p is a whole
 /// number up to 64 (exact order, no libm call), with std::pow otherwise.
 struct power_exponent {
-  double p = 2.0;
-  int whole = 2;  // p when p is a whole number in [1, 64], else 0
+  double p = 2.0;  ///< the exponent
+  int whole = 2;   ///< p when p is a whole number in [1, 64], else 0
 
+  /// The exponent p, classified.
   static power_exponent of(double p) noexcept {
     power_exponent e{p, 0};
     if (p >= 1.0 && p <= 64.0 && p == std::floor(p)) e.whole = static_cast<int>(p);
@@ -73,8 +74,8 @@ struct power_exponent {
 /// NaN was met), `sum` is sum (|x| / scale)^p.
 template <class T>
 struct scaled_power_sum {
-  T scale;
-  T sum;
+  T scale;  ///< largest |x| so far
+  T sum;    ///< sum (|x| / scale)^p
 };
 
 namespace detail {
@@ -126,18 +127,22 @@ POOLKIT_FORCEINLINE T finish_scaled(const power_exponent& e, scaled_power_sum<T>
 /// their magnitude (SPEC section 2, ONNX LpPool).
 template <class T>
 struct lp {
-  using accumulator_type = scaled_power_sum<T>;
-  power_exponent exponent = power_exponent::of(2.0);
+  using accumulator_type = scaled_power_sum<T>;       ///< the running scaled sum
+  power_exponent exponent = power_exponent::of(2.0);  ///< p (2 by default)
 
   lp() = default;
+  /// The p-norm pooling for p > 0 (or infinity).
   explicit lp(double p) noexcept : exponent(power_exponent::of(p)) {}
 
+  /// The value a fold starts from (reducer interface, reduce/reducer.hpp).
   POOLKIT_FORCEINLINE accumulator_type identity() const noexcept { return {T(0), T(0)}; }
+  /// One tap folded into the accumulator.
   // p = infinity needs no case of its own: every term below the scale is pow(y, inf) = 0,
   // and the root pow(sum, 0) = 1 leaves the scale, max |x|, exactly.
   POOLKIT_FORCEINLINE accumulator_type combine(accumulator_type acc, T x) const noexcept {
     return detail::add_scaled(exponent, acc, x);
   }
+  /// The window's result from its accumulator and tap counts.
   POOLKIT_FORCEINLINE T finalize(accumulator_type acc, window_counts) const noexcept {
     return detail::finish_scaled(exponent, acc, T(1));
   }
@@ -154,19 +159,23 @@ struct l2 : lp<T> {
 /// (count_include_pad, divisor_override). An empty window gives 0.
 template <class T>
 struct power_avg {
-  using accumulator_type = scaled_power_sum<T>;
-  power_exponent exponent = power_exponent::of(2.0);
-  detail::divisor_rule rule{};
+  using accumulator_type = scaled_power_sum<T>;       ///< the running scaled sum
+  power_exponent exponent = power_exponent::of(2.0);  ///< p (2 by default)
+  detail::divisor_rule rule{};                        ///< avg pooling's divisor rule
 
   power_avg() = default;
+  /// The power mean for p > 0 (or infinity), with avg pooling's divisor options.
   explicit power_avg(double p, bool count_include_pad = true,
                      std::optional<index_t> divisor_override = std::nullopt) noexcept
       : exponent(power_exponent::of(p)), rule{count_include_pad, divisor_override} {}
 
+  /// The value a fold starts from (reducer interface, reduce/reducer.hpp).
   POOLKIT_FORCEINLINE accumulator_type identity() const noexcept { return {T(0), T(0)}; }
+  /// One tap folded into the accumulator.
   POOLKIT_FORCEINLINE accumulator_type combine(accumulator_type acc, T x) const noexcept {
     return detail::add_scaled(exponent, acc, x);
   }
+  /// The window's result from its accumulator and tap counts.
   POOLKIT_FORCEINLINE T finalize(accumulator_type acc, window_counts counts) const noexcept {
     if (counts.in_bounds == 0) return T(0);
     return detail::finish_scaled(exponent, acc, static_cast<T>(rule.divisor(counts)));
@@ -180,20 +189,26 @@ struct power_avg {
 /// p = infinity: max |x| (NaN propagates). Identical for Lp and the power average.
 template <class T>
 struct max_abs {
+  /// The value a fold starts from (reducer interface, reduce/reducer.hpp).
   POOLKIT_FORCEINLINE constexpr T identity() const noexcept { return T(0); }
+  /// One tap folded into the accumulator.
   POOLKIT_FORCEINLINE T combine(T acc, T x) const noexcept {
     const T a = std::fabs(x);
     return a > acc || a != a ? a : acc;
   }
+  /// The window's result from its accumulator and tap counts.
   POOLKIT_FORCEINLINE constexpr T finalize(T acc, window_counts) const noexcept { return acc; }
 };
 
 /// p = 1: sum |x| (or its mean), accumulated as is: partial sums never exceed the result.
 template <class T, bool Average>
 struct abs_sum {
-  detail::divisor_rule rule{};
+  detail::divisor_rule rule{};  ///< avg pooling's divisor rule (Average only)
+  /// The value a fold starts from (reducer interface, reduce/reducer.hpp).
   POOLKIT_FORCEINLINE constexpr T identity() const noexcept { return T(0); }
+  /// One tap folded into the accumulator.
   POOLKIT_FORCEINLINE T combine(T acc, T x) const noexcept { return acc + std::fabs(x); }
+  /// The window's result from its accumulator and tap counts.
   POOLKIT_FORCEINLINE T finalize(T acc, window_counts counts) const noexcept {
     if constexpr (Average) {
       if (counts.in_bounds == 0) return T(0);
@@ -210,15 +225,18 @@ struct abs_sum {
 template <bool Average, int P>
 struct wide_power_sum {
   static_assert(P >= 2 && P <= 6, "see wide_power_max");
-  using accumulator_type = double;
-  detail::divisor_rule rule{};
+  using accumulator_type = double;  ///< float taps summed in double
+  detail::divisor_rule rule{};      ///< avg pooling's divisor rule (Average only)
+  /// The value a fold starts from (reducer interface, reduce/reducer.hpp).
   POOLKIT_FORCEINLINE constexpr double identity() const noexcept { return 0.0; }
+  /// One tap folded into the accumulator.
   POOLKIT_FORCEINLINE double combine(double acc, float x) const noexcept {
     const double a = std::fabs(static_cast<double>(x));
     double term = a;
     for (int i = 1; i < P; ++i) term *= a;
     return acc + term;
   }
+  /// The window's result from its accumulator and tap counts.
   POOLKIT_FORCEINLINE float finalize(double acc, window_counts counts) const noexcept {
     if constexpr (Average) {
       if (counts.in_bounds == 0) return 0.0f;
