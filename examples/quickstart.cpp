@@ -1,25 +1,15 @@
 // poolkit quick start: the seed examples of SPEC.md section 2, printed.
 //
 // Build and run:  cmake -S . -B build && cmake --build build --target quickstart && build/examples/quickstart
+// (or build all examples against an installed poolkit: see examples/CMakeLists.txt)
 #include <poolkit/poolkit.hpp>
 
 #include <cstdio>
 #include <numeric>
 #include <vector>
 
-namespace {
+#include "show.hpp"
 
-void print(const char* title, const poolkit::tensor<float>& y) {
-  std::printf("%s\n", title);
-  for (poolkit::index_t h = 0; h < y.extent(2); ++h) {
-    std::printf("  [");
-    for (poolkit::index_t w = 0; w < y.extent(3); ++w)
-      std::printf(w == 0 ? "%g" : ", %g", static_cast<double>(y(0, 0, h, w)));
-    std::printf("]\n");
-  }
-}
-
-}  // namespace
 
 int main() {
   // The article's 4x4 input, 1..16, pooled with 2x2 windows (stride = kernel).
@@ -28,18 +18,18 @@ int main() {
   poolkit::nchw_view<const float> x(v.data(), {1, 1, 4, 4});
   const poolkit::pool2d_params k2{.kernel = {2, 2}};
 
-  print("input", poolkit::max_pool2d(x, {.kernel = {1, 1}}));
-  print("max_pool2d 2x2", poolkit::max_pool2d(x, k2));
-  print("avg_pool2d 2x2", poolkit::avg_pool2d(x, k2));
-  print("min_pool2d 2x2", poolkit::min_pool2d(x, k2));
-  print("sum_pool2d 2x2", poolkit::sum_pool2d(x, k2));
+  example::show("input", poolkit::max_pool2d(x, {.kernel = {1, 1}}));
+  example::show("max_pool2d 2x2", poolkit::max_pool2d(x, k2));
+  example::show("avg_pool2d 2x2", poolkit::avg_pool2d(x, k2));
+  example::show("min_pool2d 2x2", poolkit::min_pool2d(x, k2));
+  example::show("sum_pool2d 2x2", poolkit::sum_pool2d(x, k2));
 
   // The tutorial's random 4x4.
   const std::vector<float> t{6, 9, 9, 2, 6, 9, 6, 0, 8, 3, 4, 5, 9, 2, 3, 5};
   poolkit::nchw_view<const float> tx(t.data(), {1, 1, 4, 4});
-  print("tutorial input", poolkit::max_pool2d(tx, {.kernel = {1, 1}}));
-  print("tutorial max_pool2d 2x2", poolkit::max_pool2d(tx, k2));
-  print("tutorial avg_pool2d 2x2", poolkit::avg_pool2d(tx, k2));
+  example::show("tutorial input", poolkit::max_pool2d(tx, {.kernel = {1, 1}}));
+  example::show("tutorial max_pool2d 2x2", poolkit::max_pool2d(tx, k2));
+  example::show("tutorial avg_pool2d 2x2", poolkit::avg_pool2d(tx, k2));
 
   // Where each maximum came from (PyTorch's per-plane indices h * W + w).
   auto [values, indices] = poolkit::max_pool2d_with_indices(x, k2);

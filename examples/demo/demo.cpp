@@ -1,7 +1,7 @@
 // poolkit demo: every pooling operation on one picture, side by side.
 //
-//   demo                     the built-in picture (drawn in code), writes poolkit_demo.png
-//   demo photo.jpg [out.png] any PNG or JPEG (decoded with stb_image)
+//   demo                          the built-in picture (drawn in code), writes poolkit_demo.png
+//   demo photo.jpg [-o sheet.png]  any PNG or JPEG (decoded with stb_image)
 //
 // Prints the seed documents' 4x4 examples, then each operation with its time, and writes
 // one contact sheet: the input and every result, labelled, scaled to the same tile size.
@@ -22,6 +22,8 @@
 #include <numeric>
 #include <string>
 #include <vector>
+
+#include "../show.hpp"
 
 namespace {
 
@@ -113,7 +115,7 @@ struct sheet {
     const auto* v = reinterpret_cast<const float*>(buffer.data());  // x, y, z, colour
     for (int q = 0; q < quads; ++q) {
       const float* quad = v + q * 16;
-      const auto at = [](float v) { return static_cast<int>(std::lround(v * 2)); };
+      const auto at = [](float coordinate) { return static_cast<int>(std::lround(coordinate * 2)); };
       const int x0 = at(quad[0]), y0 = at(quad[1]), x1 = at(quad[8]), y1 = at(quad[9]);
       for (int yy = y0; yy < y1; ++yy)
         for (int xx = x0; xx < x1; ++xx) put(x + xx, y + yy, 0.95f, 0.95f, 0.95f);
@@ -225,39 +227,42 @@ std::vector<operation> operations() {
   };
 }
 
-void print_4x4(const char* title, const tensor<float>& y) {
-  std::printf("%s\n", title);
-  for (index_t h = 0; h < y.extent(2); ++h) {
-    std::printf("  [");
-    for (index_t w = 0; w < y.extent(3); ++w) std::printf(w == 0 ? "%g" : ", %g", static_cast<double>(y(0, 0, h, w)));
-    std::printf("]\n");
-  }
-}
-
 void seed_examples() {
   std::vector<float> v(16);
   std::iota(v.begin(), v.end(), 1.0f);
   const poolkit::nchw_view<const float> x(v.data(), {1, 1, 4, 4});
   const poolkit::pool2d_params k2{.kernel = {2, 2}};
   std::printf("The seed examples (SPEC section 2), input 1..16 in a 4x4 grid:\n");
-  print_4x4("max_pool2d 2x2", poolkit::max_pool2d(x, k2));
-  print_4x4("avg_pool2d 2x2", poolkit::avg_pool2d(x, k2));
-  print_4x4("min_pool2d 2x2", poolkit::min_pool2d(x, k2));
-  print_4x4("sum_pool2d 2x2", poolkit::sum_pool2d(x, k2));
+  example::show("max_pool2d 2x2", poolkit::max_pool2d(x, k2));
+  example::show("avg_pool2d 2x2", poolkit::avg_pool2d(x, k2));
+  example::show("min_pool2d 2x2", poolkit::min_pool2d(x, k2));
+  example::show("sum_pool2d 2x2", poolkit::sum_pool2d(x, k2));
   const std::vector<float> t{6, 9, 9, 2, 6, 9, 6, 0, 8, 3, 4, 5, 9, 2, 3, 5};
   const poolkit::nchw_view<const float> tx(t.data(), {1, 1, 4, 4});
-  print_4x4("tutorial input, max_pool2d 2x2", poolkit::max_pool2d(tx, k2));
-  print_4x4("tutorial input, avg_pool2d 2x2", poolkit::avg_pool2d(tx, k2));
+  example::show("tutorial input, max_pool2d 2x2", poolkit::max_pool2d(tx, k2));
+  example::show("tutorial input, avg_pool2d 2x2", poolkit::avg_pool2d(tx, k2));
   std::printf("\n");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  const char* picture = nullptr;         // none: the built-in picture
+  const char* out = "poolkit_demo.png";  // -o changes it
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "-o" && i + 1 < argc) {
+      out = argv[++i];
+    } else if (arg == "-h" || arg == "--help" || arg[0] == '-' || picture != nullptr) {
+      std::printf("usage: %s [picture.png|.jpg] [-o sheet.png]\n", argv[0]);
+      return arg == "-h" || arg == "--help" ? 0 : 2;
+    } else {
+      picture = argv[i];
+    }
+  }
   seed_examples();
-  const tensor<float> x = argc > 1 ? load_picture(argv[1]) : built_in_picture();
-  const char* out = argc > 2 ? argv[2] : "poolkit_demo.png";
-  std::printf("picture %s: %lld x %lld, 3 channels\n", argc > 1 ? argv[1] : "(built in)",
+  const tensor<float> x = picture != nullptr ? load_picture(picture) : built_in_picture();
+  std::printf("picture %s: %lld x %lld, 3 channels\n", picture != nullptr ? picture : "(built in)",
               static_cast<long long>(x.extent(3)), static_cast<long long>(x.extent(2)));
 
   const auto ops = operations();
@@ -271,6 +276,7 @@ int main(int argc, char** argv) {
     std::printf("[%2d/%zu] %-26s -> %4lld x %-4lld %8.3f ms\n", index, ops.size(), op.name.c_str(),
                 static_cast<long long>(y.extent(3)), static_cast<long long>(y.extent(2)),
                 std::chrono::duration<double, std::milli>(t1 - t0).count());
+    std::fflush(stdout);  // progress as it goes, also through a pipe
     const auto [lo, hi] = op.unit_range ? std::pair<float, float>{0.0f, 1.0f} : range_of(y);
     s.picture(index++, op.name, y, lo, hi);
   }

@@ -14,6 +14,7 @@ int main() {
       for (poolkit::index_t c = 0; c < C; ++c)
         hwc[static_cast<std::size_t>((h * W + w) * C + c)] = static_cast<float>(100 * c + 10 * h + w);
 
+  //! [view]
   // NCHW view of HWC memory: strides in elements for n, c, h, w.
   const poolkit::nchw_view<const float> x(hwc.data(), {1, C, H, W}, {H * W * C, 1, W * C, C});
 
@@ -23,6 +24,7 @@ int main() {
   std::vector<float> canvas(static_cast<std::size_t>(C * CH * CW), -1.0f);
   const poolkit::nchw_view<float> y(canvas.data() + CW + 1, {1, C, 2, 3}, {C * CH * CW, CH * CW, CW, 1});
   poolkit::max_pool2d(x, y, {.kernel = {2, 2}});
+  //! [view]
 
   for (poolkit::index_t c = 0; c < C; ++c) {
     std::printf("channel %lld of the canvas:\n", static_cast<long long>(c));

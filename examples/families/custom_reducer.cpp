@@ -10,8 +10,11 @@
 #include <numeric>
 #include <vector>
 
+#include "../show.hpp"
+
 namespace {
 
+//! [reducer]
 /// max - min over the window: the accumulator carries both.
 struct window_range {
   struct acc {
@@ -24,6 +27,7 @@ struct window_range {
   acc combine(acc a, float x) const { return {std::min(a.lo, x), std::max(a.hi, x)}; }
   float finalize(acc a, poolkit::window_counts) const { return a.hi - a.lo; }
 };
+//! [reducer]
 
 /// log(mean(exp(beta x))) / beta, accumulated in double.
 struct soft_max {
@@ -36,16 +40,6 @@ struct soft_max {
   }
 };
 
-void print(const char* title, const poolkit::tensor<float>& y) {
-  std::printf("%s\n", title);
-  for (poolkit::index_t h = 0; h < y.extent(2); ++h) {
-    std::printf("  [");
-    for (poolkit::index_t w = 0; w < y.extent(3); ++w)
-      std::printf(w == 0 ? "%.4g" : ", %.4g", static_cast<double>(y(0, 0, h, w)));
-    std::printf("]\n");
-  }
-}
-
 }  // namespace
 
 int main() {
@@ -53,10 +47,10 @@ int main() {
   std::iota(v.begin(), v.end(), 1.0f);
   const poolkit::nchw_view<const float> x(v.data(), {1, 1, 4, 4});
 
-  print("range, 2x2 windows", poolkit::pool2d(x, window_range{}, {.kernel = {2, 2}}));
-  print("range, 3x3 stride 1 padding 1", poolkit::pool2d(x, window_range{}, {.kernel = {3, 3}, .stride = {1, 1}, .padding = {1, 1}}));
-  print("soft max (beta 4), 2x2 windows", poolkit::pool2d(x, soft_max{}, {.kernel = {2, 2}}));
-  print("soft max, adaptive 1x3 bins", poolkit::adaptive_pool2d(x, {1, 3}, soft_max{}));
-  print("range of the whole plane", poolkit::global_pool2d(x, window_range{}));
+  example::show("range, 2x2 windows", poolkit::pool2d(x, window_range{}, {.kernel = {2, 2}}));
+  example::show("range, 3x3 stride 1 padding 1", poolkit::pool2d(x, window_range{}, {.kernel = {3, 3}, .stride = {1, 1}, .padding = {1, 1}}));
+  example::show("soft max (beta 4), 2x2 windows", poolkit::pool2d(x, soft_max{}, {.kernel = {2, 2}}), 0, 0, 4);
+  example::show("soft max, adaptive 1x3 bins", poolkit::adaptive_pool2d(x, {1, 3}, soft_max{}), 0, 0, 4);
+  example::show("range of the whole plane", poolkit::global_pool2d(x, window_range{}));
   return 0;
 }

@@ -20,6 +20,7 @@ int main() {
                        static_cast<std::size_t>(y.size()) * sizeof(float)) == 0;
   };
 
+  //! [policy]
   // Which sets there are depends on the machine (poolkit::name_of(isa) names them); the
   // output does not.
   int different = 0;
@@ -31,7 +32,9 @@ int main() {
       }
   std::printf("every instruction set of this machine, 1 and 3 threads: %s\n",
               different == 0 ? "same bits as scalar" : "differences above");
+  //! [policy]
 
+  //! [executor]
   // Your own thread pool: poolkit hands it the tasks (here: run them in reverse order).
   int tasks_seen = 0;
   poolkit::policy mine{.threads = 4, .executor = [&](poolkit::index_t n, const std::function<void(poolkit::index_t)>& task) {
@@ -39,6 +42,7 @@ int main() {
                          tasks_seen += static_cast<int>(n);
                        }};
   const auto y = poolkit::avg_pool2d(x, p, mine);
+  //! [executor]
   std::printf("own executor: %s, %s\n", tasks_seen > 0 ? "received tasks" : "no tasks",
               same(y) ? "same bits as scalar" : "DIFFERENT");
 

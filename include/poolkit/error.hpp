@@ -18,6 +18,9 @@
 
 namespace poolkit {
 
+/// \addtogroup errors
+/// \{
+
 /// Thrown for every invalid argument. The message names the operation, the
 /// parameter, the value it had and the rule it broke, e.g.
 /// `poolkit::max_pool2d: kernel = {0, 2}: every entry must be >= 1`.
@@ -27,9 +30,14 @@ class error : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+/// \}
+
 }  // namespace poolkit
 
 POOLKIT_BEGIN_NAMESPACE
+
+/// \addtogroup errors
+/// \{
 namespace detail {
 
 /// The first problem found while validating a call; empty when the call is valid.
@@ -62,4 +70,6 @@ inline void raise_if(const problem& p) {
 }
 
 }  // namespace detail
+/// \}
+
 POOLKIT_END_NAMESPACE

@@ -17,6 +17,9 @@
 
 namespace poolkit {
 
+/// \addtogroup params
+/// \{
+
 /// A spatial pair, height first: `{h, w}`.
 struct hw {
   index_t h = 0;  ///< height (rows)
@@ -100,15 +103,21 @@ enum class auto_pad {
   valid,
 };
 
+/// \}
+
 }  // namespace poolkit
 
 POOLKIT_BEGIN_NAMESPACE
 
-/// The resolved parameters of the height and the width axis.
+/// \addtogroup params
+/// \{
+
+/// The resolved parameters of the height axis (stride and end padding defaults applied).
 inline axis_params height_axis(const pool2d_params& p) noexcept {
   return {p.kernel.h, p.effective_stride().h, p.dilation.h, p.padding.h,
           p.effective_padding_end().h, p.ceil_mode};
 }
+/// The resolved parameters of the width axis (stride and end padding defaults applied).
 inline axis_params width_axis(const pool2d_params& p) noexcept {
   return {p.kernel.w, p.effective_stride().w, p.dilation.w, p.padding.w,
           p.effective_padding_end().w, p.ceil_mode};
@@ -230,5 +239,7 @@ inline pool2d_params apply_auto_pad(pool2d_params p, hw input, auto_pad mode) {
   p.padding_end = end;
   return p;
 }
+
+/// \}
 
 POOLKIT_END_NAMESPACE

@@ -19,6 +19,9 @@
 
 namespace poolkit {
 
+/// \addtogroup views
+/// \{
+
 /// Index type of every extent, stride and index: signed 64-bit (SPEC section 1).
 using index_t = std::int64_t;
 
@@ -289,5 +292,7 @@ constexpr nchw_view<element_of<Y>> as_output(Y& y) noexcept {
     return y;
   }
 }
+
+/// \}
 
 }  // namespace poolkit

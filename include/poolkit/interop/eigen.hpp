@@ -22,6 +22,9 @@
 
 namespace poolkit::eigen {
 
+/// \addtogroup eigen_interop
+/// \{
+
 namespace detail {
 /// The Eigen tensor map type over T (const T: a map of a const tensor).
 template <class T, int Layout>
@@ -88,5 +91,7 @@ detail::map_of<T, Eigen::ColMajor> col_major_map(nchw_view<T> v) {
   detail::require_contiguous("eigen::col_major_map", v);
   return {v.data_handle(), v.extent(3), v.extent(2), v.extent(1), v.extent(0)};
 }
+
+/// \}
 
 }  // namespace poolkit::eigen

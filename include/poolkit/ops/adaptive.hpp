@@ -20,6 +20,9 @@
 
 POOLKIT_BEGIN_NAMESPACE
 
+/// \addtogroup adaptive
+/// \{
+
 namespace detail {
 
 /// Checks input and output size of an adaptive pooling; on success `out` holds the
@@ -166,6 +169,9 @@ tensor<element_of<X>> adaptive_max_pool2d(const X& x, hw output_size, const poli
   return detail::adaptive_new("adaptive_max_pool2d", reduce::max<T>{}, as_input(x), output_size,
                               pol);
 }
+/// The adaptive max pooling into the caller's view `y`, whose extents {N, C, OH, OW} give the
+/// output size (any strides, no overlap with `x`).
+/// @throws poolkit::error on invalid input; nothing is written.
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 void adaptive_max_pool2d(const X& x, Y&& y, const policy& pol = {}) {
@@ -182,6 +188,9 @@ tensor<element_of<X>> adaptive_min_pool2d(const X& x, hw output_size, const poli
   return detail::adaptive_new("adaptive_min_pool2d", reduce::min<T>{}, as_input(x), output_size,
                               pol);
 }
+/// The adaptive min pooling into the caller's view `y`, whose extents {N, C, OH, OW} give the
+/// output size (any strides, no overlap with `x`).
+/// @throws poolkit::error on invalid input; nothing is written.
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 void adaptive_min_pool2d(const X& x, Y&& y, const policy& pol = {}) {
@@ -198,6 +207,9 @@ tensor<element_of<X>> adaptive_sum_pool2d(const X& x, hw output_size, const poli
   return detail::adaptive_new("adaptive_sum_pool2d", reduce::sum<T>{}, as_input(x), output_size,
                               pol);
 }
+/// The adaptive sum pooling into the caller's view `y`, whose extents {N, C, OH, OW} give the
+/// output size (any strides, no overlap with `x`).
+/// @throws poolkit::error on invalid input; nothing is written.
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 void adaptive_sum_pool2d(const X& x, Y&& y, const policy& pol = {}) {
@@ -216,6 +228,9 @@ tensor<element_of<X>> adaptive_avg_pool2d(const X& x, hw output_size, const poli
   return detail::adaptive_new("adaptive_avg_pool2d", reduce::avg<T>{}, as_input(x), output_size,
                               pol);
 }
+/// The adaptive average pooling into the caller's view `y`, whose extents {N, C, OH, OW} give the
+/// output size (any strides, no overlap with `x`).
+/// @throws poolkit::error on invalid input; nothing is written.
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 void adaptive_avg_pool2d(const X& x, Y&& y, const policy& pol = {}) {
@@ -287,5 +302,7 @@ tensor<element_of<X>> global_avg_pool2d(const X& x, const policy& pol = {}) {
   return detail::adaptive_new("global_avg_pool2d", reduce::avg<T>{}, as_input(x),
                               global_output_size, pol);
 }
+
+/// \}
 
 POOLKIT_END_NAMESPACE

@@ -38,6 +38,9 @@
 
 POOLKIT_BEGIN_NAMESPACE
 
+/// \addtogroup bilateral
+/// \{
+
 /// How bilateral pooling stores each C x C matrix in the output's channels.
 enum class bilateral_layout {
   /// C * C channels: matrix element (i, j) is channel i * C + j (the memory of an
@@ -653,5 +656,7 @@ void global_bilateral_pool2d(const X& x, Y&& y, const bilateral_options& options
   detail::raise_if(detail::validate_output(op, "y", out_view, out, detail::named_input<T>{"x", in}));
   detail::run_global_bilateral(in, out_view, options, pol, threads);
 }
+
+/// \}
 
 POOLKIT_END_NAMESPACE

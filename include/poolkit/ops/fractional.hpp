@@ -29,6 +29,9 @@
 
 POOLKIT_BEGIN_NAMESPACE
 
+/// \addtogroup fractional
+/// \{
+
 /// Parameters of PyTorch-compatible fractional max pooling
 /// (`torch.nn.functional.fractional_max_pool2d`). Set exactly one of `output_size` and
 /// `output_ratio`.
@@ -506,5 +509,7 @@ fractional_avg_result<element_of<X>> fractional_avg_pool2d(const X& x, const fra
   return fractional_avg_pool2d(
       in, p, detail::draw_sequences(op, {in.extent(2), in.extent(3)}, p, seed), pol);
 }
+
+/// \}
 
 POOLKIT_END_NAMESPACE

@@ -17,6 +17,9 @@
 
 POOLKIT_BEGIN_NAMESPACE
 
+/// \addtogroup indices
+/// \{
+
 /// Values and the per-plane index (h * W + w in the input plane) of each chosen tap.
 /// Structured bindings work: `auto [y, idx] = poolkit::max_pool2d_with_indices(x, p);`
 template <class T>
@@ -220,5 +223,7 @@ tensor<index_t> to_pytorch_indices(const I& indices, const extents4& input_exten
   return detail::convert_indices("to_pytorch_indices", as_input(indices), input_extents,
                                  detail::index_convention::whole_tensor);
 }
+
+/// \}
 
 POOLKIT_END_NAMESPACE

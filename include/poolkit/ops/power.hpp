@@ -17,6 +17,9 @@
 
 POOLKIT_BEGIN_NAMESPACE
 
+/// \addtogroup power
+/// \{
+
 namespace detail {
 
 /// p must be a real number > 0 or +infinity.
@@ -126,5 +129,7 @@ void power_avg_pool2d(const X& x, Y&& y, double p, const pool2d_params& params,
   detail::power_into<element_of<X>, true>("power_avg_pool2d", p, as_input(x), as_output(y),
                                           params, pol);
 }
+
+/// \}
 
 POOLKIT_END_NAMESPACE

@@ -25,6 +25,9 @@
 
 POOLKIT_BEGIN_NAMESPACE
 
+/// \addtogroup regular
+/// \{
+
 namespace detail {
 
 template <class T>
@@ -274,5 +277,7 @@ void avg_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {
   const reduce::avg<T> r{p.count_include_pad, p.divisor_override};
   detail::pool_into<T>("avg_pool2d", r, as_input(x), as_output(y), p, pol);
 }
+
+/// \}
 
 POOLKIT_END_NAMESPACE

@@ -16,6 +16,9 @@
 
 POOLKIT_BEGIN_NAMESPACE
 
+/// \addtogroup spp
+/// \{
+
 /// How a pyramid level of n bins per side places its bins.
 enum class spp_bin_rule {
   /// Adaptive pooling's bins (SPEC section 3): always exactly n, may overlap by one.
@@ -234,5 +237,7 @@ void spatial_pyramid_pool2d(const X& x, Y&& y, const std::vector<index_t>& level
                             const policy& pol = {}) {
   detail::spp_into("spatial_pyramid_pool2d", as_input(x), as_output(y), levels, r, rule, pol);
 }
+
+/// \}
 
 POOLKIT_END_NAMESPACE

@@ -16,6 +16,9 @@
 
 POOLKIT_BEGIN_NAMESPACE
 
+/// \addtogroup stochastic
+/// \{
+
 /// Which of Zeiler & Fergus's two rules stochastic_pool2d applies.
 enum class stochastic_mode {
   /// Draw one in-window activation with probability x / sum x (negative values count as
@@ -122,5 +125,7 @@ void stochastic_pool2d(const X& x, Y&& y, I&& indices, const pool2d_params& p,
   detail::run_stochastic(in, y_view, skip_indices ? nchw_view<index_t>{} : idx, p,
                          {training, seed}, pol, rp);
 }
+
+/// \}
 
 POOLKIT_END_NAMESPACE

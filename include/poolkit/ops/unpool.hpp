@@ -14,6 +14,9 @@
 
 POOLKIT_BEGIN_NAMESPACE
 
+/// \addtogroup indices
+/// \{
+
 namespace detail {
 
 /// PyTorch's default unpooled size along one axis: (in - 1) * s - pb - pe + eff.
@@ -138,5 +141,7 @@ void max_unpool2d(const V& values, const I& indices, Y&& y) {
   detail::require_float<T>();
   detail::unpool_into<T>("max_unpool2d", as_input(values), as_input(indices), as_output(y));
 }
+
+/// \}
 
 POOLKIT_END_NAMESPACE

@@ -16,6 +16,9 @@
 #include <poolkit/policy/isa.hpp>
 
 POOLKIT_BEGIN_NAMESPACE
+
+/// \addtogroup policy
+/// \{
 namespace detail {
 
 /// Kernels for `s` are compiled into this build.
@@ -153,5 +156,7 @@ inline instruction_set selected_instruction_set(instruction_set requested = inst
   detail::raise_if(detail::resolve_instruction_set("selected_instruction_set", requested, &s));
   return s;
 }
+
+/// \}
 
 POOLKIT_END_NAMESPACE

@@ -25,6 +25,9 @@
 
 namespace poolkit {
 
+/// \addtogroup policy
+/// \{
+
 /// A caller's parallel loop: must run `task(i)` for every i in [0, count), on any threads,
 /// and return when all have finished. Lets a framework's thread pool drive poolkit:
 /// @code
@@ -46,9 +49,14 @@ struct policy {
   parallel_for_fn executor{};
 };
 
+/// \}
+
 }  // namespace poolkit
 
 POOLKIT_BEGIN_NAMESPACE
+
+/// \addtogroup policy
+/// \{
 namespace detail {
 
 /// Below this much memory traffic per thread, another thread costs more than it saves.
@@ -199,4 +207,6 @@ void parallel_for(const policy& p, index_t tasks, int threads, const Task& task)
 }
 
 }  // namespace detail
+/// \}
+
 POOLKIT_END_NAMESPACE

@@ -10,6 +10,9 @@
 
 namespace poolkit {
 
+/// \addtogroup policy
+/// \{
+
 /// The instruction set a call runs on. `best` (the default) picks the best one the CPU
 /// has at run time, unless the environment variable POOLKIT_ISA names another.
 enum class instruction_set {
@@ -60,4 +63,6 @@ struct neon : scalar {
 };
 
 }  // namespace isa
+/// \}
+
 }  // namespace poolkit

@@ -21,6 +21,9 @@
 
 namespace poolkit::random {
 
+/// \addtogroup random
+/// \{
+
 /// Four 32-bit words: a Philox counter or its output block.
 using block = std::array<std::uint32_t, 4>;
 /// A Philox key: two 32-bit words.
@@ -88,5 +91,7 @@ constexpr std::uint64_t below(std::uint64_t bound, const block& w) noexcept {
   const auto i = static_cast<std::uint64_t>(unit_double(w[0], w[1]) * static_cast<double>(bound));
   return i < bound ? i : bound - 1;
 }
+
+/// \}
 
 }  // namespace poolkit::random

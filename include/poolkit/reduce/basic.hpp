@@ -12,6 +12,9 @@
 
 namespace poolkit::reduce {
 
+/// \addtogroup reducers
+/// \{
+
 /// Maximum. NaN propagates (any NaN tap gives NaN, PyTorch's rule); ties keep the
 /// first maximum in row-major scan. An empty window gives -inf.
 template <class T>
@@ -86,5 +89,7 @@ struct avg {
     return count_include_pad ? counts.with_padding : counts.in_bounds;
   }
 };
+
+/// \}
 
 }  // namespace poolkit::reduce

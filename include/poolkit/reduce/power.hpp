@@ -31,6 +31,9 @@
 
 namespace poolkit::reduce {
 
+/// \addtogroup reducers
+/// \{
+
 /// How a power-family reducer raises to p: by repeated multiplication when p is a whole
 /// number up to 64 (exact order, no libm call), with std::pow otherwise.
 struct power_exponent {
@@ -251,5 +254,7 @@ struct wide_power_sum {
 /// The largest whole p for which wide_power_sum is exact enough: (2^-149)^6 = 2^-894 is
 /// still a normal double, (2^128)^6 * 2^62 taps far below double's range.
 inline constexpr int wide_power_max = 6;
+
+/// \}
 
 }  // namespace poolkit::reduce

@@ -21,6 +21,9 @@
 
 namespace poolkit {
 
+/// \addtogroup reducers
+/// \{
+
 /// What `finalize` learns about the window it reduced.
 struct window_counts {
   /// Taps inside the input (0 for an empty window).
@@ -73,5 +76,7 @@ template <class S, class T>
 concept selector = reducer<S, T> && requires(T x) {
   { S::prefer(x, x) } -> std::same_as<bool>;
 };
+
+/// \}
 
 }  // namespace poolkit
