@@ -109,7 +109,9 @@ struct sheet {
 
   /// Text with stb_easy_font's quads, scaled 2x.
   void text(int x, int y, const std::string& s) {
-    std::vector<char> buffer(s.size() * 300);
+    // stb_easy_font needs up to ~10 quads (64 bytes each) per character; a short buffer
+    // silently cuts the label.
+    std::vector<char> buffer(s.size() * 1024 + 1024);
     const int quads = stb_easy_font_print(0, 0, const_cast<char*>(s.c_str()), nullptr, buffer.data(),
                                           static_cast<int>(buffer.size()));
     const auto* v = reinterpret_cast<const float*>(buffer.data());  // x, y, z, colour
