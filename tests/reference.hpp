@@ -158,6 +158,18 @@ result<T> adaptive_one(const std::function<T(i64, i64)>& x, i64 H, i64 W, i64 OH
   return pool_one<T>(x, H, W, bin_start(oh, H, OH), bin_start(ow, W, OW), p, o);
 }
 
+// Global sum and average (1 x 1 output) of the built-in reducers follow a documented
+// order instead of a row-major fold (kernel/global-inl.hpp): element i goes to partial
+// i mod 32, then partial j absorbs j + 16, j + 8, 4, 2, 1.
+template <class T>
+T canonical_global_sum(const std::vector<T>& v) {
+  T partial[32] = {};
+  for (std::size_t i = 0; i < v.size(); ++i) partial[i % 32] = partial[i % 32] + v[i];
+  for (int half = 16; half >= 1; half /= 2)
+    for (int j = 0; j < half; ++j) partial[j] = partial[j] + partial[j + half];
+  return partial[0];
+}
+
 // PyTorch's fractional max pooling starts (SPEC section 6), in the element type T:
 // alpha = (in - k) / (out - 1), start[i] = int((i + u) * alpha) - int(u * alpha), the last
 // window flush with the end.

@@ -74,16 +74,6 @@ poolkit::tensor<T> adaptive(kind k, const poolkit::tensor<T>& x, poolkit::hw siz
   }
 }
 
-/// The documented order of the built-in global sums: 32 interleaved partials, halved.
-template <class T>
-T canonical_global_sum(const std::vector<T>& v) {
-  T partial[32] = {};
-  for (std::size_t i = 0; i < v.size(); ++i) partial[i % 32] = partial[i % 32] + v[i];
-  for (int half = 16; half >= 1; half /= 2)
-    for (int j = 0; j < half; ++j) partial[j] = partial[j] + partial[j + half];
-  return partial[0];
-}
-
 template <class T>
 void random_adaptive_suite(std::uint64_t seed, int count) {
   std::mt19937_64 rng(seed);
@@ -152,7 +142,7 @@ void random_adaptive_suite(std::uint64_t seed, int count) {
                 std::vector<T> all;
                 for (index_t h = 0; h < H; ++h)
                   for (index_t w = 0; w < W; ++w) all.push_back(plane(h, w));
-                const T sum = canonical_global_sum(all);
+                const T sum = ref::canonical_global_sum(all);
                 want = k == kind::sum ? sum : sum / static_cast<T>(H * W);
               }
               ASSERT_TRUE(test::same_value(got, want)) << where << ": got " << got << " want " << want;

@@ -195,31 +195,29 @@ inline problem validate_output_size(std::string_view op, hw in, const pool2d_par
 
 }  // namespace detail
 
-/// The extents of the pooled output for an input of extents `input` (N, C, H, W).
-/// Throws poolkit::error for invalid parameters or an output smaller than 1x1.
-inline extents4 pool2d_output_extents(const extents4& input, const pool2d_params& p) {
+/// Non-throwing pool2d_output_extents(): the extents, or the failure as a status.
+inline result<extents4> try_pool2d_output_extents(const extents4& input, const pool2d_params& p) {
   constexpr std::string_view op = "pool2d_output_extents";
-  detail::raise_if(detail::validate_params(op, p));
+  if (auto failure = detail::validate_params(op, p)) return status(*failure);
   if (input[2] < 1 || input[3] < 1)
-    detail::raise(detail::describe(op, "input extents", detail::to_text(input),
+    return status(detail::describe(op, "input extents", detail::to_text(input),
                                    "height and width must be >= 1"));
   hw out{};
-  detail::raise_if(detail::validate_output_size(op, {input[2], input[3]}, p, &out));
-  return {input[0], input[1], out.h, out.w};
+  if (auto failure = detail::validate_output_size(op, {input[2], input[3]}, p, &out))
+    return status(*failure);
+  return extents4{input[0], input[1], out.h, out.w};
 }
 
 
-/// Returns `p` with `padding`, `padding_end` set from `mode` for an input of spatial size
-/// `input` ({H, W}) and `ceil_mode` cleared. SAME modes give out = ceil(in / stride),
-/// total = max(0, (out - 1) * stride + effective_kernel - in).
-inline pool2d_params apply_auto_pad(pool2d_params p, hw input, auto_pad mode) {
+/// Non-throwing apply_auto_pad(): the parameters, or the failure as a status.
+inline result<pool2d_params> try_apply_auto_pad(pool2d_params p, hw input, auto_pad mode) {
   constexpr std::string_view op = "apply_auto_pad";
   p.padding = {};
   p.padding_end = hw{};
   p.ceil_mode = false;
-  detail::raise_if(detail::validate_params(op, p));
+  if (auto failure = detail::validate_params(op, p)) return status(*failure);
   if (input.h < 1 || input.w < 1)
-    detail::raise(detail::describe(op, "input", detail::to_text(input.h, input.w),
+    return status(detail::describe(op, "input", detail::to_text(input.h, input.w),
                                    "every entry must be >= 1"));
   if (mode == auto_pad::valid) return p;
   // (out - 1) * stride < in, so total < effective_kernel: the pads always pass validation.
@@ -238,6 +236,20 @@ inline pool2d_params apply_auto_pad(pool2d_params p, hw input, auto_pad mode) {
   p.padding = begin;
   p.padding_end = end;
   return p;
+}
+
+/// The extents of the pooled output for an input of extents `input` (N, C, H, W).
+/// Throws poolkit::error for invalid parameters or an output smaller than 1x1.
+inline extents4 pool2d_output_extents(const extents4& input, const pool2d_params& p) {
+  return detail::value_or_raise(try_pool2d_output_extents(input, p));
+}
+
+/// Returns `p` with `padding`, `padding_end` set from `mode` for an input of spatial size
+/// `input` ({H, W}) and `ceil_mode` cleared. SAME modes give out = ceil(in / stride),
+/// total = max(0, (out - 1) * stride + effective_kernel - in).
+/// @throws poolkit::error for invalid parameters or an empty input.
+inline pool2d_params apply_auto_pad(pool2d_params p, hw input, auto_pad mode) {
+  return detail::value_or_raise(try_apply_auto_pad(p, input, mode));
 }
 
 /// \}

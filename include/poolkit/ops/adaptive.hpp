@@ -93,12 +93,13 @@ void run_adaptive(const R& r, nchw_view<const T> x, nchw_view<T> y, const policy
 }
 
 template <class T, class R>
-tensor<T> adaptive_new(std::string_view op, const R& r, nchw_view<const T> x, hw size,
-                       const policy& pol) {
+result<tensor<T>> adaptive_new(std::string_view op, const R& r, nchw_view<const T> x, hw size,
+                               const policy& pol) {
   extents4 out{};
-  raise_if(validate_adaptive(op, x, size, &out));
+  if (auto failure = validate_adaptive(op, x, size, &out)) return status(*failure);
   resolved_policy rp;
-  raise_if(resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp));
+  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
+    return status(*failure);
   tensor<T> y(out, tensor<T>::uninitialized);
   run_adaptive(r, x, y.view(), pol, rp);
   return y;
@@ -106,14 +107,18 @@ tensor<T> adaptive_new(std::string_view op, const R& r, nchw_view<const T> x, hw
 
 /// The output size is read from `y`.
 template <class T, class R>
-void adaptive_into(std::string_view op, const R& r, nchw_view<const T> x, nchw_view<T> y,
-                   const policy& pol) {
+status adaptive_into(std::string_view op, const R& r, nchw_view<const T> x, nchw_view<T> y,
+                     const policy& pol) {
   extents4 out{};
-  raise_if(validate_adaptive(op, x, {y.extent(2), y.extent(3)}, &out));
-  raise_if(validate_output(op, "y", y, out, named_input<T>{"x", x}));
+  if (auto failure = validate_adaptive(op, x, {y.extent(2), y.extent(3)}, &out))
+    return status(*failure);
+  if (auto failure = validate_output(op, "y", y, out, named_input<T>{"x", x}))
+    return status(*failure);
   resolved_policy rp;
-  raise_if(resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp));
+  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
+    return status(*failure);
   run_adaptive(r, x, y, pol, rp);
+  return {};
 }
 
 template <class T, class S>
@@ -140,6 +145,14 @@ void run_adaptive_select(const S& s, nchw_view<const T> x, nchw_view<T> y,
 /// The extents of an N x C x 1 x 1 global pooling output.
 inline constexpr hw global_output_size{1, 1};
 
+/// Non-throwing adaptive_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class R>
+  requires reducer<R, element_of<X>>
+result<tensor<element_of<X>>> try_adaptive_pool2d(const X& x, hw output_size, const R& r,
+                                                  const policy& pol = {}) {
+  return detail::adaptive_new("adaptive_pool2d", r, as_input(x), output_size, pol);
+}
 /// Adaptive pooling with any reducer (built-in or user-defined): output (oh, ow) reduces
 /// the bin [floor(oh * H / OH), ceil((oh + 1) * H / OH)) x (the same along W), folded
 /// row-major; finalize sees the bin's element count for both window counts. Output sizes
@@ -150,24 +163,47 @@ template <readable_nchw X, class R>
   requires reducer<R, element_of<X>>
 tensor<element_of<X>> adaptive_pool2d(const X& x, hw output_size, const R& r,
                                       const policy& pol = {}) {
-  return detail::adaptive_new("adaptive_pool2d", r, as_input(x), output_size, pol);
+  return detail::value_or_raise(try_adaptive_pool2d(x, output_size, r, pol));
+}
+/// Non-throwing adaptive_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y, class R>
+  requires writable_nchw<Y> && reducer<R, element_of<X>> &&
+           std::is_same_v<element_of<X>, element_of<Y>>
+status try_adaptive_pool2d(const X& x, Y&& y, const R& r, const policy& pol = {}) {
+  return detail::adaptive_into("adaptive_pool2d", r, as_input(x), as_output(y), pol);
 }
 /// Adaptive pooling into `y`; the output size is y's height and width.
 template <readable_nchw X, class Y, class R>
   requires writable_nchw<Y> && reducer<R, element_of<X>> &&
            std::is_same_v<element_of<X>, element_of<Y>>
 void adaptive_pool2d(const X& x, Y&& y, const R& r, const policy& pol = {}) {
-  detail::adaptive_into("adaptive_pool2d", r, as_input(x), as_output(y), pol);
+  detail::raise_if(try_adaptive_pool2d(x, std::forward<Y>(y), r, pol));
 }
 
-/// Adaptive max pooling (PyTorch `adaptive_max_pool2d`). NaN propagates; ties keep the
-/// first maximum.
+/// Non-throwing adaptive_max_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-tensor<element_of<X>> adaptive_max_pool2d(const X& x, hw output_size, const policy& pol = {}) {
+result<tensor<element_of<X>>> try_adaptive_max_pool2d(const X& x, hw output_size, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   return detail::adaptive_new("adaptive_max_pool2d", reduce::max<T>{}, as_input(x), output_size,
                               pol);
+}
+/// Adaptive max pooling (PyTorch `adaptive_max_pool2d`). NaN propagates; ties keep the
+/// first maximum.
+template <readable_nchw X>
+tensor<element_of<X>> adaptive_max_pool2d(const X& x, hw output_size, const policy& pol = {}) {
+  return detail::value_or_raise(try_adaptive_max_pool2d(x, output_size, pol));
+}
+/// Non-throwing adaptive_max_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+status try_adaptive_max_pool2d(const X& x, Y&& y, const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::adaptive_into("adaptive_max_pool2d", reduce::max<T>{}, as_input(x), as_output(y), pol);
 }
 /// The adaptive max pooling into the caller's view `y`, whose extents {N, C, OH, OW} give the
 /// output size (any strides, no overlap with `x`).
@@ -175,18 +211,31 @@ tensor<element_of<X>> adaptive_max_pool2d(const X& x, hw output_size, const poli
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 void adaptive_max_pool2d(const X& x, Y&& y, const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  detail::adaptive_into("adaptive_max_pool2d", reduce::max<T>{}, as_input(x), as_output(y), pol);
+  detail::raise_if(try_adaptive_max_pool2d(x, std::forward<Y>(y), pol));
 }
 
-/// Adaptive min pooling: the mirror of adaptive max pooling.
+/// Non-throwing adaptive_min_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-tensor<element_of<X>> adaptive_min_pool2d(const X& x, hw output_size, const policy& pol = {}) {
+result<tensor<element_of<X>>> try_adaptive_min_pool2d(const X& x, hw output_size, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   return detail::adaptive_new("adaptive_min_pool2d", reduce::min<T>{}, as_input(x), output_size,
                               pol);
+}
+/// Adaptive min pooling: the mirror of adaptive max pooling.
+template <readable_nchw X>
+tensor<element_of<X>> adaptive_min_pool2d(const X& x, hw output_size, const policy& pol = {}) {
+  return detail::value_or_raise(try_adaptive_min_pool2d(x, output_size, pol));
+}
+/// Non-throwing adaptive_min_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+status try_adaptive_min_pool2d(const X& x, Y&& y, const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::adaptive_into("adaptive_min_pool2d", reduce::min<T>{}, as_input(x), as_output(y), pol);
 }
 /// The adaptive min pooling into the caller's view `y`, whose extents {N, C, OH, OW} give the
 /// output size (any strides, no overlap with `x`).
@@ -194,18 +243,31 @@ tensor<element_of<X>> adaptive_min_pool2d(const X& x, hw output_size, const poli
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 void adaptive_min_pool2d(const X& x, Y&& y, const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  detail::adaptive_into("adaptive_min_pool2d", reduce::min<T>{}, as_input(x), as_output(y), pol);
+  detail::raise_if(try_adaptive_min_pool2d(x, std::forward<Y>(y), pol));
 }
 
-/// Adaptive sum pooling: the sum of each bin.
+/// Non-throwing adaptive_sum_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-tensor<element_of<X>> adaptive_sum_pool2d(const X& x, hw output_size, const policy& pol = {}) {
+result<tensor<element_of<X>>> try_adaptive_sum_pool2d(const X& x, hw output_size, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   return detail::adaptive_new("adaptive_sum_pool2d", reduce::sum<T>{}, as_input(x), output_size,
                               pol);
+}
+/// Adaptive sum pooling: the sum of each bin.
+template <readable_nchw X>
+tensor<element_of<X>> adaptive_sum_pool2d(const X& x, hw output_size, const policy& pol = {}) {
+  return detail::value_or_raise(try_adaptive_sum_pool2d(x, output_size, pol));
+}
+/// Non-throwing adaptive_sum_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+status try_adaptive_sum_pool2d(const X& x, Y&& y, const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::adaptive_into("adaptive_sum_pool2d", reduce::sum<T>{}, as_input(x), as_output(y), pol);
 }
 /// The adaptive sum pooling into the caller's view `y`, whose extents {N, C, OH, OW} give the
 /// output size (any strides, no overlap with `x`).
@@ -213,20 +275,33 @@ tensor<element_of<X>> adaptive_sum_pool2d(const X& x, hw output_size, const poli
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 void adaptive_sum_pool2d(const X& x, Y&& y, const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  detail::adaptive_into("adaptive_sum_pool2d", reduce::sum<T>{}, as_input(x), as_output(y), pol);
+  detail::raise_if(try_adaptive_sum_pool2d(x, std::forward<Y>(y), pol));
 }
 
+/// Non-throwing adaptive_avg_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<tensor<element_of<X>>> try_adaptive_avg_pool2d(const X& x, hw output_size, const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::adaptive_new("adaptive_avg_pool2d", reduce::avg<T>{}, as_input(x), output_size,
+                              pol);
+}
 /// Adaptive average pooling (PyTorch `adaptive_avg_pool2d`): each bin's sum, row-major,
 /// divided by its element count; the same bits as PyTorch except at output 1 x 1, where
 /// PyTorch takes its vectorised mean (see global_avg_pool2d).
 template <readable_nchw X>
 tensor<element_of<X>> adaptive_avg_pool2d(const X& x, hw output_size, const policy& pol = {}) {
+  return detail::value_or_raise(try_adaptive_avg_pool2d(x, output_size, pol));
+}
+/// Non-throwing adaptive_avg_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+status try_adaptive_avg_pool2d(const X& x, Y&& y, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::adaptive_new("adaptive_avg_pool2d", reduce::avg<T>{}, as_input(x), output_size,
-                              pol);
+  return detail::adaptive_into("adaptive_avg_pool2d", reduce::avg<T>{}, as_input(x), as_output(y), pol);
 }
 /// The adaptive average pooling into the caller's view `y`, whose extents {N, C, OH, OW} give the
 /// output size (any strides, no overlap with `x`).
@@ -234,28 +309,34 @@ tensor<element_of<X>> adaptive_avg_pool2d(const X& x, hw output_size, const poli
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 void adaptive_avg_pool2d(const X& x, Y&& y, const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  detail::adaptive_into("adaptive_avg_pool2d", reduce::avg<T>{}, as_input(x), as_output(y), pol);
+  detail::raise_if(try_adaptive_avg_pool2d(x, std::forward<Y>(y), pol));
 }
 
-/// Adaptive max pooling with per-plane indices h * W + w (PyTorch
-/// `adaptive_max_pool2d(..., return_indices=True)`): the first maximum, or the last NaN.
+/// Non-throwing adaptive_max_pool2d_with_indices(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-pooled_with_indices<element_of<X>> adaptive_max_pool2d_with_indices(const X& x, hw output_size,
-                                                                    const policy& pol = {}) {
+result<pooled_with_indices<element_of<X>>> try_adaptive_max_pool2d_with_indices(const X& x, hw output_size,
+                                                                                const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   constexpr std::string_view op = "adaptive_max_pool2d_with_indices";
   const nchw_view<const T> in = as_input(x);
   extents4 out{};
-  detail::raise_if(detail::validate_adaptive(op, in, output_size, &out));
+  if (auto failure = detail::validate_adaptive(op, in, output_size, &out)) return status(*failure);
   detail::resolved_policy rp;
-  detail::raise_if(detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp));
+  if (auto failure = detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
+    return status(*failure);
   pooled_with_indices<T> r{tensor<T>(out, tensor<T>::uninitialized),
                            tensor<index_t>(out, tensor<index_t>::uninitialized)};
   detail::run_adaptive_select(reduce::max<T>{}, in, r.values.view(), r.indices.view(), pol, rp);
   return r;
+}
+/// Adaptive max pooling with per-plane indices h * W + w (PyTorch
+/// `adaptive_max_pool2d(..., return_indices=True)`): the first maximum, or the last NaN.
+template <readable_nchw X>
+pooled_with_indices<element_of<X>> adaptive_max_pool2d_with_indices(const X& x, hw output_size,
+                                                                    const policy& pol = {}) {
+  return detail::value_or_raise(try_adaptive_max_pool2d_with_indices(x, output_size, pol));
 }
 
 // Global pooling: one value per plane, output N x C x 1 x 1 (adaptive pooling to 1 x 1).
@@ -263,44 +344,75 @@ pooled_with_indices<element_of<X>> adaptive_max_pool2d_with_indices(const X& x, 
 // kernel/global-inl.hpp (the same bits on every instruction set and thread count);
 // other reducers fold it row-major.
 
+/// Non-throwing global_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class R>
+  requires reducer<R, element_of<X>>
+result<tensor<element_of<X>>> try_global_pool2d(const X& x, const R& r, const policy& pol = {}) {
+  return detail::adaptive_new("global_pool2d", r, as_input(x), global_output_size, pol);
+}
 /// Global pooling with any reducer.
 template <readable_nchw X, class R>
   requires reducer<R, element_of<X>>
 tensor<element_of<X>> global_pool2d(const X& x, const R& r, const policy& pol = {}) {
-  return detail::adaptive_new("global_pool2d", r, as_input(x), global_output_size, pol);
+  return detail::value_or_raise(try_global_pool2d(x, r, pol));
 }
-/// Global max pooling: the largest element of each plane (NaN if it holds one).
+/// Non-throwing global_max_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-tensor<element_of<X>> global_max_pool2d(const X& x, const policy& pol = {}) {
+result<tensor<element_of<X>>> try_global_max_pool2d(const X& x, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   return detail::adaptive_new("global_max_pool2d", reduce::max<T>{}, as_input(x),
                               global_output_size, pol);
 }
-/// Global min pooling: the smallest element of each plane.
+/// Global max pooling: the largest element of each plane (NaN if it holds one).
 template <readable_nchw X>
-tensor<element_of<X>> global_min_pool2d(const X& x, const policy& pol = {}) {
+tensor<element_of<X>> global_max_pool2d(const X& x, const policy& pol = {}) {
+  return detail::value_or_raise(try_global_max_pool2d(x, pol));
+}
+/// Non-throwing global_min_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<tensor<element_of<X>>> try_global_min_pool2d(const X& x, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   return detail::adaptive_new("global_min_pool2d", reduce::min<T>{}, as_input(x),
                               global_output_size, pol);
 }
-/// Global sum pooling: the sum of each plane.
+/// Global min pooling: the smallest element of each plane.
 template <readable_nchw X>
-tensor<element_of<X>> global_sum_pool2d(const X& x, const policy& pol = {}) {
+tensor<element_of<X>> global_min_pool2d(const X& x, const policy& pol = {}) {
+  return detail::value_or_raise(try_global_min_pool2d(x, pol));
+}
+/// Non-throwing global_sum_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<tensor<element_of<X>>> try_global_sum_pool2d(const X& x, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   return detail::adaptive_new("global_sum_pool2d", reduce::sum<T>{}, as_input(x),
+                              global_output_size, pol);
+}
+/// Global sum pooling: the sum of each plane.
+template <readable_nchw X>
+tensor<element_of<X>> global_sum_pool2d(const X& x, const policy& pol = {}) {
+  return detail::value_or_raise(try_global_sum_pool2d(x, pol));
+}
+/// Non-throwing global_avg_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<tensor<element_of<X>>> try_global_avg_pool2d(const X& x, const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::adaptive_new("global_avg_pool2d", reduce::avg<T>{}, as_input(x),
                               global_output_size, pol);
 }
 /// Global average pooling: the mean of each plane (PyTorch `adaptive_avg_pool2d(x, 1)`,
 /// to within rounding: PyTorch sums in another order).
 template <readable_nchw X>
 tensor<element_of<X>> global_avg_pool2d(const X& x, const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  return detail::adaptive_new("global_avg_pool2d", reduce::avg<T>{}, as_input(x),
-                              global_output_size, pol);
+  return detail::value_or_raise(try_global_avg_pool2d(x, pol));
 }
 
 /// \}

@@ -540,31 +540,56 @@ inline index_t bilateral_work(index_t windows, index_t channels, index_t taps) n
 }
 
 template <class T>
-void bilateral_checked(std::string_view op, nchw_view<const T> in, const pool2d_params& p,
-                       const bilateral_options& o, const policy& pol, extents4* out, int* threads) {
+status bilateral_checked(std::string_view op, nchw_view<const T> in, const pool2d_params& p,
+                         const bilateral_options& o, const policy& pol, extents4* out,
+                         int* threads) {
   extents4 regular{};
-  raise_if(validate_regular(op, in, p, &regular));
+  if (auto failure = validate_regular(op, in, p, &regular)) return status(*failure);
   const hw k = p.kernel;
-  raise_if(validate_bilateral_options(op, o, "kernel", k.h, k.w));
-  raise_if(bilateral_output(op, in, regular[2], regular[3], o.layout, out));
+  if (auto failure = validate_bilateral_options(op, o, "kernel", k.h, k.w)) return status(*failure);
+  if (auto failure = bilateral_output(op, in, regular[2], regular[3], o.layout, out))
+    return status(*failure);
   resolved_policy rp;
-  raise_if(resolve_policy(op, pol, bilateral_work(in.extent(0) * regular[2] * regular[3], in.extent(1), k.h * k.w), &rp));
+  if (auto failure = resolve_policy(op, pol, bilateral_work(in.extent(0) * regular[2] * regular[3], in.extent(1), k.h * k.w), &rp))
+    return status(*failure);
   *threads = rp.threads;
+  return {};
 }
 
 template <class T>
-void global_bilateral_checked(std::string_view op, nchw_view<const T> in, const bilateral_options& o,
-                              const policy& pol, extents4* out, int* threads) {
-  raise_if(validate_plane_input(op, in));
-  raise_if(validate_bilateral_options(op, o, "plane", in.extent(2), in.extent(3)));
-  raise_if(bilateral_output(op, in, 1, 1, o.layout, out));
+status global_bilateral_checked(std::string_view op, nchw_view<const T> in,
+                                const bilateral_options& o, const policy& pol, extents4* out,
+                                int* threads) {
+  if (auto failure = validate_plane_input(op, in)) return status(*failure);
+  if (auto failure = validate_bilateral_options(op, o, "plane", in.extent(2), in.extent(3)))
+    return status(*failure);
+  if (auto failure = bilateral_output(op, in, 1, 1, o.layout, out)) return status(*failure);
   resolved_policy rp;
-  raise_if(resolve_policy(op, pol, bilateral_work(in.extent(0), in.extent(1), in.extent(2) * in.extent(3)), &rp));
+  if (auto failure = resolve_policy(op, pol, bilateral_work(in.extent(0), in.extent(1), in.extent(2) * in.extent(3)), &rp))
+    return status(*failure);
   *threads = rp.threads;
+  return {};
 }
 
 }  // namespace detail
 
+/// Non-throwing bilateral_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<tensor<element_of<X>>> try_bilateral_pool2d(const X& x, const pool2d_params& p,
+                                                   const bilateral_options& options = {}, const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  const nchw_view<const T> in = as_input(x);
+  extents4 out{};
+  int threads = 1;
+  if (status s = detail::bilateral_checked("bilateral_pool2d", in, p, options, pol, &out, &threads);
+      !s)
+    return s;
+  tensor<T> y(out, tensor<T>::uninitialized);
+  detail::run_bilateral(in, y.view(), p, options, pol, threads);
+  return y;
+}
 /// Bilateral (second-order) pooling on regular windows (SPEC section 7). For every window
 /// of `p` (padding, stride, dilation and ceil mode as in max_pool2d; padding taps are
 /// absent, so count_include_pad and divisor_override have no effect):
@@ -586,22 +611,15 @@ void global_bilateral_checked(std::string_view op, nchw_view<const T> in, const 
 template <readable_nchw X>
 tensor<element_of<X>> bilateral_pool2d(const X& x, const pool2d_params& p,
                                        const bilateral_options& options = {}, const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  const nchw_view<const T> in = as_input(x);
-  extents4 out{};
-  int threads = 1;
-  detail::bilateral_checked("bilateral_pool2d", in, p, options, pol, &out, &threads);
-  tensor<T> y(out, tensor<T>::uninitialized);
-  detail::run_bilateral(in, y.view(), p, options, pol, threads);
-  return y;
+  return detail::value_or_raise(try_bilateral_pool2d(x, p, options, pol));
 }
 
-/// Bilateral pooling into the caller's view `y` (extents as the returning form's result).
+/// Non-throwing bilateral_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
-void bilateral_pool2d(const X& x, Y&& y, const pool2d_params& p, const bilateral_options& options = {},
-                      const policy& pol = {}) {
+status try_bilateral_pool2d(const X& x, Y&& y, const pool2d_params& p, const bilateral_options& options = {},
+                            const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   constexpr std::string_view op = "bilateral_pool2d";
@@ -609,11 +627,38 @@ void bilateral_pool2d(const X& x, Y&& y, const pool2d_params& p, const bilateral
   const nchw_view<T> out_view = as_output(y);
   extents4 out{};
   int threads = 1;
-  detail::bilateral_checked(op, in, p, options, pol, &out, &threads);
-  detail::raise_if(detail::validate_output(op, "y", out_view, out, detail::named_input<T>{"x", in}));
+  if (status s = detail::bilateral_checked(op, in, p, options, pol, &out, &threads); !s) return s;
+  if (auto failure = detail::validate_output(op, "y", out_view, out, detail::named_input<T>{"x", in}))
+    return status(*failure);
   detail::run_bilateral(in, out_view, p, options, pol, threads);
+  return {};
+}
+/// Bilateral pooling into the caller's view `y` (extents as the returning form's result).
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+void bilateral_pool2d(const X& x, Y&& y, const pool2d_params& p, const bilateral_options& options = {},
+                      const policy& pol = {}) {
+  detail::raise_if(try_bilateral_pool2d(x, std::forward<Y>(y), p, options, pol));
 }
 
+/// Non-throwing global_bilateral_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<tensor<element_of<X>>> try_global_bilateral_pool2d(const X& x, const bilateral_options& options = {},
+                                                          const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  const nchw_view<const T> in = as_input(x);
+  extents4 out{};
+  int threads = 1;
+  if (status s = detail::global_bilateral_checked("global_bilateral_pool2d", in, options, pol,
+                                                  &out, &threads);
+      !s)
+    return s;
+  tensor<T> y(out, tensor<T>::uninitialized);
+  detail::run_global_bilateral(in, y.view(), options, pol, threads);
+  return y;
+}
 /// Global bilateral pooling: one window over each whole H x W plane, the second-order
 /// (bilinear, B-CNN) pooling sum_p w_p^2 x_p x_p^T / sum_p w_p^2. Output N x C*C x 1 x 1
 /// (or packed). Custom weights are H x W; the Gaussian and the range term are centred on
@@ -629,22 +674,15 @@ void bilateral_pool2d(const X& x, Y&& y, const pool2d_params& p, const bilateral
 template <readable_nchw X>
 tensor<element_of<X>> global_bilateral_pool2d(const X& x, const bilateral_options& options = {},
                                               const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  const nchw_view<const T> in = as_input(x);
-  extents4 out{};
-  int threads = 1;
-  detail::global_bilateral_checked("global_bilateral_pool2d", in, options, pol, &out, &threads);
-  tensor<T> y(out, tensor<T>::uninitialized);
-  detail::run_global_bilateral(in, y.view(), options, pol, threads);
-  return y;
+  return detail::value_or_raise(try_global_bilateral_pool2d(x, options, pol));
 }
 
-/// Global bilateral pooling into the caller's view `y` (N x C*C x 1 x 1, or packed).
+/// Non-throwing global_bilateral_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
-void global_bilateral_pool2d(const X& x, Y&& y, const bilateral_options& options = {},
-                             const policy& pol = {}) {
+status try_global_bilateral_pool2d(const X& x, Y&& y, const bilateral_options& options = {},
+                                   const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   constexpr std::string_view op = "global_bilateral_pool2d";
@@ -652,9 +690,19 @@ void global_bilateral_pool2d(const X& x, Y&& y, const bilateral_options& options
   const nchw_view<T> out_view = as_output(y);
   extents4 out{};
   int threads = 1;
-  detail::global_bilateral_checked(op, in, options, pol, &out, &threads);
-  detail::raise_if(detail::validate_output(op, "y", out_view, out, detail::named_input<T>{"x", in}));
+  if (status s = detail::global_bilateral_checked(op, in, options, pol, &out, &threads); !s)
+    return s;
+  if (auto failure = detail::validate_output(op, "y", out_view, out, detail::named_input<T>{"x", in}))
+    return status(*failure);
   detail::run_global_bilateral(in, out_view, options, pol, threads);
+  return {};
+}
+/// Global bilateral pooling into the caller's view `y` (N x C*C x 1 x 1, or packed).
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+void global_bilateral_pool2d(const X& x, Y&& y, const bilateral_options& options = {},
+                             const policy& pol = {}) {
+  detail::raise_if(try_global_bilateral_pool2d(x, std::forward<Y>(y), options, pol));
 }
 
 /// \}

@@ -205,19 +205,23 @@ void run_fractional_max(nchw_view<const T> x, nchw_view<const T> samples, nchw_v
 }
 
 template <class T>
-void fractional_max_checked(std::string_view op, nchw_view<const T> x,
-                            nchw_view<const T> samples, nchw_view<T> y, nchw_view<index_t> idx,
-                            const fractional_max_params& p, const policy& pol) {
+status fractional_max_checked(std::string_view op, nchw_view<const T> x,
+                              nchw_view<const T> samples, nchw_view<T> y, nchw_view<index_t> idx,
+                              const fractional_max_params& p, const policy& pol) {
   extents4 out{};
-  raise_if(validate_fractional_max(op, x, p, &out));
-  raise_if(validate_samples(op, samples, x.extents()));
-  raise_if(validate_output(op, "y", y, out, named_input<T>{"x", x},
-                           named_input<T>{"samples", samples}));
-  raise_if(validate_output(op, "indices", idx, out, named_input<T>{"x", x},
-                           named_input<T>{"samples", samples}, named_input<T>{"y", y}));
+  if (auto failure = validate_fractional_max(op, x, p, &out)) return status(*failure);
+  if (auto failure = validate_samples(op, samples, x.extents())) return status(*failure);
+  if (auto failure = validate_output(op, "y", y, out, named_input<T>{"x", x},
+                           named_input<T>{"samples", samples}))
+    return status(*failure);
+  if (auto failure = validate_output(op, "indices", idx, out, named_input<T>{"x", x},
+                           named_input<T>{"samples", samples}, named_input<T>{"y", y}))
+    return status(*failure);
   resolved_policy rp;
-  raise_if(resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp));
+  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
+    return status(*failure);
   run_fractional_max(x, samples, y, idx, p.kernel, pol, rp);
+  return {};
 }
 
 // ---- Graham / TensorFlow family ------------------------------------------------------
@@ -339,18 +343,16 @@ void run_graham_avg(nchw_view<const T> x, nchw_view<T> y, const fractional_ratio
 
 // ---- PyTorch-compatible family -------------------------------------------------------
 
-/// The samples fractional_max_pool2d draws for `seed`: extents {N, C, 1, 2}, entry
-/// (n, c, 0, 0) driving the width and (n, c, 0, 1) the height of plane (n, c), each in
-/// [0, 1) from the counter-based generator (stream fractional_samples, index n * C + c).
-/// Pass them back to reproduce a call, or to PyTorch as _random_samples.
+/// Non-throwing fractional_samples(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
 template <class T>
-tensor<T> fractional_samples(index_t batches, index_t channels, std::uint64_t seed) {
+result<tensor<T>> try_fractional_samples(index_t batches, index_t channels, std::uint64_t seed) {
   detail::require_float<T>();
   if (batches < 0 || channels < 0)
-    detail::raise(detail::describe("fractional_samples", "batches, channels",
+    return status(detail::describe("fractional_samples", "batches, channels",
                                    detail::to_text(batches, channels), "must be >= 0"));
   if (channels > 0 && batches > std::numeric_limits<index_t>::max() / 2 / channels)
-    detail::raise(detail::describe("fractional_samples", "batches, channels",
+    return status(detail::describe("fractional_samples", "batches, channels",
                                    detail::to_text(batches, channels),
                                    "the element count overflows int64"));
   tensor<T> u({batches, channels, 1, 2}, tensor<T>::uninitialized);
@@ -364,7 +366,35 @@ tensor<T> fractional_samples(index_t batches, index_t channels, std::uint64_t se
     }
   return u;
 }
+/// The samples fractional_max_pool2d draws for `seed`: extents {N, C, 1, 2}, entry
+/// (n, c, 0, 0) driving the width and (n, c, 0, 1) the height of plane (n, c), each in
+/// [0, 1) from the counter-based generator (stream fractional_samples, index n * C + c).
+/// Pass them back to reproduce a call, or to PyTorch as _random_samples.
+template <class T>
+tensor<T> fractional_samples(index_t batches, index_t channels, std::uint64_t seed) {
+  return detail::value_or_raise(try_fractional_samples<T>(batches, channels, seed));
+}
 
+/// Non-throwing fractional_max_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, readable_nchw U>
+  requires std::is_same_v<element_of<X>, element_of<U>>
+result<pooled_with_indices<element_of<X>>> try_fractional_max_pool2d(const X& x, const fractional_max_params& p,
+                                                                     const U& samples, const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  constexpr std::string_view op = "fractional_max_pool2d";
+  const nchw_view<const T> in = as_input(x);
+  extents4 out{};
+  if (auto failure = detail::validate_fractional_max(op, in, p, &out)) return status(*failure);
+  pooled_with_indices<T> r{tensor<T>(out, tensor<T>::uninitialized),
+                           tensor<index_t>(out, tensor<index_t>::uninitialized)};
+  if (status s = detail::fractional_max_checked(op, in, as_input(samples), r.values.view(),
+                                                r.indices.view(), p, pol);
+      !s)
+    return s;
+  return r;
+}
 /// Fractional max pooling as PyTorch computes it, with the caller's samples:
 /// bit-exact with `torch.nn.functional.fractional_max_pool2d(x, kernel, output_size,
 /// return_indices=True, _random_samples=u)` where `samples` holds u (extents
@@ -376,30 +406,43 @@ template <readable_nchw X, readable_nchw U>
   requires std::is_same_v<element_of<X>, element_of<U>>
 pooled_with_indices<element_of<X>> fractional_max_pool2d(const X& x, const fractional_max_params& p,
                                                          const U& samples, const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  constexpr std::string_view op = "fractional_max_pool2d";
-  const nchw_view<const T> in = as_input(x);
-  extents4 out{};
-  detail::raise_if(detail::validate_fractional_max(op, in, p, &out));
-  pooled_with_indices<T> r{tensor<T>(out, tensor<T>::uninitialized),
-                           tensor<index_t>(out, tensor<index_t>::uninitialized)};
-  detail::fractional_max_checked(op, in, as_input(samples), r.values.view(), r.indices.view(), p,
-                                 pol);
-  return r;
+  return detail::value_or_raise(try_fractional_max_pool2d(x, p, samples, pol));
 }
 
+/// Non-throwing fractional_max_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<pooled_with_indices<element_of<X>>> try_fractional_max_pool2d(const X& x, const fractional_max_params& p,
+                                                                     std::uint64_t seed, const policy& pol = {}) {
+  using T = element_of<X>;
+  const nchw_view<const T> in = as_input(x);
+  if (auto failure = detail::validate_plane_input("fractional_max_pool2d", in))
+    return status(*failure);
+  auto samples = try_fractional_samples<T>(in.extent(0), in.extent(1), seed);
+  if (!samples) return samples.error();
+  return try_fractional_max_pool2d(in, p, *samples, pol);
+}
 /// PyTorch-compatible fractional max pooling with samples drawn from `seed`
 /// (fractional_samples<T>(N, C, seed)): the same result for every thread count and ISA.
 template <readable_nchw X>
 pooled_with_indices<element_of<X>> fractional_max_pool2d(const X& x, const fractional_max_params& p,
                                                          std::uint64_t seed, const policy& pol = {}) {
-  using T = element_of<X>;
-  const nchw_view<const T> in = as_input(x);
-  detail::raise_if(detail::validate_plane_input("fractional_max_pool2d", in));
-  return fractional_max_pool2d(in, p, fractional_samples<T>(in.extent(0), in.extent(1), seed), pol);
+  return detail::value_or_raise(try_fractional_max_pool2d(x, p, seed, pol));
 }
 
+/// Non-throwing fractional_max_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, readable_nchw U, class Y, class I>
+  requires writable_nchw<Y> && writable_nchw<I> &&
+           std::is_same_v<element_of<X>, element_of<Y>> &&
+           std::is_same_v<element_of<X>, element_of<U>> && std::is_same_v<element_of<I>, index_t>
+status try_fractional_max_pool2d(const X& x, Y&& y, I&& indices, const fractional_max_params& p,
+                                 const U& samples, const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::fractional_max_checked<T>("fractional_max_pool2d", as_input(x), as_input(samples),
+                                           as_output(y), as_output(indices), p, pol);
+}
 /// PyTorch-compatible fractional max pooling into the caller's views.
 template <readable_nchw X, readable_nchw U, class Y, class I>
   requires writable_nchw<Y> && writable_nchw<I> &&
@@ -407,36 +450,62 @@ template <readable_nchw X, readable_nchw U, class Y, class I>
            std::is_same_v<element_of<X>, element_of<U>> && std::is_same_v<element_of<I>, index_t>
 void fractional_max_pool2d(const X& x, Y&& y, I&& indices, const fractional_max_params& p,
                            const U& samples, const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  detail::fractional_max_checked<T>("fractional_max_pool2d", as_input(x), as_input(samples),
-                                    as_output(y), as_output(indices), p, pol);
+  detail::raise_if(try_fractional_max_pool2d(x, std::forward<Y>(y), std::forward<I>(indices), p, samples, pol));
 }
 
 // ---- Graham / TensorFlow family ------------------------------------------------------
 
 namespace detail {
-inline pooling_sequences draw_sequences(std::string_view op, hw input,
-                                        const fractional_ratio_params& p, std::uint64_t seed) {
+inline result<pooling_sequences> draw_sequences(std::string_view op, hw input,
+                                                const fractional_ratio_params& p,
+                                                std::uint64_t seed) {
   if (input.h < 1 || input.w < 1)
-    raise(describe(op, "input", to_text(input.h, input.w), "every entry must be >= 1"));
+    return status(describe(op, "input", to_text(input.h, input.w), "every entry must be >= 1"));
   hw out{};
-  raise_if(validate_ratio_params(op, p, input, &out));
+  if (auto failure = validate_ratio_params(op, p, input, &out)) return status(*failure);
   const auto kind = p.pseudo_random ? geometry::sequence_kind::pseudo_random
                                     : geometry::sequence_kind::random;
-  return {geometry::graham_sequence(input.h, out.h, kind, seed, row_stream),
-          geometry::graham_sequence(input.w, out.w, kind, seed, col_stream)};
+  return pooling_sequences{geometry::graham_sequence(input.h, out.h, kind, seed, row_stream),
+                           geometry::graham_sequence(input.w, out.w, kind, seed, col_stream)};
 }
 }  // namespace detail
 
+/// Non-throwing fractional_pooling_sequences(): the same call, with the failure returned
+/// as a poolkit::result instead of thrown (works with -fno-exceptions).
+inline result<pooling_sequences> try_fractional_pooling_sequences(hw input,
+                                                                  const fractional_ratio_params& p,
+                                                                  std::uint64_t seed) {
+  return detail::draw_sequences("fractional_pooling_sequences", input, p, seed);
+}
 /// The row and column pooling sequences of a Graham / TensorFlow fractional pooling of an
 /// input of spatial size `input`, drawn from `seed` (row and column draws independent).
 /// @throws poolkit::error if a ratio is below 1 or leaves no output.
 inline pooling_sequences fractional_pooling_sequences(hw input, const fractional_ratio_params& p,
                                                       std::uint64_t seed) {
-  return detail::draw_sequences("fractional_pooling_sequences", input, p, seed);
+  return detail::value_or_raise(try_fractional_pooling_sequences(input, p, seed));
 }
 
+/// Non-throwing fractional_max_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<fractional_max_result<element_of<X>>> try_fractional_max_pool2d(const X& x, const fractional_ratio_params& p,
+                                                                       pooling_sequences sequences,
+                                                                       const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  constexpr std::string_view op = "fractional_max_pool2d";
+  const nchw_view<const T> in = as_input(x);
+  extents4 out{};
+  if (auto failure = detail::validate_graham(op, in, p, sequences, &out)) return status(*failure);
+  detail::resolved_policy rp;
+  if (auto failure = detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
+    return status(*failure);
+  fractional_max_result<T> r{tensor<T>(out, tensor<T>::uninitialized),
+                             tensor<index_t>(out, tensor<index_t>::uninitialized),
+                             std::move(sequences)};
+  detail::run_graham_max(in, r.values.view(), r.indices.view(), p, r.sequences, pol, rp);
+  return r;
+}
 /// Graham / TensorFlow fractional max pooling over the regions of the caller's
 /// `sequences` (as returned by an earlier call or fractional_pooling_sequences): output
 /// {N, C, rows.size() - 1, cols.size() - 1}; region (oh, ow) spans rows
@@ -448,35 +517,51 @@ template <readable_nchw X>
 fractional_max_result<element_of<X>> fractional_max_pool2d(const X& x, const fractional_ratio_params& p,
                                                            pooling_sequences sequences,
                                                            const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  constexpr std::string_view op = "fractional_max_pool2d";
-  const nchw_view<const T> in = as_input(x);
-  extents4 out{};
-  detail::raise_if(detail::validate_graham(op, in, p, sequences, &out));
-  detail::resolved_policy rp;
-  detail::raise_if(detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp));
-  fractional_max_result<T> r{tensor<T>(out, tensor<T>::uninitialized),
-                             tensor<index_t>(out, tensor<index_t>::uninitialized),
-                             std::move(sequences)};
-  detail::run_graham_max(in, r.values.view(), r.indices.view(), p, r.sequences, pol, rp);
-  return r;
+  return detail::value_or_raise(try_fractional_max_pool2d(x, p, sequences, pol));
 }
 
+/// Non-throwing fractional_max_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<fractional_max_result<element_of<X>>> try_fractional_max_pool2d(const X& x, const fractional_ratio_params& p,
+                                                                       std::uint64_t seed,
+                                                                       const policy& pol = {}) {
+  using T = element_of<X>;
+  const nchw_view<const T> in = as_input(x);
+  constexpr std::string_view op = "fractional_max_pool2d";
+  if (auto failure = detail::validate_plane_input(op, in)) return status(*failure);
+  auto sequences = detail::draw_sequences(op, {in.extent(2), in.extent(3)}, p, seed);
+  if (!sequences) return sequences.error();
+  return try_fractional_max_pool2d(in, p, std::move(*sequences), pol);
+}
 /// Graham / TensorFlow fractional max pooling with sequences drawn from `seed`
 /// (fractional_pooling_sequences); the result carries them.
 template <readable_nchw X>
 fractional_max_result<element_of<X>> fractional_max_pool2d(const X& x, const fractional_ratio_params& p,
                                                            std::uint64_t seed,
                                                            const policy& pol = {}) {
-  using T = element_of<X>;
-  const nchw_view<const T> in = as_input(x);
-  constexpr std::string_view op = "fractional_max_pool2d";
-  detail::raise_if(detail::validate_plane_input(op, in));
-  return fractional_max_pool2d(
-      in, p, detail::draw_sequences(op, {in.extent(2), in.extent(3)}, p, seed), pol);
+  return detail::value_or_raise(try_fractional_max_pool2d(x, p, seed, pol));
 }
 
+/// Non-throwing fractional_avg_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<fractional_avg_result<element_of<X>>> try_fractional_avg_pool2d(const X& x, const fractional_ratio_params& p,
+                                                                       pooling_sequences sequences,
+                                                                       const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  constexpr std::string_view op = "fractional_avg_pool2d";
+  const nchw_view<const T> in = as_input(x);
+  extents4 out{};
+  if (auto failure = detail::validate_graham(op, in, p, sequences, &out)) return status(*failure);
+  detail::resolved_policy rp;
+  if (auto failure = detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
+    return status(*failure);
+  fractional_avg_result<T> r{tensor<T>(out, tensor<T>::uninitialized), std::move(sequences)};
+  detail::run_graham_avg(in, r.values.view(), p, r.sequences, pol, rp);
+  return r;
+}
 /// Graham / TensorFlow fractional average pooling over the regions of `sequences`: the
 /// mean of each region (its taps folded row-major, divided by their count).
 /// @throws poolkit::error on invalid input, parameters or sequences; nothing is written.
@@ -484,30 +569,29 @@ template <readable_nchw X>
 fractional_avg_result<element_of<X>> fractional_avg_pool2d(const X& x, const fractional_ratio_params& p,
                                                            pooling_sequences sequences,
                                                            const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  constexpr std::string_view op = "fractional_avg_pool2d";
-  const nchw_view<const T> in = as_input(x);
-  extents4 out{};
-  detail::raise_if(detail::validate_graham(op, in, p, sequences, &out));
-  detail::resolved_policy rp;
-  detail::raise_if(detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp));
-  fractional_avg_result<T> r{tensor<T>(out, tensor<T>::uninitialized), std::move(sequences)};
-  detail::run_graham_avg(in, r.values.view(), p, r.sequences, pol, rp);
-  return r;
+  return detail::value_or_raise(try_fractional_avg_pool2d(x, p, sequences, pol));
 }
 
+/// Non-throwing fractional_avg_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<fractional_avg_result<element_of<X>>> try_fractional_avg_pool2d(const X& x, const fractional_ratio_params& p,
+                                                                       std::uint64_t seed,
+                                                                       const policy& pol = {}) {
+  using T = element_of<X>;
+  const nchw_view<const T> in = as_input(x);
+  constexpr std::string_view op = "fractional_avg_pool2d";
+  if (auto failure = detail::validate_plane_input(op, in)) return status(*failure);
+  auto sequences = detail::draw_sequences(op, {in.extent(2), in.extent(3)}, p, seed);
+  if (!sequences) return sequences.error();
+  return try_fractional_avg_pool2d(in, p, std::move(*sequences), pol);
+}
 /// Graham / TensorFlow fractional average pooling with sequences drawn from `seed`.
 template <readable_nchw X>
 fractional_avg_result<element_of<X>> fractional_avg_pool2d(const X& x, const fractional_ratio_params& p,
                                                            std::uint64_t seed,
                                                            const policy& pol = {}) {
-  using T = element_of<X>;
-  const nchw_view<const T> in = as_input(x);
-  constexpr std::string_view op = "fractional_avg_pool2d";
-  detail::raise_if(detail::validate_plane_input(op, in));
-  return fractional_avg_pool2d(
-      in, p, detail::draw_sequences(op, {in.extent(2), in.extent(3)}, p, seed), pol);
+  return detail::value_or_raise(try_fractional_avg_pool2d(x, p, seed, pol));
 }
 
 /// \}

@@ -68,12 +68,14 @@ void run_select(const S& s, nchw_view<const T> x, nchw_view<T> y, nchw_view<inde
 }
 
 template <class T, class S>
-pooled_with_indices<T> select_new(std::string_view op, const S& s, nchw_view<const T> x,
-                                  const pool2d_params& p, const policy& pol) {
+result<pooled_with_indices<T>> select_new(std::string_view op, const S& s,
+                                          nchw_view<const T> x, const pool2d_params& p,
+                                          const policy& pol) {
   extents4 out{};
-  raise_if(validate_regular(op, x, p, &out));
+  if (auto failure = validate_regular(op, x, p, &out)) return status(*failure);
   resolved_policy rp;
-  raise_if(resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp));
+  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
+    return status(*failure);
   pooled_with_indices<T> r{tensor<T>(out, tensor<T>::uninitialized),
                            tensor<index_t>(out, tensor<index_t>::uninitialized)};
   run_select(s, x, r.values.view(), r.indices.view(), p, pol, rp);
@@ -81,20 +83,34 @@ pooled_with_indices<T> select_new(std::string_view op, const S& s, nchw_view<con
 }
 
 template <class T, class S>
-void select_into(std::string_view op, const S& s, nchw_view<const T> x, nchw_view<T> y,
-                 nchw_view<index_t> idx, const pool2d_params& p, const policy& pol) {
+status select_into(std::string_view op, const S& s, nchw_view<const T> x, nchw_view<T> y,
+                   nchw_view<index_t> idx, const pool2d_params& p, const policy& pol) {
   extents4 out{};
-  raise_if(validate_regular(op, x, p, &out));
-  raise_if(validate_output(op, "y", y, out, named_input<T>{"x", x}));
-  raise_if(validate_output(op, "indices", idx, out, named_input<T>{"x", x},
-                           named_input<T>{"y", y}));
+  if (auto failure = validate_regular(op, x, p, &out)) return status(*failure);
+  if (auto failure = validate_output(op, "y", y, out, named_input<T>{"x", x}))
+    return status(*failure);
+  if (auto failure = validate_output(op, "indices", idx, out, named_input<T>{"x", x},
+                           named_input<T>{"y", y}))
+    return status(*failure);
   resolved_policy rp;
-  raise_if(resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp));
+  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
+    return status(*failure);
   run_select(s, x, y, idx, p, pol, rp);
+  return {};
 }
 
 }  // namespace detail
 
+/// Non-throwing max_pool2d_with_indices(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<pooled_with_indices<element_of<X>>> try_max_pool2d_with_indices(const X& x, const pool2d_params& p,
+                                                                       const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::select_new<T>("max_pool2d_with_indices", reduce::max<T>{}, as_input(x), p,
+                               pol);
+}
 /// Max pooling that also returns, for every output, the per-plane index h * W + w of the
 /// chosen input element (PyTorch `max_pool2d(..., return_indices=True)`). Ties keep the
 /// first maximum; with NaN taps the index is the last NaN's (PyTorch's rule); an empty
@@ -103,45 +119,67 @@ void select_into(std::string_view op, const S& s, nchw_view<const T> x, nchw_vie
 template <readable_nchw X>
 pooled_with_indices<element_of<X>> max_pool2d_with_indices(const X& x, const pool2d_params& p,
                                                            const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  return detail::select_new<T>("max_pool2d_with_indices", reduce::max<T>{}, as_input(x), p,
-                               pol);
+  return detail::value_or_raise(try_max_pool2d_with_indices(x, p, pol));
 }
 
+/// Non-throwing max_pool2d_with_indices(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y, class I>
+  requires writable_nchw<Y> && writable_nchw<I> &&
+           std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
+status try_max_pool2d_with_indices(const X& x, Y&& y, I&& indices, const pool2d_params& p,
+                                   const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::select_into<T>("max_pool2d_with_indices", reduce::max<T>{}, as_input(x), as_output(y),
+                                as_output(indices), p, pol);
+}
 /// Max pooling with indices into the caller's views `y` and `indices` (int64).
 template <readable_nchw X, class Y, class I>
   requires writable_nchw<Y> && writable_nchw<I> &&
            std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
 void max_pool2d_with_indices(const X& x, Y&& y, I&& indices, const pool2d_params& p,
                              const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  detail::select_into<T>("max_pool2d_with_indices", reduce::max<T>{}, as_input(x), as_output(y),
-                         as_output(indices), p, pol);
+  detail::raise_if(try_max_pool2d_with_indices(x, std::forward<Y>(y), std::forward<I>(indices), p, pol));
 }
 
-/// Min pooling with per-plane indices: the mirror of max_pool2d_with_indices.
-/// @throws poolkit::error on invalid input; nothing is written.
+/// Non-throwing min_pool2d_with_indices(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-pooled_with_indices<element_of<X>> min_pool2d_with_indices(const X& x, const pool2d_params& p,
-                                                           const policy& pol = {}) {
+result<pooled_with_indices<element_of<X>>> try_min_pool2d_with_indices(const X& x, const pool2d_params& p,
+                                                                       const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   return detail::select_new<T>("min_pool2d_with_indices", reduce::min<T>{}, as_input(x), p,
                                pol);
 }
+/// Min pooling with per-plane indices: the mirror of max_pool2d_with_indices.
+/// @throws poolkit::error on invalid input; nothing is written.
+template <readable_nchw X>
+pooled_with_indices<element_of<X>> min_pool2d_with_indices(const X& x, const pool2d_params& p,
+                                                           const policy& pol = {}) {
+  return detail::value_or_raise(try_min_pool2d_with_indices(x, p, pol));
+}
 
+/// Non-throwing min_pool2d_with_indices(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y, class I>
+  requires writable_nchw<Y> && writable_nchw<I> &&
+           std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
+status try_min_pool2d_with_indices(const X& x, Y&& y, I&& indices, const pool2d_params& p,
+                                   const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::select_into<T>("min_pool2d_with_indices", reduce::min<T>{}, as_input(x), as_output(y),
+                                as_output(indices), p, pol);
+}
 /// Min pooling with indices into the caller's views.
 template <readable_nchw X, class Y, class I>
   requires writable_nchw<Y> && writable_nchw<I> &&
            std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
 void min_pool2d_with_indices(const X& x, Y&& y, I&& indices, const pool2d_params& p,
                              const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  detail::select_into<T>("min_pool2d_with_indices", reduce::min<T>{}, as_input(x), as_output(y),
-                         as_output(indices), p, pol);
+  detail::raise_if(try_min_pool2d_with_indices(x, std::forward<Y>(y), std::forward<I>(indices), p, pol));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -156,19 +194,20 @@ enum class index_convention { per_plane, whole_tensor };
 
 /// Converts `from` to the other convention. `input` are the extents of the tensor the
 /// indices point into; `from` has extents {N, C, *, *} with N, C equal to the input's.
-inline tensor<index_t> convert_indices(std::string_view op, nchw_view<const index_t> from,
-                                       const extents4& input, index_convention source) {
-  raise_if(validate_view(op, "indices", from));
+inline result<tensor<index_t>> convert_indices(std::string_view op,
+                                               nchw_view<const index_t> from,
+                                               const extents4& input, index_convention source) {
+  if (auto failure = validate_view(op, "indices", from)) return status(*failure);
   for (std::size_t r = 0; r < 4; ++r) {
     if (input[r] < 1)
-      raise(describe(op, "input_extents", to_text(input), "every extent must be >= 1"));
+      return status(describe(op, "input_extents", to_text(input), "every extent must be >= 1"));
   }
   if (from.extent(0) != input[0] || from.extent(1) != input[1])
-    raise(describe(op, "indices extents", to_text(from.extents()),
+    return status(describe(op, "indices extents", to_text(from.extents()),
                    "N and C must equal those of input_extents " + to_text(input)));
   const checked_int plane_size = checked_mul(input[2], input[3]);
   if (!plane_size || !checked_mul(checked_mul(plane_size, input[0]), input[1]))
-    raise(describe(op, "input_extents", to_text(input), "the element count overflows int64"));
+    return status(describe(op, "input_extents", to_text(input), "the element count overflows int64"));
   // Validate every index before writing anything.
   for (index_t n = 0; n < from.extent(0); ++n)
     for (index_t c = 0; c < from.extent(1); ++c) {
@@ -179,7 +218,7 @@ inline tensor<index_t> convert_indices(std::string_view op, nchw_view<const inde
         for (index_t w = 0; w < from.extent(3); ++w) {
           const index_t i = from(n, c, h, w);
           if (i != -1 && (i < base || i >= base + *plane_size)) {
-            raise(describe(op,
+            return status(describe(op,
                            "indices(" + std::to_string(n) + ", " + std::to_string(c) + ", " +
                                std::to_string(h) + ", " + std::to_string(w) + ")",
                            std::to_string(i),
@@ -205,23 +244,37 @@ inline tensor<index_t> convert_indices(std::string_view op, nchw_view<const inde
 
 }  // namespace detail
 
+/// Non-throwing to_onnx_indices(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw I>
+  requires std::is_same_v<element_of<I>, index_t>
+result<tensor<index_t>> try_to_onnx_indices(const I& indices, const extents4& input_extents) {
+  return detail::convert_indices("to_onnx_indices", as_input(indices), input_extents,
+                                 detail::index_convention::per_plane);
+}
 /// Converts PyTorch per-plane indices (h * W + w) into ONNX whole-tensor indices
 /// (((n * C + c) * H + h) * W + w). `input_extents` are the extents of the pooled input.
 /// @throws poolkit::error if an index lies outside its plane; nothing is returned.
 template <readable_nchw I>
   requires std::is_same_v<element_of<I>, index_t>
 tensor<index_t> to_onnx_indices(const I& indices, const extents4& input_extents) {
-  return detail::convert_indices("to_onnx_indices", as_input(indices), input_extents,
-                                 detail::index_convention::per_plane);
+  return detail::value_or_raise(try_to_onnx_indices(indices, input_extents));
 }
 
+/// Non-throwing to_pytorch_indices(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw I>
+  requires std::is_same_v<element_of<I>, index_t>
+result<tensor<index_t>> try_to_pytorch_indices(const I& indices, const extents4& input_extents) {
+  return detail::convert_indices("to_pytorch_indices", as_input(indices), input_extents,
+                                 detail::index_convention::whole_tensor);
+}
 /// Converts ONNX whole-tensor indices into PyTorch per-plane indices.
 /// @throws poolkit::error if an index does not point into its own (n, c) plane.
 template <readable_nchw I>
   requires std::is_same_v<element_of<I>, index_t>
 tensor<index_t> to_pytorch_indices(const I& indices, const extents4& input_extents) {
-  return detail::convert_indices("to_pytorch_indices", as_input(indices), input_extents,
-                                 detail::index_convention::whole_tensor);
+  return detail::value_or_raise(try_to_pytorch_indices(indices, input_extents));
 }
 
 /// \}

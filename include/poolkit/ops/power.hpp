@@ -54,27 +54,34 @@ decltype(auto) with_power_reducer(double p, const pool2d_params& params, F&& f) 
 }
 
 template <class T, bool Average>
-tensor<T> power_new(std::string_view op, double p, nchw_view<const T> x,
-                    const pool2d_params& params, const policy& pol) {
+result<tensor<T>> power_new(std::string_view op, double p, nchw_view<const T> x,
+                            const pool2d_params& params, const policy& pol) {
   require_float<T>();
-  raise_if(validate_exponent(op, p));
+  if (auto failure = validate_exponent(op, p)) return status(*failure);
   return with_power_reducer<T, Average>(p, params, [&](const auto& r) {
     return pool_new<T>(op, r, x, params, pol);
   });
 }
 
 template <class T, bool Average>
-void power_into(std::string_view op, double p, nchw_view<const T> x, nchw_view<T> y,
-                const pool2d_params& params, const policy& pol) {
+status power_into(std::string_view op, double p, nchw_view<const T> x, nchw_view<T> y,
+                  const pool2d_params& params, const policy& pol) {
   require_float<T>();
-  raise_if(validate_exponent(op, p));
-  with_power_reducer<T, Average>(p, params, [&](const auto& r) {
-    pool_into<T>(op, r, x, y, params, pol);
+  if (auto failure = validate_exponent(op, p)) return status(*failure);
+  return with_power_reducer<T, Average>(p, params, [&](const auto& r) {
+    return pool_into<T>(op, r, x, y, params, pol);
   });
 }
 
 }  // namespace detail
 
+/// Non-throwing lp_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<tensor<element_of<X>>> try_lp_pool2d(const X& x, double p, const pool2d_params& params,
+                                            const policy& pol = {}) {
+  return detail::power_new<element_of<X>, false>("lp_pool2d", p, as_input(x), params, pol);
+}
 /// Lp pooling, (sum |x|^p)^(1/p) over each window's in-bounds taps, for real p > 0 or
 /// p = infinity (max |x|). Every option of pool2d_params applies; an empty window gives 0;
 /// NaN propagates. Accurate to 1e-5 relative in float for p in [0.5, 64] at any magnitude
@@ -86,31 +93,59 @@ void power_into(std::string_view op, double p, nchw_view<const T> x, nchw_view<T
 template <readable_nchw X>
 tensor<element_of<X>> lp_pool2d(const X& x, double p, const pool2d_params& params,
                                 const policy& pol = {}) {
-  return detail::power_new<element_of<X>, false>("lp_pool2d", p, as_input(x), params, pol);
+  return detail::value_or_raise(try_lp_pool2d(x, p, params, pol));
+}
+/// Non-throwing lp_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+status try_lp_pool2d(const X& x, Y&& y, double p, const pool2d_params& params, const policy& pol = {}) {
+  return detail::power_into<element_of<X>, false>("lp_pool2d", p, as_input(x), as_output(y), params,
+                                                  pol);
 }
 /// Lp pooling into the caller's view `y`.
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 void lp_pool2d(const X& x, Y&& y, double p, const pool2d_params& params, const policy& pol = {}) {
-  detail::power_into<element_of<X>, false>("lp_pool2d", p, as_input(x), as_output(y), params,
-                                           pol);
+  detail::raise_if(try_lp_pool2d(x, std::forward<Y>(y), p, params, pol));
 }
 
+/// Non-throwing l2_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<tensor<element_of<X>>> try_l2_pool2d(const X& x, const pool2d_params& params,
+                                            const policy& pol = {}) {
+  return detail::power_new<element_of<X>, false>("l2_pool2d", 2.0, as_input(x), params, pol);
+}
 /// L2 pooling, sqrt(sum x^2): lp_pool2d with p = 2.
 /// @throws poolkit::error on invalid pooling input; nothing is written.
 template <readable_nchw X>
 tensor<element_of<X>> l2_pool2d(const X& x, const pool2d_params& params,
                                 const policy& pol = {}) {
-  return detail::power_new<element_of<X>, false>("l2_pool2d", 2.0, as_input(x), params, pol);
+  return detail::value_or_raise(try_l2_pool2d(x, params, pol));
+}
+/// Non-throwing l2_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+status try_l2_pool2d(const X& x, Y&& y, const pool2d_params& params, const policy& pol = {}) {
+  return detail::power_into<element_of<X>, false>("l2_pool2d", 2.0, as_input(x), as_output(y), params,
+                                                  pol);
 }
 /// L2 pooling into the caller's view `y`.
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 void l2_pool2d(const X& x, Y&& y, const pool2d_params& params, const policy& pol = {}) {
-  detail::power_into<element_of<X>, false>("l2_pool2d", 2.0, as_input(x), as_output(y), params,
-                                           pol);
+  detail::raise_if(try_l2_pool2d(x, std::forward<Y>(y), params, pol));
 }
 
+/// Non-throwing power_avg_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<tensor<element_of<X>>> try_power_avg_pool2d(const X& x, double p, const pool2d_params& params,
+                                                   const policy& pol = {}) {
+  return detail::power_new<element_of<X>, true>("power_avg_pool2d", p, as_input(x), params, pol);
+}
 /// Power-average pooling, (sum |x|^p / divisor)^(1/p): the generalized mean of |x|, with
 /// avg_pool2d's divisor rule (count_include_pad, divisor_override). p = 1 is the mean of
 /// |x|, p = infinity max |x|. Same accuracy as lp_pool2d.
@@ -119,15 +154,23 @@ void l2_pool2d(const X& x, Y&& y, const pool2d_params& params, const policy& pol
 template <readable_nchw X>
 tensor<element_of<X>> power_avg_pool2d(const X& x, double p, const pool2d_params& params,
                                        const policy& pol = {}) {
-  return detail::power_new<element_of<X>, true>("power_avg_pool2d", p, as_input(x), params, pol);
+  return detail::value_or_raise(try_power_avg_pool2d(x, p, params, pol));
+}
+/// Non-throwing power_avg_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+status try_power_avg_pool2d(const X& x, Y&& y, double p, const pool2d_params& params,
+                            const policy& pol = {}) {
+  return detail::power_into<element_of<X>, true>("power_avg_pool2d", p, as_input(x), as_output(y),
+                                                 params, pol);
 }
 /// Power-average pooling into the caller's view `y`.
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 void power_avg_pool2d(const X& x, Y&& y, double p, const pool2d_params& params,
                       const policy& pol = {}) {
-  detail::power_into<element_of<X>, true>("power_avg_pool2d", p, as_input(x), as_output(y),
-                                          params, pol);
+  detail::raise_if(try_power_avg_pool2d(x, std::forward<Y>(y), p, params, pol));
 }
 
 /// \}

@@ -157,24 +157,28 @@ index_t traffic_bytes(const extents4& in, const extents4& out) noexcept {
 
 /// Validates, then pools into the caller's view.
 template <class T, class R>
-void pool_into(std::string_view op, const R& r, nchw_view<const T> x, nchw_view<T> y,
-               const pool2d_params& p, const policy& pol) {
+status pool_into(std::string_view op, const R& r, nchw_view<const T> x, nchw_view<T> y,
+                 const pool2d_params& p, const policy& pol) {
   extents4 out{};
-  raise_if(validate_regular(op, x, p, &out));
-  raise_if(validate_output(op, "y", y, out, named_input<T>{"x", x}));
+  if (auto failure = validate_regular(op, x, p, &out)) return status(*failure);
+  if (auto failure = validate_output(op, "y", y, out, named_input<T>{"x", x}))
+    return status(*failure);
   resolved_policy rp;
-  raise_if(resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp));
+  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
+    return status(*failure);
   run_regular(r, x, y, p, pol, rp);
+  return {};
 }
 
 /// Validates, then pools into a new tensor.
 template <class T, class R>
-tensor<T> pool_new(std::string_view op, const R& r, nchw_view<const T> x,
-                   const pool2d_params& p, const policy& pol) {
+result<tensor<T>> pool_new(std::string_view op, const R& r, nchw_view<const T> x,
+                           const pool2d_params& p, const policy& pol) {
   extents4 out{};
-  raise_if(validate_regular(op, x, p, &out));
+  if (auto failure = validate_regular(op, x, p, &out)) return status(*failure);
   resolved_policy rp;
-  raise_if(resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp));
+  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
+    return status(*failure);
   tensor<T> y(out, tensor<T>::uninitialized);
   run_regular(r, x, y.view(), p, pol, rp);
   return y;
@@ -182,6 +186,14 @@ tensor<T> pool_new(std::string_view op, const R& r, nchw_view<const T> x,
 
 }  // namespace detail
 
+/// Non-throwing pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class R>
+  requires reducer<R, element_of<X>>
+result<tensor<element_of<X>>> try_pool2d(const X& x, const R& r, const pool2d_params& p,
+                                         const policy& pol = {}) {
+  return detail::pool_new("pool2d", r, as_input(x), p, pol);
+}
 /// Regular pooling with any reducer (built-in or user-defined, see poolkit::reducer):
 /// y(n, c, oh, ow) = finalize(fold of the in-bounds taps of window (oh, ow)).
 /// Returns a new tensor of extents pool2d_output_extents(x.extents(), p).
@@ -190,92 +202,152 @@ template <readable_nchw X, class R>
   requires reducer<R, element_of<X>>
 tensor<element_of<X>> pool2d(const X& x, const R& r, const pool2d_params& p,
                              const policy& pol = {}) {
-  return detail::pool_new("pool2d", r, as_input(x), p, pol);
+  return detail::value_or_raise(try_pool2d(x, r, p, pol));
 }
 
+/// Non-throwing pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y, class R>
+  requires writable_nchw<Y> && reducer<R, element_of<X>> &&
+           std::is_same_v<element_of<X>, element_of<Y>>
+status try_pool2d(const X& x, Y&& y, const R& r, const pool2d_params& p, const policy& pol = {}) {
+  return detail::pool_into("pool2d", r, as_input(x), as_output(y), p, pol);
+}
 /// Regular pooling with any reducer, writing into the caller's view `y`, which must have
 /// the output extents and must not overlap `x`.
 template <readable_nchw X, class Y, class R>
   requires writable_nchw<Y> && reducer<R, element_of<X>> &&
            std::is_same_v<element_of<X>, element_of<Y>>
 void pool2d(const X& x, Y&& y, const R& r, const pool2d_params& p, const policy& pol = {}) {
-  detail::pool_into("pool2d", r, as_input(x), as_output(y), p, pol);
+  detail::raise_if(try_pool2d(x, std::forward<Y>(y), r, p, pol));
 }
 
 // The four basic operations. Each has an allocating form `op(x, params)` and a form
 // `op(x, y, params)` that writes into the caller's view; float and double elements.
 
+/// Non-throwing max_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<tensor<element_of<X>>> try_max_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::pool_new<T>("max_pool2d", reduce::max<T>{}, as_input(x), p, pol);
+}
 /// Max pooling (PyTorch `max_pool2d`). NaN propagates; ties keep the first maximum;
 /// an empty window gives -inf.
 /// @throws poolkit::error on invalid input; nothing is written.
 template <readable_nchw X>
 tensor<element_of<X>> max_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
+  return detail::value_or_raise(try_max_pool2d(x, p, pol));
+}
+/// Non-throwing max_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+status try_max_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::pool_new<T>("max_pool2d", reduce::max<T>{}, as_input(x), p, pol);
+  return detail::pool_into<T>("max_pool2d", reduce::max<T>{}, as_input(x), as_output(y), p, pol);
 }
 /// Max pooling into the caller's view `y` (output extents, no overlap with `x`).
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 void max_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  detail::pool_into<T>("max_pool2d", reduce::max<T>{}, as_input(x), as_output(y), p, pol);
+  detail::raise_if(try_max_pool2d(x, std::forward<Y>(y), p, pol));
 }
 
+/// Non-throwing min_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<tensor<element_of<X>>> try_min_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::pool_new<T>("min_pool2d", reduce::min<T>{}, as_input(x), p, pol);
+}
 /// Min pooling: the mirror of max pooling; an empty window gives +inf.
 /// @throws poolkit::error on invalid input; nothing is written.
 template <readable_nchw X>
 tensor<element_of<X>> min_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
+  return detail::value_or_raise(try_min_pool2d(x, p, pol));
+}
+/// Non-throwing min_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+status try_min_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::pool_new<T>("min_pool2d", reduce::min<T>{}, as_input(x), p, pol);
+  return detail::pool_into<T>("min_pool2d", reduce::min<T>{}, as_input(x), as_output(y), p, pol);
 }
 /// Min pooling into the caller's view `y`.
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 void min_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  detail::pool_into<T>("min_pool2d", reduce::min<T>{}, as_input(x), as_output(y), p, pol);
+  detail::raise_if(try_min_pool2d(x, std::forward<Y>(y), p, pol));
 }
 
+/// Non-throwing sum_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<tensor<element_of<X>>> try_sum_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  return detail::pool_new<T>("sum_pool2d", reduce::sum<T>{}, as_input(x), p, pol);
+}
 /// Sum pooling: the sum of the in-bounds taps (PyTorch `avg_pool2d` with
 /// `divisor_override = 1`); an empty window gives 0.
 /// @throws poolkit::error on invalid input; nothing is written.
 template <readable_nchw X>
 tensor<element_of<X>> sum_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
+  return detail::value_or_raise(try_sum_pool2d(x, p, pol));
+}
+/// Non-throwing sum_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+status try_sum_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::pool_new<T>("sum_pool2d", reduce::sum<T>{}, as_input(x), p, pol);
+  return detail::pool_into<T>("sum_pool2d", reduce::sum<T>{}, as_input(x), as_output(y), p, pol);
 }
 /// Sum pooling into the caller's view `y`.
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 void sum_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  detail::pool_into<T>("sum_pool2d", reduce::sum<T>{}, as_input(x), as_output(y), p, pol);
+  detail::raise_if(try_sum_pool2d(x, std::forward<Y>(y), p, pol));
 }
 
-/// Average pooling (PyTorch `avg_pool2d`): sum / divisor with `count_include_pad` and
-/// `divisor_override` as PyTorch defines them (SPEC section 2); an empty window gives 0.
-/// @throws poolkit::error on invalid input; nothing is written.
+/// Non-throwing avg_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-tensor<element_of<X>> avg_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
+result<tensor<element_of<X>>> try_avg_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   const reduce::avg<T> r{p.count_include_pad, p.divisor_override};
   return detail::pool_new<T>("avg_pool2d", r, as_input(x), p, pol);
 }
+/// Average pooling (PyTorch `avg_pool2d`): sum / divisor with `count_include_pad` and
+/// `divisor_override` as PyTorch defines them (SPEC section 2); an empty window gives 0.
+/// @throws poolkit::error on invalid input; nothing is written.
+template <readable_nchw X>
+tensor<element_of<X>> avg_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
+  return detail::value_or_raise(try_avg_pool2d(x, p, pol));
+}
+/// Non-throwing avg_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
+status try_avg_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  const reduce::avg<T> r{p.count_include_pad, p.divisor_override};
+  return detail::pool_into<T>("avg_pool2d", r, as_input(x), as_output(y), p, pol);
+}
 /// Average pooling into the caller's view `y`.
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 void avg_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  const reduce::avg<T> r{p.count_include_pad, p.divisor_override};
-  detail::pool_into<T>("avg_pool2d", r, as_input(x), as_output(y), p, pol);
+  detail::raise_if(try_avg_pool2d(x, std::forward<Y>(y), p, pol));
 }
 
 /// \}

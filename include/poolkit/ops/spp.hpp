@@ -168,6 +168,7 @@ void run_spp(std::string_view op, nchw_view<const T> x, nchw_view<T> y,
       run_adaptive(r, x, slices[l], pol, rp);
     } else {
       pool2d_params p;
+      // validate_spp has checked every level: this cannot fail here.
       raise_if(spp_level_params(op, rule, {x.extent(2), x.extent(3)}, levels[l], &p));
       run_regular(r, x, slices[l], p, pol, rp);
     }
@@ -179,33 +180,49 @@ void run_spp(std::string_view op, nchw_view<const T> x, nchw_view<T> y,
 }
 
 template <class T, class R>
-tensor<T> spp_new(std::string_view op, nchw_view<const T> x, const std::vector<index_t>& levels,
-                  const R& r, spp_bin_rule rule, const policy& pol) {
+result<tensor<T>> spp_new(std::string_view op, nchw_view<const T> x,
+                          const std::vector<index_t>& levels, const R& r, spp_bin_rule rule,
+                          const policy& pol) {
   index_t features = 0;
-  raise_if(validate_spp(op, x, levels, rule, &features));
+  if (auto failure = validate_spp(op, x, levels, rule, &features)) return status(*failure);
   const extents4 out{x.extent(0), features, 1, 1};
   resolved_policy rp;
-  raise_if(resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp));
+  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
+    return status(*failure);
   tensor<T> y(out, tensor<T>::uninitialized);
   run_spp(op, x, y.view(), levels, r, rule, pol, rp);
   return y;
 }
 
 template <class T, class R>
-void spp_into(std::string_view op, nchw_view<const T> x, nchw_view<T> y,
-              const std::vector<index_t>& levels, const R& r, spp_bin_rule rule,
-              const policy& pol) {
+status spp_into(std::string_view op, nchw_view<const T> x, nchw_view<T> y,
+                const std::vector<index_t>& levels, const R& r, spp_bin_rule rule,
+                const policy& pol) {
   index_t features = 0;
-  raise_if(validate_spp(op, x, levels, rule, &features));
+  if (auto failure = validate_spp(op, x, levels, rule, &features)) return status(*failure);
   const extents4 out{x.extent(0), features, 1, 1};
-  raise_if(validate_output(op, "y", y, out, named_input<T>{"x", x}));
+  if (auto failure = validate_output(op, "y", y, out, named_input<T>{"x", x}))
+    return status(*failure);
   resolved_policy rp;
-  raise_if(resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp));
+  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
+    return status(*failure);
   run_spp(op, x, y, levels, r, rule, pol, rp);
+  return {};
 }
 
 }  // namespace detail
 
+/// Non-throwing spatial_pyramid_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class R = reduce::max<element_of<X>>>
+  requires reducer<R, element_of<X>>
+result<tensor<element_of<X>>> try_spatial_pyramid_pool2d(const X& x,
+                                                         const std::vector<index_t>& levels = {1, 2, 4},
+                                                         const R& r = R{},
+                                                         spp_bin_rule rule = spp_bin_rule::adaptive,
+                                                         const policy& pol = {}) {
+  return detail::spp_new("spatial_pyramid_pool2d", as_input(x), levels, r, rule, pol);
+}
 /// Spatial pyramid pooling: for each level n (bins per side, default {1, 2, 4}) the
 /// reducer over n x n bins of every plane, flattened per sample channel-major then
 /// row-major, levels concatenated in the order given. Returns a tensor of extents
@@ -224,9 +241,19 @@ tensor<element_of<X>> spatial_pyramid_pool2d(const X& x,
                                              const R& r = R{},
                                              spp_bin_rule rule = spp_bin_rule::adaptive,
                                              const policy& pol = {}) {
-  return detail::spp_new("spatial_pyramid_pool2d", as_input(x), levels, r, rule, pol);
+  return detail::value_or_raise(try_spatial_pyramid_pool2d(x, levels, r, rule, pol));
 }
 
+/// Non-throwing spatial_pyramid_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y, class R = reduce::max<element_of<X>>>
+  requires writable_nchw<Y> && reducer<R, element_of<X>> &&
+           std::is_same_v<element_of<X>, element_of<Y>>
+status try_spatial_pyramid_pool2d(const X& x, Y&& y, const std::vector<index_t>& levels = {1, 2, 4},
+                                  const R& r = R{}, spp_bin_rule rule = spp_bin_rule::adaptive,
+                                  const policy& pol = {}) {
+  return detail::spp_into("spatial_pyramid_pool2d", as_input(x), as_output(y), levels, r, rule, pol);
+}
 /// Spatial pyramid pooling into the caller's view `y` of extents {N, C * sum n^2, 1, 1}
 /// (any strides; no overlap with x).
 template <readable_nchw X, class Y, class R = reduce::max<element_of<X>>>
@@ -235,7 +262,7 @@ template <readable_nchw X, class Y, class R = reduce::max<element_of<X>>>
 void spatial_pyramid_pool2d(const X& x, Y&& y, const std::vector<index_t>& levels = {1, 2, 4},
                             const R& r = R{}, spp_bin_rule rule = spp_bin_rule::adaptive,
                             const policy& pol = {}) {
-  detail::spp_into("spatial_pyramid_pool2d", as_input(x), as_output(y), levels, r, rule, pol);
+  detail::raise_if(try_spatial_pyramid_pool2d(x, std::forward<Y>(y), levels, r, rule, pol));
 }
 
 /// \}

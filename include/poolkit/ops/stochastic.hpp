@@ -61,6 +61,29 @@ inline problem validate_mode(std::string_view op, stochastic_mode mode) {
 
 }  // namespace detail
 
+/// Non-throwing stochastic_pool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw X>
+result<pooled_with_indices<element_of<X>>> try_stochastic_pool2d(const X& x, const pool2d_params& p,
+                                                                 stochastic_mode mode, std::uint64_t seed,
+                                                                 const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  constexpr std::string_view op = "stochastic_pool2d";
+  const nchw_view<const T> in = as_input(x);
+  if (auto failure = detail::validate_mode(op, mode)) return status(*failure);
+  extents4 out{};
+  if (auto failure = detail::validate_regular(op, in, p, &out)) return status(*failure);
+  detail::resolved_policy rp;
+  if (auto failure = detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
+    return status(*failure);
+  const bool training = mode == stochastic_mode::training;
+  pooled_with_indices<T> r{tensor<T>(out, tensor<T>::uninitialized),
+                           training ? tensor<index_t>(out, tensor<index_t>::uninitialized)
+                                    : tensor<index_t>()};
+  detail::run_stochastic(in, r.values.view(), r.indices.view(), p, {training, seed}, pol, rp);
+  return r;
+}
 /// Stochastic pooling (Zeiler & Fergus 2013) on regular windows; every option of
 /// pool2d_params applies (count_include_pad and divisor_override have no effect).
 ///
@@ -79,23 +102,41 @@ template <readable_nchw X>
 pooled_with_indices<element_of<X>> stochastic_pool2d(const X& x, const pool2d_params& p,
                                                      stochastic_mode mode, std::uint64_t seed,
                                                      const policy& pol = {}) {
+  return detail::value_or_raise(try_stochastic_pool2d(x, p, mode, seed, pol));
+}
+
+/// Non-throwing stochastic_pool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw X, class Y, class I>
+  requires writable_nchw<Y> && writable_nchw<I> &&
+           std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
+status try_stochastic_pool2d(const X& x, Y&& y, I&& indices, const pool2d_params& p,
+                             stochastic_mode mode, std::uint64_t seed, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   constexpr std::string_view op = "stochastic_pool2d";
   const nchw_view<const T> in = as_input(x);
-  detail::raise_if(detail::validate_mode(op, mode));
+  const nchw_view<T> y_view = as_output(y);
+  const nchw_view<index_t> idx = as_output(indices);
+  if (auto failure = detail::validate_mode(op, mode)) return status(*failure);
   extents4 out{};
-  detail::raise_if(detail::validate_regular(op, in, p, &out));
-  detail::resolved_policy rp;
-  detail::raise_if(detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp));
+  if (auto failure = detail::validate_regular(op, in, p, &out)) return status(*failure);
+  if (auto failure = detail::validate_output(op, "y", y_view, out, detail::named_input<T>{"x", in}))
+    return status(*failure);
   const bool training = mode == stochastic_mode::training;
-  pooled_with_indices<T> r{tensor<T>(out, tensor<T>::uninitialized),
-                           training ? tensor<index_t>(out, tensor<index_t>::uninitialized)
-                                    : tensor<index_t>()};
-  detail::run_stochastic(in, r.values.view(), r.indices.view(), p, {training, seed}, pol, rp);
-  return r;
+  const bool skip_indices = !training && idx.extents() == extents4{};
+  if (!skip_indices)
+    if (auto failure = detail::validate_output(op, "indices", idx, out,
+                                             detail::named_input<T>{"x", in},
+                                             detail::named_input<T>{"y", y_view}))
+      return status(*failure);
+  detail::resolved_policy rp;
+  if (auto failure = detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
+    return status(*failure);
+  detail::run_stochastic(in, y_view, skip_indices ? nchw_view<index_t>{} : idx, p,
+                         {training, seed}, pol, rp);
+  return {};
 }
-
 /// Stochastic pooling into the caller's views. `indices` must have the output extents in
 /// training mode; in inference mode it may be an empty view (nothing written there) or
 /// output-shaped (filled with -1: no tap was drawn).
@@ -104,26 +145,7 @@ template <readable_nchw X, class Y, class I>
            std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
 void stochastic_pool2d(const X& x, Y&& y, I&& indices, const pool2d_params& p,
                        stochastic_mode mode, std::uint64_t seed, const policy& pol = {}) {
-  using T = element_of<X>;
-  detail::require_float<T>();
-  constexpr std::string_view op = "stochastic_pool2d";
-  const nchw_view<const T> in = as_input(x);
-  const nchw_view<T> y_view = as_output(y);
-  const nchw_view<index_t> idx = as_output(indices);
-  detail::raise_if(detail::validate_mode(op, mode));
-  extents4 out{};
-  detail::raise_if(detail::validate_regular(op, in, p, &out));
-  detail::raise_if(detail::validate_output(op, "y", y_view, out, detail::named_input<T>{"x", in}));
-  const bool training = mode == stochastic_mode::training;
-  const bool skip_indices = !training && idx.extents() == extents4{};
-  if (!skip_indices)
-    detail::raise_if(detail::validate_output(op, "indices", idx, out,
-                                             detail::named_input<T>{"x", in},
-                                             detail::named_input<T>{"y", y_view}));
-  detail::resolved_policy rp;
-  detail::raise_if(detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp));
-  detail::run_stochastic(in, y_view, skip_indices ? nchw_view<index_t>{} : idx, p,
-                         {training, seed}, pol, rp);
+  detail::raise_if(try_stochastic_pool2d(x, std::forward<Y>(y), std::forward<I>(indices), p, mode, seed, pol));
 }
 
 /// \}

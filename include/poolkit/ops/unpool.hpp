@@ -79,27 +79,48 @@ void scatter_unpool(nchw_view<const T> values, nchw_view<const index_t> indices,
 }
 
 template <class T>
-tensor<T> unpool_new(std::string_view op, nchw_view<const T> values,
-                     nchw_view<const index_t> indices, hw size) {
-  raise_if(validate_unpool(op, values, indices, size));
+result<tensor<T>> unpool_new(std::string_view op, nchw_view<const T> values,
+                             nchw_view<const index_t> indices, hw size) {
+  if (auto failure = validate_unpool(op, values, indices, size)) return status(*failure);
   tensor<T> y({values.extent(0), values.extent(1), size.h, size.w}, tensor<T>::uninitialized);
   scatter_unpool(values, indices, y.view());
   return y;
 }
 
 template <class T>
-void unpool_into(std::string_view op, nchw_view<const T> values,
-                 nchw_view<const index_t> indices, nchw_view<T> y) {
-  raise_if(validate_unpool(op, values, indices, {y.extent(2), y.extent(3)}));
-  raise_if(validate_output(op, "y", y,
+status unpool_into(std::string_view op, nchw_view<const T> values,
+                   nchw_view<const index_t> indices, nchw_view<T> y) {
+  if (auto failure = validate_unpool(op, values, indices, {y.extent(2), y.extent(3)}))
+    return status(*failure);
+  if (auto failure = validate_output(op, "y", y,
                            {values.extent(0), values.extent(1), y.extent(2), y.extent(3)},
                            named_input<T>{"values", values},
-                           named_input<index_t>{"indices", indices}));
+                           named_input<index_t>{"indices", indices}))
+    return status(*failure);
   scatter_unpool(values, indices, y);
+  return {};
 }
 
 }  // namespace detail
 
+/// Non-throwing max_unpool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw V, readable_nchw I>
+  requires std::is_same_v<element_of<I>, index_t>
+result<tensor<element_of<V>>> try_max_unpool2d(const V& values, const I& indices, const pool2d_params& p) {
+  using T = element_of<V>;
+  detail::require_float<T>();
+  constexpr std::string_view op = "max_unpool2d";
+  if (auto failure = detail::validate_params(op, p)) return status(*failure);
+  const auto vin = as_input(values);
+  const detail::checked_int oh = detail::unpooled_size(vin.extent(2), height_axis(p));
+  const detail::checked_int ow = detail::unpooled_size(vin.extent(3), width_axis(p));
+  if (!oh || !ow || vin.extent(2) < 1 || vin.extent(3) < 1)
+    return status(detail::describe(op, "values extents", detail::to_text(vin.extents()),
+                                   "height and width must be >= 1 and give an output size "
+                                   "that fits in int64"));
+  return detail::unpool_new(op, vin, as_input(indices), {*oh, *ow});
+}
 /// Max unpooling to PyTorch's default size (in - 1) * stride - pad_begin - pad_end +
 /// dilation * (kernel - 1) + 1 per axis, from the parameters of the pooling that produced
 /// `values` and `indices` (per-plane indices, as max_pool2d_with_indices returns them).
@@ -109,37 +130,41 @@ void unpool_into(std::string_view op, nchw_view<const T> values,
 template <readable_nchw V, readable_nchw I>
   requires std::is_same_v<element_of<I>, index_t>
 tensor<element_of<V>> max_unpool2d(const V& values, const I& indices, const pool2d_params& p) {
-  using T = element_of<V>;
-  detail::require_float<T>();
-  constexpr std::string_view op = "max_unpool2d";
-  detail::raise_if(detail::validate_params(op, p));
-  const auto vin = as_input(values);
-  const detail::checked_int oh = detail::unpooled_size(vin.extent(2), height_axis(p));
-  const detail::checked_int ow = detail::unpooled_size(vin.extent(3), width_axis(p));
-  if (!oh || !ow || vin.extent(2) < 1 || vin.extent(3) < 1)
-    detail::raise(detail::describe(op, "values extents", detail::to_text(vin.extents()),
-                                   "height and width must be >= 1 and give an output size "
-                                   "that fits in int64"));
-  return detail::unpool_new(op, vin, as_input(indices), {*oh, *ow});
+  return detail::value_or_raise(try_max_unpool2d(values, indices, p));
 }
 
-/// Max unpooling to an explicit output size {H, W}.
+/// Non-throwing max_unpool2d(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw V, readable_nchw I>
   requires std::is_same_v<element_of<I>, index_t>
-tensor<element_of<V>> max_unpool2d(const V& values, const I& indices, hw output_size) {
+result<tensor<element_of<V>>> try_max_unpool2d(const V& values, const I& indices, hw output_size) {
   using T = element_of<V>;
   detail::require_float<T>();
   return detail::unpool_new("max_unpool2d", as_input(values), as_input(indices), output_size);
 }
+/// Max unpooling to an explicit output size {H, W}.
+template <readable_nchw V, readable_nchw I>
+  requires std::is_same_v<element_of<I>, index_t>
+tensor<element_of<V>> max_unpool2d(const V& values, const I& indices, hw output_size) {
+  return detail::value_or_raise(try_max_unpool2d(values, indices, output_size));
+}
 
+/// Non-throwing max_unpool2d(): the same call, with the failure returned as a
+/// poolkit::status instead of thrown (works with -fno-exceptions).
+template <readable_nchw V, readable_nchw I, class Y>
+  requires writable_nchw<Y> && std::is_same_v<element_of<I>, index_t> &&
+           std::is_same_v<element_of<V>, element_of<Y>>
+status try_max_unpool2d(const V& values, const I& indices, Y&& y) {
+  using T = element_of<V>;
+  detail::require_float<T>();
+  return detail::unpool_into<T>("max_unpool2d", as_input(values), as_input(indices), as_output(y));
+}
 /// Max unpooling into the caller's view `y` of extents {N, C, H_out, W_out}.
 template <readable_nchw V, readable_nchw I, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<I>, index_t> &&
            std::is_same_v<element_of<V>, element_of<Y>>
 void max_unpool2d(const V& values, const I& indices, Y&& y) {
-  using T = element_of<V>;
-  detail::require_float<T>();
-  detail::unpool_into<T>("max_unpool2d", as_input(values), as_input(indices), as_output(y));
+  detail::raise_if(try_max_unpool2d(values, indices, std::forward<Y>(y)));
 }
 
 /// \}

@@ -148,13 +148,20 @@ inline std::vector<instruction_set> available_instruction_sets() {
   return sets;
 }
 
+/// Non-throwing selected_instruction_set(): the set, or the failure as a status.
+inline result<instruction_set> try_selected_instruction_set(
+    instruction_set requested = instruction_set::best) {
+  instruction_set s = instruction_set::scalar;
+  if (auto failure = detail::resolve_instruction_set("selected_instruction_set", requested, &s))
+    return status(*failure);
+  return s;
+}
+
 /// The instruction set a call with policy `p` runs on: `p.isa`, or for `best` the
 /// POOLKIT_ISA environment variable, else the best available.
 /// @throws poolkit::error if `p.isa` is not available or POOLKIT_ISA names no set.
 inline instruction_set selected_instruction_set(instruction_set requested = instruction_set::best) {
-  instruction_set s = instruction_set::scalar;
-  detail::raise_if(detail::resolve_instruction_set("selected_instruction_set", requested, &s));
-  return s;
+  return detail::value_or_raise(try_selected_instruction_set(requested));
 }
 
 /// \}

@@ -1,0 +1,46 @@
+// Fuzz target: bilateral (second-order) pooling, windowed and global, with options from
+// the fuzzer (invalid sigmas and weights must be refused with poolkit::error). Every
+// policy must give the scalar path's bits (SPEC section 8: any thread count).
+#include <poolkit/ops/bilateral.hpp>
+
+#include "fuzz_params.hpp"
+
+namespace {
+
+using fuzz::index_t;
+
+template <class T>
+void run(fuzz::bytes& b) {
+  const fuzz::strided_input<T> in(b, 8, 12);
+  const auto& x = in.view;
+  const poolkit::pool2d_params p = fuzz::window(b);
+  if (!fuzz::output_fits(x.extents(), p)) return;
+  poolkit::bilateral_options o;
+  o.layout = b.flag() ? poolkit::bilateral_layout::full : poolkit::bilateral_layout::packed;
+  const int weights = static_cast<int>(b.in(0, 2));
+  if (weights == 1) o.weights = poolkit::spatial_weights::gaussian(b.real(0.0, 3.0));
+  if (weights == 2) {
+    std::vector<double> w(static_cast<std::size_t>(b.in(0, 30)));
+    for (double& v : w) v = b.real(-0.5, 2.0);
+    o.weights = poolkit::spatial_weights::custom(w);
+  }
+  if (b.flag()) o.sigma_r = b.real(0.0, 4.0);
+  o.centering = b.flag();
+  o.signed_sqrt = b.flag();
+  o.l2_normalize = b.flag();
+  const bool global = b.flag();
+  fuzz::differential("bilateral", [&](const poolkit::policy& pol) {
+    return global ? poolkit::global_bilateral_pool2d(x, o, pol) : poolkit::bilateral_pool2d(x, p, o, pol);
+  }, [](const poolkit::tensor<T>& a, const poolkit::tensor<T>& c) { return fuzz::same(a, c); });
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::bytes b(data, size);
+  if (b.flag())
+    run<float>(b);
+  else
+    run<double>(b);
+  return 0;
+}

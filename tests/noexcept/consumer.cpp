@@ -1,0 +1,195 @@
+// A consumer built with -fno-exceptions: every operation's try_ form, once on valid input
+// (must succeed and equal the throwing form, which also compiles without exceptions) and
+// once on invalid input (must fail with poolkit's message and leave the output untouched).
+// Run with the argument `abort`, it calls a throwing form with bad input: without
+// exceptions poolkit prints the message and aborts (CTest expects that run to fail).
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
+#error "this program must be compiled with -fno-exceptions"
+#endif
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include <poolkit/interop/eigen.hpp>
+#include <poolkit/ops/bilateral.hpp>
+#include <poolkit/poolkit.hpp>
+
+namespace pk = poolkit;
+
+namespace {
+
+int checks = 0;
+int failures = 0;
+
+void expect(bool ok, const std::string& what) {
+  ++checks;
+  if (!ok) {
+    ++failures;
+    std::printf("FAILED: %s\n", what.c_str());
+  }
+}
+
+template <class T>
+bool same(const pk::tensor<T>& a, const pk::tensor<T>& b) {
+  if (a.extents() != b.extents()) return false;
+  for (pk::index_t i = 0; i < a.size(); ++i) {
+    const T u = a.data_handle()[i], v = b.data_handle()[i];
+    if (!(u == v || (std::isnan(static_cast<double>(u)) && std::isnan(static_cast<double>(v))))) return false;
+  }
+  return true;
+}
+
+/// A valid call's result equals the throwing form's.
+template <class R, class V>
+void expect_value(const char* name, R&& r, const V& want) {
+  expect(r.ok(), std::string(name) + ": valid call failed: " + r.error().message());
+  if constexpr (requires { r->values; })
+    expect(r.ok() && same(r->values, want.values), std::string(name) + ": differs from the throwing form");
+  else
+    expect(r.ok() && same(*r, want), std::string(name) + ": differs from the throwing form");
+}
+
+/// A refused call names the operation and the rule.
+template <class R>
+void expect_failure(const char* name, const R& r, const char* fragment) {
+  const std::string message = [&] {
+    if constexpr (std::is_same_v<R, pk::status>) return r.message();
+    else return r.error().message();
+  }();
+  expect(!r.ok(), std::string(name) + ": invalid call succeeded");
+  expect(message.rfind(std::string("poolkit::") + name, 0) == 0 && message.find(fragment) != std::string::npos,
+         std::string(name) + ": message '" + message + "' lacks '" + fragment + "'");
+}
+
+/// Nothing was written: every element still holds the sentinel.
+template <class T>
+void expect_untouched(const char* name, const pk::tensor<T>& y, T sentinel) {
+  bool ok = true;
+  for (T v : y.values()) ok = ok && v == sentinel;
+  expect(ok, std::string(name) + ": a refused call wrote its output");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  pk::tensor<float> x({1, 2, 6, 6});
+  for (pk::index_t i = 0; i < x.size(); ++i) x.data_handle()[i] = static_cast<float>((i * 7) % 11) - 3.0f;
+  if (argc > 1 && std::strcmp(argv[1], "abort") == 0) {
+    (void)pk::max_pool2d(x, {.kernel = {0, 2}});  // prints the message, then aborts
+    return 0;
+  }
+  const pk::pool2d_params p{.kernel = {2, 2}};
+  const pk::pool2d_params bad{.kernel = {2, 0}};
+  const float sentinel = -77.0f;
+  pk::tensor<float> y({1, 2, 3, 3});
+  pk::tensor<pk::index_t> idx({1, 2, 3, 3});
+  const auto reset = [&] {
+    for (float& v : y.values()) v = sentinel;
+  };
+
+  // Regular pooling and its reducers.
+  expect_value("max_pool2d", pk::try_max_pool2d(x, p), pk::max_pool2d(x, p));
+  expect_value("min_pool2d", pk::try_min_pool2d(x, p), pk::min_pool2d(x, p));
+  expect_value("sum_pool2d", pk::try_sum_pool2d(x, p), pk::sum_pool2d(x, p));
+  expect_value("avg_pool2d", pk::try_avg_pool2d(x, p), pk::avg_pool2d(x, p));
+  expect_value("pool2d", pk::try_pool2d(x, pk::reduce::max<float>{}, p), pk::max_pool2d(x, p));
+  expect_value("lp_pool2d", pk::try_lp_pool2d(x, 3.0, p), pk::lp_pool2d(x, 3.0, p));
+  expect_value("l2_pool2d", pk::try_l2_pool2d(x, p), pk::l2_pool2d(x, p));
+  expect_value("power_avg_pool2d", pk::try_power_avg_pool2d(x, 2.0, p), pk::power_avg_pool2d(x, 2.0, p));
+  expect_failure("max_pool2d", pk::try_max_pool2d(x, bad), "kernel = {2, 0}");
+  expect_failure("lp_pool2d", pk::try_lp_pool2d(x, -1.0, p), "p = -1");
+  expect_failure("power_avg_pool2d", pk::try_power_avg_pool2d(x, std::nan(""), p), "p = nan");
+  reset();
+  expect_failure("avg_pool2d", pk::try_avg_pool2d(x, y, bad), "kernel");
+  expect_failure("sum_pool2d", pk::try_sum_pool2d(x, y, {.kernel = {3, 3}}), "y extents");
+  expect_failure("max_pool2d", pk::try_max_pool2d(x, y, p, {.threads = -2}), "policy.threads = -2");
+  expect_failure("min_pool2d", pk::try_min_pool2d(x, y, p, {.isa = pk::instruction_set::neon}), "neon");
+  expect_failure("l2_pool2d", pk::try_l2_pool2d(x, y, bad), "kernel");
+  expect_failure("pool2d", pk::try_pool2d(x, y, pk::reduce::sum<float>{}, bad), "kernel");
+  expect_untouched("regular into", y, sentinel);
+  expect(pk::try_max_pool2d(x, y, p).ok() && same(y, pk::max_pool2d(x, p)), "max_pool2d into");
+
+  // Indices and unpooling.
+  expect_value("max_pool2d_with_indices", pk::try_max_pool2d_with_indices(x, p), pk::max_pool2d_with_indices(x, p));
+  expect_value("min_pool2d_with_indices", pk::try_min_pool2d_with_indices(x, p), pk::min_pool2d_with_indices(x, p));
+  reset();
+  expect_failure("max_pool2d_with_indices", pk::try_max_pool2d_with_indices(x, y, idx, bad), "kernel");
+  expect_failure("min_pool2d_with_indices", pk::try_min_pool2d_with_indices(x, y, idx, {.kernel = {2, 2}, .dilation = {0, 1}}), "dilation");
+  expect_untouched("with_indices into", y, sentinel);
+  const auto pooled = pk::max_pool2d_with_indices(x, p);
+  expect_value("max_unpool2d", pk::try_max_unpool2d(pooled.values, pooled.indices, p),
+               pk::max_unpool2d(pooled.values, pooled.indices, p));
+  pk::tensor<pk::index_t> wrong = pooled.indices;
+  wrong.data_handle()[0] = 99;
+  expect_failure("max_unpool2d", pk::try_max_unpool2d(pooled.values, wrong, pk::hw{6, 6}), "99");
+  pk::tensor<float> unpooled({1, 2, 6, 6});
+  for (float& v : unpooled.values()) v = sentinel;
+  expect_failure("max_unpool2d", pk::try_max_unpool2d(pooled.values, wrong, unpooled), "99");
+  expect_untouched("max_unpool2d into", unpooled, sentinel);
+  expect_value("to_onnx_indices", pk::try_to_onnx_indices(pooled.indices, x.extents()),
+               pk::to_onnx_indices(pooled.indices, x.extents()));
+  expect_failure("to_pytorch_indices", pk::try_to_pytorch_indices(wrong, x.extents()), "99");
+
+  // Adaptive, global, spatial pyramid.
+  expect_value("adaptive_max_pool2d", pk::try_adaptive_max_pool2d(x, {4, 5}), pk::adaptive_max_pool2d(x, {4, 5}));
+  expect_value("adaptive_avg_pool2d", pk::try_adaptive_avg_pool2d(x, {4, 5}), pk::adaptive_avg_pool2d(x, {4, 5}));
+  expect_value("adaptive_pool2d", pk::try_adaptive_pool2d(x, {2, 2}, pk::reduce::sum<float>{}),
+               pk::adaptive_sum_pool2d(x, {2, 2}));
+  expect_value("adaptive_max_pool2d_with_indices", pk::try_adaptive_max_pool2d_with_indices(x, {2, 3}),
+               pk::adaptive_max_pool2d_with_indices(x, {2, 3}));
+  expect_value("global_avg_pool2d", pk::try_global_avg_pool2d(x), pk::global_avg_pool2d(x));
+  expect_value("global_max_pool2d", pk::try_global_max_pool2d(x), pk::global_max_pool2d(x));
+  expect_value("spatial_pyramid_pool2d", pk::try_spatial_pyramid_pool2d(x), pk::spatial_pyramid_pool2d(x));
+  expect_failure("adaptive_min_pool2d", pk::try_adaptive_min_pool2d(x, {0, 3}), "output_size");
+  expect_failure("adaptive_sum_pool2d", pk::try_adaptive_sum_pool2d(x, {3, -1}), "output_size");
+  expect_failure("global_min_pool2d", pk::try_global_min_pool2d(pk::tensor<float>({1, 1, 0, 4})), "extents");
+  expect_failure("global_sum_pool2d", pk::try_global_sum_pool2d(x, {.threads = -1}), "policy.threads");
+  expect_failure("spatial_pyramid_pool2d", pk::try_spatial_pyramid_pool2d(x, {}), "levels");
+  reset();
+  expect_failure("adaptive_avg_pool2d", pk::try_adaptive_avg_pool2d(x, y, {.threads = -1}), "policy.threads");
+  expect_untouched("adaptive into", y, sentinel);
+
+  // Stochastic and fractional.
+  const auto train = pk::stochastic_mode::training;
+  expect_value("stochastic_pool2d", pk::try_stochastic_pool2d(x, p, train, 3), pk::stochastic_pool2d(x, p, train, 3));
+  reset();
+  expect_failure("stochastic_pool2d", pk::try_stochastic_pool2d(x, y, idx, bad, train, 3), "kernel");
+  expect_failure("stochastic_pool2d", pk::try_stochastic_pool2d(x, y, idx, p, static_cast<pk::stochastic_mode>(9), 3), "mode");
+  expect_untouched("stochastic into", y, sentinel);
+  const pk::fractional_max_params fp{.kernel = {2, 2}, .output_size = {3, 3}};
+  expect_value("fractional_max_pool2d", pk::try_fractional_max_pool2d(x, fp, 5), pk::fractional_max_pool2d(x, fp, 5));
+  expect_value("fractional_samples", pk::try_fractional_samples<float>(1, 2, 5), pk::fractional_samples<float>(1, 2, 5));
+  expect_failure("fractional_samples", pk::try_fractional_samples<float>(-1, 2, 5), "must be >= 0");
+  expect_failure("fractional_max_pool2d", pk::try_fractional_max_pool2d(x, {.kernel = {2, 2}, .output_size = {6, 6}}, 5), "output");
+  pk::tensor<float> u({1, 2, 1, 2});
+  for (float& v : u.values()) v = 1.5f;
+  reset();
+  expect_failure("fractional_max_pool2d", pk::try_fractional_max_pool2d(x, y, idx, fp, u), "samples");
+  expect_untouched("fractional into", y, sentinel);
+  const pk::fractional_ratio_params q{.pooling_ratio = {1.5, 1.5}};
+  expect_value("fractional_max_pool2d", pk::try_fractional_max_pool2d(x, q, 7), pk::fractional_max_pool2d(x, q, 7));
+  expect_value("fractional_avg_pool2d", pk::try_fractional_avg_pool2d(x, q, 7), pk::fractional_avg_pool2d(x, q, 7));
+  expect_failure("fractional_avg_pool2d", pk::try_fractional_avg_pool2d(x, {.pooling_ratio = {0.5, 1.5}}, 7), "pooling_ratio");
+  expect_failure("fractional_max_pool2d", pk::try_fractional_max_pool2d(x, q, pk::pooling_sequences{{0, 9}, {0, 6}}), "sequences");
+  expect_failure("fractional_pooling_sequences", pk::try_fractional_pooling_sequences({0, 6}, q, 1), "input");
+
+  // Bilateral.
+  expect_value("bilateral_pool2d", pk::try_bilateral_pool2d(x, p), pk::bilateral_pool2d(x, p));
+  expect_value("global_bilateral_pool2d", pk::try_global_bilateral_pool2d(x), pk::global_bilateral_pool2d(x));
+  expect_failure("bilateral_pool2d", pk::try_bilateral_pool2d(x, p, {.weights = pk::spatial_weights::gaussian(-1.0)}), "sigma");
+  pk::tensor<float> b({1, 4, 1, 1});
+  for (float& v : b.values()) v = sentinel;
+  expect_failure("global_bilateral_pool2d", pk::try_global_bilateral_pool2d(x, b, {.sigma_r = 0.0}), "sigma_r");
+  expect_untouched("global_bilateral into", b, sentinel);
+
+  // Parameter helpers.
+  expect(pk::try_pool2d_output_extents(x.extents(), p).ok(), "pool2d_output_extents");
+  expect_failure("pool2d_output_extents", pk::try_pool2d_output_extents(x.extents(), {.kernel = {9, 9}}), "output size");
+  expect_failure("apply_auto_pad", pk::try_apply_auto_pad(p, {0, 3}, pk::auto_pad::same_upper), "input");
+  expect(pk::try_selected_instruction_set(pk::instruction_set::scalar).ok(), "selected_instruction_set");
+
+  std::printf("%d checks, %d failed\n", checks, failures);
+  return failures == 0 && checks > 80 ? 0 : 1;
+}
