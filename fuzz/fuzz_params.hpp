@@ -29,7 +29,7 @@ inline bool output_fits(const extents4& in, const poolkit::pool2d_params& p) {
   if (!out) return true;
   long double elements = 1;
   for (index_t e : *out) elements *= static_cast<long double>(e);
-  return elements <= static_cast<long double>(1 << 22);
+  return elements <= static_cast<long double>(1 << 16);
 }
 
 /// The same window in the reference's terms (valid parameters only).

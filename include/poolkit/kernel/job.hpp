@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <poolkit/config.hpp>
+#include <poolkit/detail/checked.hpp>
 #include <poolkit/geometry/regular.hpp>
 #include <poolkit/kernel/plane.hpp>
 #include <poolkit/reduce/basic.hpp>
@@ -26,6 +27,32 @@ inline constexpr index_t max_lanes = 16;
 /// Length of one scratch row holding `out_width` outputs, in whole vectors.
 constexpr index_t scratch_pitch(index_t out_width) noexcept {
   return (out_width + max_lanes - 1) / max_lanes * max_lanes;
+}
+
+/// Whether the vector kernels suit a call's windows. They lay a row out over the whole
+/// padded extent its windows touch (row_extent), keep bands of the windows' height span
+/// (scratch_layout) and fold every tap, padding included. Padding, kernels and dilation
+/// far beyond the input are valid but would make those buffers enormous (and their index
+/// arithmetic overflow) or the folds mostly padding; such calls run the generic kernels,
+/// which visit in-bounds taps only and give the same bits. Found by the fuzzer
+/// (fuzz/fuzz_regular.cpp): a valid 2-tap window with a 2^40 dilation asked for 80 TB of
+/// scratch, and a 10^6-tap window over 40 columns took 30 s.
+inline bool fits_vector_staging(const geometry::regular_windows& g) noexcept {
+  constexpr index_t limit = index_t{1} << 22;  // elements
+  const auto mostly_inside = [](const geometry::regular_axis& a) {
+    return a.kernel() <= a.input_size() + 2 * max_lanes;
+  };
+  if (!mostly_inside(g.h) || !mostly_inside(g.w)) return false;
+  const auto span = [](const geometry::regular_axis& a) {
+    return detail::checked_add(detail::checked_mul(a.kernel() - 1, a.dilation()), 1);
+  };
+  const index_t pitch = scratch_pitch(g.w.output_size());
+  // An upper bound of row_extent::of's pitch: padding, one window, every block's stride.
+  const detail::checked_int row = detail::checked_add(
+      detail::checked_add(span(g.w), g.w.pad_begin()),
+      detail::checked_mul(g.w.stride(), pitch + 2 * max_lanes));
+  const detail::checked_int band = detail::checked_mul(span(g.h), pitch);
+  return row && *row <= limit && band && *band <= 4 * limit;
 }
 
 /// How one output row's outputs map onto input columns.

@@ -212,10 +212,10 @@ status fractional_max_checked(std::string_view op, nchw_view<const T> x,
   if (auto failure = validate_fractional_max(op, x, p, &out)) return status(*failure);
   if (auto failure = validate_samples(op, samples, x.extents())) return status(*failure);
   if (auto failure = validate_output(op, "y", y, out, named_input<T>{"x", x},
-                           named_input<T>{"samples", samples}))
+                                     named_input<T>{"samples", samples}))
     return status(*failure);
   if (auto failure = validate_output(op, "indices", idx, out, named_input<T>{"x", x},
-                           named_input<T>{"samples", samples}, named_input<T>{"y", y}))
+                                     named_input<T>{"samples", samples}, named_input<T>{"y", y}))
     return status(*failure);
   resolved_policy rp;
   if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))

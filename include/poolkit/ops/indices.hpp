@@ -40,7 +40,8 @@ void run_select(const S& s, nchw_view<const T> x, nchw_view<T> y, nchw_view<inde
   // The vector kernels carry positions in lanes of T: exact below 2^digits elements.
   constexpr index_t exact_positions = index_t{1} << std::numeric_limits<T>::digits;
   if constexpr (kernel::has_vector_selection<S>) {
-    if (x.stride(3) == 1 && x.extent(2) * x.extent(3) < exact_positions) {
+    if (x.stride(3) == 1 && x.extent(2) * x.extent(3) < exact_positions &&
+        kernel::fits_vector_staging(g)) {
       const kernel::job_tables<T> tables(g);
       const kernel::row_geometry cols{g.w.input_size(), g.w.output_size(), g.w.kernel(),
                                       g.w.stride(),     g.w.dilation(),    g.w.pad_begin()};
@@ -90,7 +91,7 @@ status select_into(std::string_view op, const S& s, nchw_view<const T> x, nchw_v
   if (auto failure = validate_output(op, "y", y, out, named_input<T>{"x", x}))
     return status(*failure);
   if (auto failure = validate_output(op, "indices", idx, out, named_input<T>{"x", x},
-                           named_input<T>{"y", y}))
+                                     named_input<T>{"y", y}))
     return status(*failure);
   resolved_policy rp;
   if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))

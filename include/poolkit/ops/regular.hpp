@@ -114,7 +114,7 @@ void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_
   const row_split split = split_rows(y.extent(0), y.extent(1), y.extent(2), rp.threads);
   if (split.total == 0) return;
   if constexpr (kernel::has_vector_kernels<R>) {
-    if (x.stride(3) == 1) {
+    if (x.stride(3) == 1 && kernel::fits_vector_staging(g)) {
       kernel::job_tables<T> tables(g);
       if constexpr (std::is_same_v<R, reduce::avg<T>>) tables.add_divisors(g, r);
       const kernel::row_geometry cols{g.w.input_size(), g.w.output_size(), g.w.kernel(),

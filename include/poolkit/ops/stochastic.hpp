@@ -127,8 +127,8 @@ status try_stochastic_pool2d(const X& x, Y&& y, I&& indices, const pool2d_params
   const bool skip_indices = !training && idx.extents() == extents4{};
   if (!skip_indices)
     if (auto failure = detail::validate_output(op, "indices", idx, out,
-                                             detail::named_input<T>{"x", in},
-                                             detail::named_input<T>{"y", y_view}))
+                                               detail::named_input<T>{"x", in},
+                                               detail::named_input<T>{"y", y_view}))
       return status(*failure);
   detail::resolved_policy rp;
   if (auto failure = detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))

@@ -93,9 +93,9 @@ status unpool_into(std::string_view op, nchw_view<const T> values,
   if (auto failure = validate_unpool(op, values, indices, {y.extent(2), y.extent(3)}))
     return status(*failure);
   if (auto failure = validate_output(op, "y", y,
-                           {values.extent(0), values.extent(1), y.extent(2), y.extent(3)},
-                           named_input<T>{"values", values},
-                           named_input<index_t>{"indices", indices}))
+                                     {values.extent(0), values.extent(1), y.extent(2), y.extent(3)},
+                                     named_input<T>{"values", values},
+                                     named_input<index_t>{"indices", indices}))
     return status(*failure);
   scatter_unpool(values, indices, y);
   return {};
