@@ -52,11 +52,4 @@ void run(fuzz::bytes& b) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  fuzz::bytes b(data, size);
-  if (b.flag())
-    run<float>(b);
-  else
-    run<double>(b);
-  return 0;
-}
+POOLKIT_FUZZ_TARGET(run)

@@ -191,3 +191,15 @@ auto differential(const char* name, F&& call, Same&& equal) {
 }
 
 }  // namespace fuzz
+
+/// Defines libFuzzer's entry point: the first byte picks float or double, the rest goes
+/// to `run<T>(bytes&)`.
+#define POOLKIT_FUZZ_TARGET(run)                                                     \
+  extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) { \
+    fuzz::bytes b(data, size);                                                       \
+    if (b.flag())                                                                    \
+      run<float>(b);                                                                 \
+    else                                                                             \
+      run<double>(b);                                                                \
+    return 0;                                                                        \
+  }

@@ -92,4 +92,16 @@ TEST(Indices, OnnxIndicesPointAtTheMaximaOfTheWholeTensor) {
     EXPECT_EQ(x.values()[static_cast<std::size_t>(global.values()[i])], y.values()[i]);
 }
 
+
+// An empty batch converts to an empty batch, as it pools and unpools to one (found by
+// fuzz/fuzz_unpool.cpp: the converters refused what max_unpool2d accepted); an empty
+// plane is refused.
+TEST(IndexConversion, EmptyBatchIsValidEmptyPlaneIsNot) {
+  const poolkit::tensor<poolkit::index_t> none({0, 2, 2, 2});
+  EXPECT_EQ(poolkit::to_onnx_indices(none, {0, 2, 4, 4}).extents(), (poolkit::extents4{0, 2, 2, 2}));
+  EXPECT_EQ(poolkit::to_pytorch_indices(none, {0, 2, 4, 4}).extents(), (poolkit::extents4{0, 2, 2, 2}));
+  test::expect_error([&] { (void)poolkit::to_onnx_indices(none, {0, 2, 0, 4}); },
+                     {"poolkit::to_onnx_indices", "input_extents = {0, 2, 0, 4}", "H and W >= 1"});
+}
+
 }  // namespace

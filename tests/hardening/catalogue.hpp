@@ -4,7 +4,7 @@
 //   fresh(x, pol)        the form that returns new tensors;
 //   into(x, y, i, pol)   the form that writes into caller views (absent when the operation
 //                        has none), y and i shaped like fresh's outputs.
-// Bilateral pooling needs Eigen: the catalogue is built with it (catalogue.cpp).
+// Bilateral pooling needs Eigen: the catalogue is built with it (catalogue_float.cpp, catalogue_double.cpp).
 #pragma once
 
 #include <functional>
@@ -245,8 +245,8 @@ std::vector<operation<T>> all_operations() {
   return ops;
 }
 
-// Instantiated once, in catalogue.cpp: each test program that includes this header
-// links that object instead of compiling every operation again.
+// Instantiated once, in catalogue_float.cpp and catalogue_double.cpp: each test program
+// that includes this header links those objects instead of compiling every operation again.
 extern template std::vector<operation<float>> all_operations<float>();
 extern template std::vector<operation<double>> all_operations<double>();
 

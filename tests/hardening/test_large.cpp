@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 
 #include <cstdint>
+#include <limits>
 
 #include <poolkit/ops/adaptive.hpp>
 #include <poolkit/ops/indices.hpp>
@@ -86,3 +87,56 @@ TEST_F(LargeTensor, MaxPoolIndicesPastTwoToTheThirtyOne) {
 }
 
 }  // namespace
+
+// Windows far larger than the input are valid (padding below the effective kernel): a
+// 2^40 dilation, a 10^6-tap kernel. The fuzzer found the vector kernels asking for 80 TB
+// of scratch and folding every padded tap for such windows; they now run the generic
+// kernels, with the same results as the reference.
+TEST(LargeGeometry, WindowsFarBeyondTheInput) {
+  poolkit::tensor<float> x({1, 2, 5, 40});
+  for (index_t i = 0; i < x.size(); ++i) x.data_handle()[i] = static_cast<float>((i * 13) % 17) - 8.0f;
+  const index_t far = index_t{1} << 40;
+  const poolkit::pool2d_params cases[] = {
+      {.kernel = {2, 2}, .stride = {1, far}, .padding = {1, far}, .dilation = {1, far}},
+      {.kernel = {3, 1000000}, .stride = {2, 1000000}, .padding = {1, 999999}},
+      {.kernel = {far, 3}, .stride = {far, 1}, .padding = {far - 1, 1}, .count_include_pad = false},
+  };
+  for (const auto& p : cases) {
+    const auto want_sum = poolkit::sum_pool2d(x, p, {.isa = poolkit::instruction_set::scalar, .threads = 1});
+    const auto extents = want_sum.extents();
+    EXPECT_LE(extents[2] * extents[3], 200);
+    for (auto isa : poolkit::available_instruction_sets()) {
+      const poolkit::policy pol{.isa = isa, .threads = 2};
+      const auto sum = poolkit::sum_pool2d(x, p, pol);
+      const auto avg = poolkit::avg_pool2d(x, p, pol);
+      const auto max = poolkit::max_pool2d_with_indices(x, p, pol);
+      // Each output against a direct loop over the in-bounds taps only.
+      for (index_t c = 0; c < 2; ++c)
+        for (index_t oh = 0; oh < extents[2]; ++oh)
+          for (index_t ow = 0; ow < extents[3]; ++ow) {
+            float s = 0, m = -std::numeric_limits<float>::infinity();
+            index_t at = -1, taps = 0;
+            for (index_t h = 0; h < 5; ++h)
+              for (index_t w = 0; w < 40; ++w) {
+                const index_t dh = h - (oh * p.effective_stride().h - p.padding.h);
+                const index_t dw = w - (ow * p.effective_stride().w - p.padding.w);
+                if (dh < 0 || dw < 0 || dh % p.dilation.h != 0 || dw % p.dilation.w != 0 ||
+                    dh / p.dilation.h >= p.kernel.h || dw / p.dilation.w >= p.kernel.w)
+                  continue;
+                s += x(0, c, h, w);
+                ++taps;
+                if (x(0, c, h, w) > m) {
+                  m = x(0, c, h, w);
+                  at = h * 40 + w;
+                }
+              }
+            EXPECT_EQ(sum(0, c, oh, ow), s) << poolkit::name_of(isa);
+            EXPECT_EQ(max.values(0, c, oh, ow), m) << poolkit::name_of(isa);
+            EXPECT_EQ(max.indices(0, c, oh, ow), at) << poolkit::name_of(isa);
+            if (!p.count_include_pad && taps > 0) {
+              EXPECT_EQ(avg(0, c, oh, ow), s / static_cast<float>(taps));
+            }
+          }
+    }
+  }
+}

@@ -47,7 +47,8 @@ void run_page_guards() {
   std::mt19937_64 rng(2026);
   long runs = 0;
   for (index_t width = 1; width <= 70; ++width) {
-    for (index_t height : {index_t{1}, 2 + width % 5}) {
+    {  // one height per width, 1 to 6 in turn: every (H mod 6, W) tail pairing over the run
+      const index_t height = 1 + width % 6;
       const extents4 in{1, 2, height, width};
       poolkit::tensor<T> x(in);
       for (T& v : x.values()) v = static_cast<T>(static_cast<int>(rng() % 41) - 20) / T(4);
@@ -85,7 +86,7 @@ void run_page_guards() {
   }
   guarded::set_case("");
   // Every operation ran on every shape, instruction set and side.
-  EXPECT_EQ(runs, static_cast<long>(ops.size() * sets.size()) * 70 * 2 * 2);
+  EXPECT_EQ(runs, static_cast<long>(ops.size() * sets.size()) * 70 * 2);
 }
 
 TEST(PageGuard, EveryOperationEveryIsaFloat) { run_page_guards<float>(); }

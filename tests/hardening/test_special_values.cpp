@@ -222,6 +222,25 @@ void catalogue_suite() {
 TEST(SpecialValues, EveryOperationSameBitsOnEveryIsaFloat) { catalogue_suite<float>(); }
 TEST(SpecialValues, EveryOperationSameBitsOnEveryIsaDouble) { catalogue_suite<double>(); }
 
+// An empty batch (N or C of 0) is valid for every operation and gives an empty result of
+// the same N (the fractional into-form refused C = 0: its stride-0 tensor looked aliased).
+TEST(SpecialValues, EmptyBatchesEverywhere) {
+  const auto ops = catalogue::all_operations<float>();
+  for (const extents4& e : {extents4{0, 2, 5, 7}, extents4{3, 0, 5, 7}}) {
+    const poolkit::tensor<float> x(e);
+    for (const auto& op : ops) {
+      const auto r = op.fresh(x.view(), {});
+      EXPECT_EQ(r.values.size(), 0) << op.name;
+      EXPECT_EQ(r.values.extent(0), e[0]) << op.name;
+      if (op.into) {
+        poolkit::tensor<float> y(r.values.extents());
+        poolkit::tensor<index_t> i(r.indices.extents());
+        EXPECT_NO_THROW(op.into(x.view(), y.view(), i.view(), {})) << op.name;
+      }
+    }
+  }
+}
+
 // Spot checks of SPEC rules that random mixing might dilute.
 TEST(SpecialValues, SpecRulesSpelledOut) {
   using lim = std::numeric_limits<float>;

@@ -34,6 +34,12 @@ constexpr checked_int checked_mul(checked_int a, checked_int b) noexcept {
 }
 
 /// Floor division for b > 0 (C++ `/` truncates toward zero).
+/// a * b for non-negative a, b, or INT64_MAX where that overflows.
+constexpr std::int64_t saturating_mul(std::int64_t a, std::int64_t b) noexcept {
+  std::int64_t r = 0;
+  return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
 constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
   const std::int64_t q = a / b;
   return (a % b != 0 && a < 0) ? q - 1 : q;

@@ -42,7 +42,7 @@ inline bool fits_vector_staging(const geometry::regular_windows& g) noexcept {
   const auto mostly_inside = [](const geometry::regular_axis& a) {
     return a.kernel() <= a.input_size() + 2 * max_lanes;
   };
-  if (!mostly_inside(g.h) || !mostly_inside(g.w)) return false;
+  if (!mostly_inside(g.h) || !mostly_inside(g.w) || g.h.stride() > limit) return false;
   const auto span = [](const geometry::regular_axis& a) {
     return detail::checked_add(detail::checked_mul(a.kernel() - 1, a.dilation()), 1);
   };

@@ -8,7 +8,10 @@
 // in-bounds tap range from geometry::regular_axis. No tap is ever bounds-checked.
 #pragma once
 
+#include <algorithm>
+
 #include <poolkit/config.hpp>
+#include <poolkit/detail/checked.hpp>
 #include <poolkit/geometry/regular.hpp>
 #include <poolkit/reduce/reducer.hpp>
 
@@ -66,6 +69,14 @@ void fold_interior(const R& r, const T* first_window, index_t window_step, index
   }
 }
 
+/// Taps of a window inside the padded extent: rows x columns. In-bounds taps are at most
+/// H x W, but a valid window can extend far into padding (kernels of 2^40 taps per
+/// axis), so the product saturates at INT64_MAX instead of overflowing; an average over
+/// such a window is then ~0, as the true divisor would make it.
+inline index_t padded_taps(index_t rows, index_t cols) noexcept {
+  return detail::saturating_mul(rows, cols);
+}
+
 /// Pools output rows [oh_begin, oh_end) of one plane with any reducer `r`:
 /// y(oh, ow) = finalize(fold of window (oh, ow)). Any strides.
 template <class T, class R>
@@ -73,9 +84,12 @@ template <class T, class R>
 void pool_plane_rows(const R& r, plane<const T> x, plane<T> y,
                      const geometry::regular_windows& g, index_t oh_begin, index_t oh_end) noexcept {
   const geometry::regular_axis& gw = g.w;
-  const index_t row_step = g.h.dilation() * x.row_stride;
-  const index_t col_step = gw.dilation() * x.col_stride;
-  const index_t window_step = gw.stride() * x.col_stride;
+  // A dilation or stride at or beyond the input's size (valid, however large) leaves at
+  // most one tap or interior window along that axis, so its step is never taken; capped
+  // at the size, the products cannot overflow (the fuzzer's 2^62 dilations did).
+  const index_t row_step = std::min(g.h.dilation(), g.h.input_size()) * x.row_stride;
+  const index_t col_step = std::min(gw.dilation(), gw.input_size()) * x.col_stride;
+  const index_t window_step = std::min(gw.stride(), gw.input_size()) * x.col_stride;
   const index_t interior = gw.interior_end() - gw.interior_begin();
   // The common widths get their own unrolled loop; the rest share a generic one.
   using interior_fn = void (*)(const R&, const T*, index_t, index_t, index_t, index_t, index_t,
@@ -98,7 +112,7 @@ void pool_plane_rows(const R& r, plane<const T> x, plane<T> y,
       const auto acc = fold_window(r, rows + ww.first * x.col_stride, wh.count, row_step,
                                    ww.count, col_step);
       out[ow * y.col_stride] = static_cast<T>(
-          r.finalize(acc, {wh.count * ww.count, wh.padded_count * ww.padded_count}));
+          r.finalize(acc, {wh.count * ww.count, padded_taps(wh.padded_count, ww.padded_count)}));
     };
     for (index_t ow = 0; ow < gw.interior_begin(); ++ow) border(ow);
     if (interior > 0) {
@@ -106,7 +120,7 @@ void pool_plane_rows(const R& r, plane<const T> x, plane<T> y,
       const index_t ib = gw.interior_begin();
       fold(r, rows + gw.window_start(ib) * x.col_stride, window_step, wh.count, row_step,
            gw.kernel(), col_step, out + ib * y.col_stride, y.col_stride, interior,
-           {wh.count * gw.kernel(), wh.padded_count * gw.kernel()});
+           {wh.count * gw.kernel(), padded_taps(wh.padded_count, gw.kernel())});
     }
     for (index_t ow = gw.interior_end(); ow < y.cols; ++ow) border(ow);
   }

@@ -483,6 +483,14 @@ void run_global_bilateral(nchw_view<const T> x, nchw_view<T> y, const bilateral_
 /// {kh, kw} its size.
 inline problem validate_bilateral_options(std::string_view op, const bilateral_options& o,
                                           const char* window, index_t kh, index_t kw) {
+  // The spatial weights are a table over the window's taps. A window may exceed the input
+  // (padding below the effective kernel is valid), so its size is bounded here: the
+  // fuzzer found a valid 10^6 x 10^6 kernel asking for an 8 TB table.
+  constexpr index_t most_taps = index_t{1} << 24;
+  const checked_int taps = checked_mul(kh, kw);
+  if (!taps || *taps > most_taps)
+    return describe(op, window, to_text(kh, kw),
+                    "bilateral pooling supports at most 2^24 taps per window (its weight table)");
   if (o.layout != bilateral_layout::full && o.layout != bilateral_layout::packed)
     return describe(op, "options.layout", std::to_string(static_cast<int>(o.layout)),
                     "must be bilateral_layout::full or bilateral_layout::packed");

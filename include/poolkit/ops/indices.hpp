@@ -199,13 +199,14 @@ inline result<tensor<index_t>> convert_indices(std::string_view op,
                                                nchw_view<const index_t> from,
                                                const extents4& input, index_convention source) {
   if (auto failure = validate_view(op, "indices", from)) return status(*failure);
-  for (std::size_t r = 0; r < 4; ++r) {
-    if (input[r] < 1)
-      return status(describe(op, "input_extents", to_text(input), "every extent must be >= 1"));
-  }
+  // As for the pooling operations: an empty batch (N or C of 0) is valid, an empty plane
+  // is not (the fuzzer found the converters refusing the empty batches unpool accepted).
+  if (input[0] < 0 || input[1] < 0 || input[2] < 1 || input[3] < 1)
+    return status(describe(op, "input_extents", to_text(input),
+                           "N and C must be >= 0, H and W >= 1"));
   if (from.extent(0) != input[0] || from.extent(1) != input[1])
     return status(describe(op, "indices extents", to_text(from.extents()),
-                   "N and C must equal those of input_extents " + to_text(input)));
+                           "N and C must equal those of input_extents " + to_text(input)));
   const checked_int plane_size = checked_mul(input[2], input[3]);
   if (!plane_size || !checked_mul(checked_mul(plane_size, input[0]), input[1]))
     return status(describe(op, "input_extents", to_text(input), "the element count overflows int64"));
