@@ -397,6 +397,11 @@ TEST(Bilateral, Errors) {
   const index_t huge = index_t{1} << 40;
   const poolkit::nchw_view<const float> wide(x.data_handle(), {1, huge, 1, 1}, {huge, 0, 1, 1});
   expect_error([&] { (void)poolkit::global_bilateral_pool2d(wide); }, {"overflows int64"});
+  // A valid window (padding below the effective kernel) with more taps than the weight
+  // table may hold: refused instead of allocating terabytes (found by the fuzzer).
+  const poolkit::pool2d_params vast{.kernel = {5000, 5000}, .stride = {5000, 5000}, .padding = {4999, 4999}};
+  expect_error([&] { (void)poolkit::bilateral_pool2d(x, vast); },
+               {"poolkit::bilateral_pool2d", "kernel = {5000, 5000}", "at most 2^24 taps"});
 }
 
 }  // namespace

@@ -100,6 +100,9 @@ TEST(LargeGeometry, WindowsFarBeyondTheInput) {
       {.kernel = {2, 2}, .stride = {1, far}, .padding = {1, far}, .dilation = {1, far}},
       {.kernel = {3, 1000000}, .stride = {2, 1000000}, .padding = {1, 999999}},
       {.kernel = {far, 3}, .stride = {far, 1}, .padding = {far - 1, 1}, .count_include_pad = false},
+      // Both axes far: the padded tap count (2^80) saturates; a huge vertical stride.
+      {.kernel = {far, far}, .stride = {far, far}, .padding = {far - 1, far - 1}},
+      {.kernel = {2, 2}, .stride = {index_t{1} << 62, 3}},
   };
   for (const auto& p : cases) {
     const auto want_sum = poolkit::sum_pool2d(x, p, {.isa = poolkit::instruction_set::scalar, .threads = 1});
