@@ -3,7 +3,7 @@
 #pragma once
 
 #include "fuzz_support.hpp"
-#include "reference.hpp"
+#include "reference_params.hpp"
 
 namespace fuzz {
 
@@ -30,25 +30,6 @@ inline bool output_fits(const extents4& in, const poolkit::pool2d_params& p) {
   long double elements = 1;
   for (index_t e : *out) elements *= static_cast<long double>(e);
   return elements <= static_cast<long double>(1 << 16);
-}
-
-/// The same window in the reference's terms (valid parameters only).
-inline ref::params to_ref(const poolkit::pool2d_params& p) {
-  ref::params r;
-  r.kh = p.kernel.h;
-  r.kw = p.kernel.w;
-  r.sh = p.effective_stride().h;
-  r.sw = p.effective_stride().w;
-  r.dh = p.dilation.h;
-  r.dw = p.dilation.w;
-  r.pbh = p.padding.h;
-  r.pbw = p.padding.w;
-  r.peh = p.effective_padding_end().h;
-  r.pew = p.effective_padding_end().w;
-  r.ceil_mode = p.ceil_mode;
-  r.count_include_pad = p.count_include_pad;
-  if (p.divisor_override) r.divisor_override = *p.divisor_override;
-  return r;
 }
 
 /// Calls f(n, c, plane) for every plane of x, plane(h, w) reading it.

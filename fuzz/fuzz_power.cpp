@@ -29,7 +29,7 @@ void run(fuzz::bytes& b) {
   if (!r.value) return;
   if (p.kernel.h > 8 || p.kernel.w > 8 || !((power >= 0.5 && power <= 64) || std::isinf(power))) return;
   const auto& y = *r.value;
-  const ref::params rp = fuzz::to_ref(p);
+  const ref::params rp = ref::from(p);
   const long double tolerance = std::is_same_v<T, float> ? 1e-5L : 1e-12L;
   fuzz::for_each_plane<T>(x, [&](index_t n, index_t c, const auto& plane) {
     for (index_t oh = 0; oh < y.extent(2); ++oh)

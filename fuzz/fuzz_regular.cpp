@@ -50,14 +50,13 @@ void run(fuzz::bytes& b) {
     indices = r.value->indices;
   }
   if (p.kernel.h > 8 || p.kernel.w > 8) return;  // valid but too slow for the reference
-  const ref::params rp = fuzz::to_ref(p);
+  const ref::params rp = ref::from(p);
   fuzz::for_each_plane<T>(x, [&](index_t n, index_t c, const auto& plane) {
     for (index_t oh = 0; oh < values.extent(2); ++oh)
       for (index_t ow = 0; ow < values.extent(3); ++ow) {
         T want;
         index_t want_index = -1;
         if (op == 6) {
-          want = T(0);
           const auto w = ref::pool_one<T>([&](index_t h, index_t v) { return std::fabs(plane(h, v)); },
                                           x.extent(2), x.extent(3), oh, ow, rp, ref::op::max);
           // abs_max folds with std::max from 0: NaN taps are skipped, empty windows give 0.

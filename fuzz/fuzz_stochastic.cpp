@@ -23,7 +23,7 @@ void run(fuzz::bytes& b) {
   }, [](const auto& a, const auto& c) { return fuzz::same(a.values, c.values) && fuzz::same(a.indices, c.indices); });
   if (!r.value || !training || p.kernel.h > 8 || p.kernel.w > 8) return;
   const auto& y = *r.value;
-  const ref::params rp = fuzz::to_ref(p);
+  const ref::params rp = ref::from(p);
   fuzz::for_each_plane<T>(x, [&](index_t n, index_t c, const auto& plane) {
     for (index_t oh = 0; oh < y.values.extent(2); ++oh)
       for (index_t ow = 0; ow < y.values.extent(3); ++ow) {

@@ -47,39 +47,37 @@ void run_page_guards() {
   std::mt19937_64 rng(2026);
   long runs = 0;
   for (index_t width = 1; width <= 70; ++width) {
-    {  // one height per width, 1 to 6 in turn: every (H mod 6, W) tail pairing over the run
-      const index_t height = 1 + width % 6;
-      const extents4 in{1, 2, height, width};
-      poolkit::tensor<T> x(in);
-      for (T& v : x.values()) v = static_cast<T>(static_cast<int>(rng() % 41) - 20) / T(4);
-      for (const auto& op : ops) {
-        const auto want = op.fresh(x.view(), scalar);
-        for (poolkit::instruction_set isa : sets) {
-          const poolkit::policy pol{.isa = isa, .threads = 1 + static_cast<int>(width % 2)};
-          for (auto side : {guarded::flush::begin, guarded::flush::end}) {
-            const std::string where = op.name + " isa " + std::string(poolkit::name_of(isa)) +
-                                      " H " + std::to_string(height) + " W " + std::to_string(width) +
-                                      (side == guarded::flush::end ? " flush end" : " flush begin");
-            guarded::set_case(where);
-            SCOPED_TRACE(where);
-            guarded::array<T> gx(count_of(in), side);
-            std::copy(x.values().begin(), x.values().end(), gx.data());
-            const poolkit::nchw_view<const T> xin(gx.data(), in);
-            // The new-tensor form reads the guarded input.
-            const auto fresh = op.fresh(xin, pol);
-            ASSERT_TRUE(same_tensor(want.values, fresh.values.view()));
-            ASSERT_EQ(test::values_of(want.indices), test::values_of(fresh.indices));
-            if (op.into) {
-              guarded::array<T> gy(count_of(want.values.extents()), side);
-              guarded::array<index_t> gi(count_of(want.indices.extents()), side);
-              op.into(xin, flat_view(gy, want.values.extents()),
-                      poolkit::nchw_view<index_t>(gi.data(), want.indices.extents()), pol);
-              ASSERT_TRUE(same_tensor(want.values, flat_view(gy, want.values.extents())));
-              for (std::size_t i = 0; i < gi.size(); ++i)
-                ASSERT_EQ(want.indices.values()[i], gi.data()[i]);
-            }
-            ++runs;
+    const index_t height = 1 + width % 6;  // H cycles through 1..6 as W grows
+    const extents4 in{1, 2, height, width};
+    poolkit::tensor<T> x(in);
+    for (T& v : x.values()) v = static_cast<T>(static_cast<int>(rng() % 41) - 20) / T(4);
+    for (const auto& op : ops) {
+      const auto want = op.fresh(x.view(), scalar);
+      for (poolkit::instruction_set isa : sets) {
+        const poolkit::policy pol{.isa = isa, .threads = 1 + static_cast<int>(width % 2)};
+        for (auto side : {guarded::flush::begin, guarded::flush::end}) {
+          const std::string where = op.name + " isa " + std::string(poolkit::name_of(isa)) +
+                                    " H " + std::to_string(height) + " W " + std::to_string(width) +
+                                    (side == guarded::flush::end ? " flush end" : " flush begin");
+          guarded::set_case(where);
+          SCOPED_TRACE(where);
+          guarded::array<T> gx(count_of(in), side);
+          std::copy(x.values().begin(), x.values().end(), gx.data());
+          const poolkit::nchw_view<const T> xin(gx.data(), in);
+          // The new-tensor form reads the guarded input.
+          const auto fresh = op.fresh(xin, pol);
+          ASSERT_TRUE(same_tensor(want.values, fresh.values.view()));
+          ASSERT_EQ(test::values_of(want.indices), test::values_of(fresh.indices));
+          if (op.into) {
+            guarded::array<T> gy(count_of(want.values.extents()), side);
+            guarded::array<index_t> gi(count_of(want.indices.extents()), side);
+            op.into(xin, flat_view(gy, want.values.extents()),
+                    poolkit::nchw_view<index_t>(gi.data(), want.indices.extents()), pol);
+            ASSERT_TRUE(same_tensor(want.values, flat_view(gy, want.values.extents())));
+            for (std::size_t i = 0; i < gi.size(); ++i)
+              ASSERT_EQ(want.indices.values()[i], gi.data()[i]);
           }
+          ++runs;
         }
       }
     }

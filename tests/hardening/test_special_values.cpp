@@ -13,7 +13,7 @@
 #include <random>
 
 #include "catalogue.hpp"
-#include "reference.hpp"
+#include "reference_params.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -43,30 +43,13 @@ poolkit::tensor<T> wild_tensor(std::mt19937_64& rng, const extents4& e) {
   return x;
 }
 
-ref::params to_ref(const poolkit::pool2d_params& p) {
-  ref::params r;
-  r.kh = p.kernel.h;
-  r.kw = p.kernel.w;
-  r.sh = p.effective_stride().h;
-  r.sw = p.effective_stride().w;
-  r.dh = p.dilation.h;
-  r.dw = p.dilation.w;
-  r.pbh = p.padding.h;
-  r.pbw = p.padding.w;
-  r.peh = p.effective_padding_end().h;
-  r.pew = p.effective_padding_end().w;
-  r.ceil_mode = p.ceil_mode;
-  r.count_include_pad = p.count_include_pad;
-  return r;
-}
-
 template <class T>
 void check_against_reference(std::mt19937_64& rng, poolkit::instruction_set isa) {
   const extents4 in{1, 2, 1 + static_cast<index_t>(rng() % 9), 1 + static_cast<index_t>(rng() % 21)};
   const auto x = wild_tensor<T>(rng, in);
   poolkit::pool2d_params p = test::random_small_window(rng);
   p.count_include_pad = rng() % 2 == 0;
-  const ref::params r = to_ref(p);
+  const ref::params r = ref::from(p);
   if (ref::output_size(in[2], r.kh, r.sh, r.dh, r.pbh, r.peh, r.ceil_mode) < 1 ||
       ref::output_size(in[3], r.kw, r.sw, r.dw, r.pbw, r.pew, r.ceil_mode) < 1)
     return;  // the input is smaller than the window: an error, tested elsewhere
