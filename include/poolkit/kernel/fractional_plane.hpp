@@ -46,8 +46,9 @@ class column_selection {
                                                 {.kernel = {height, 1}, .stride = {1, 1}})),
         tables_(windows_),
         cols_{width, width, 1, 1, 1, 0},
-        identity_row_(static_cast<std::size_t>(row_extent::of(cols_).pitch),
-                      -std::numeric_limits<T>::infinity()),
+        identity_row_(
+            static_cast<std::size_t>(row_extent::of(cols_, /*shares_pairs=*/false).pitch),
+            -std::numeric_limits<T>::infinity()),
         height_(height) {}
 
   column_selection(const column_selection&) = delete;
@@ -61,7 +62,7 @@ class column_selection {
            index_t* index) const noexcept {
     const select_job<T> job{&windows_, cols_, tables_.row_windows.data(),
                             tables_.col_windows.data(),
-                            identity_row_.data() - row_extent::of(cols_).first};
+                            identity_row_.data() - row_extent::of(cols_, /*shares_pairs=*/false).first};
     const plane<const T> rows{x.data + top * x.row_stride, height_, x.cols, x.row_stride, 1};
     select_rows<T, reduce::max<T>>(isa, job, rows, {value, 1, x.cols, x.cols, 1},
                                    {index, 1, x.cols, x.cols, 1}, 0, 1);

@@ -67,19 +67,22 @@ struct row_geometry {
 
 /// The extent of input positions a row's blocks may read, [first, first + pitch),
 /// computed for the widest vector (max_lanes), whose loads reach furthest. The identity
-/// row that stands in for rows above and below the input covers it.
+/// row that stands in for rows above and below the input covers it. `shares_pairs`:
+/// whether 2- and 3-wide stride-2 windows load one deinterleaved pair for all their taps
+/// (fold_row does; the selection kernel loads a pair per tap, one element further).
 struct row_extent {
   index_t first = 0;
   index_t pitch = 0;
 
-  static row_extent of(const row_geometry& g) noexcept {
+  static row_extent of(const row_geometry& g, bool shares_pairs = true) noexcept {
     constexpr index_t L = max_lanes;
     const index_t last_block = scratch_pitch(g.out_width) - L;  // first output of it
     const index_t start = last_block * g.stride - g.pad_begin;     // its tap 0
     const index_t last_tap = start + (g.kernel - 1) * g.dilation;
     // One past the last element the block's loads touch (see fold_row; the 2- and 3-wide
     // stride-2 windows load one deinterleaved pair, plus one element for 3).
-    const bool shared_pair = g.stride == 2 && g.dilation == 1 && (g.kernel == 2 || g.kernel == 3);
+    const bool shared_pair = shares_pairs && g.stride == 2 && g.dilation == 1 &&
+                             (g.kernel == 2 || g.kernel == 3);
     const index_t end = shared_pair     ? start + 2 * L + (g.kernel == 3 ? 1 : 0)
                         : g.stride == 1 ? last_tap + L
                         : g.stride == 2 ? last_tap + 2 * L

@@ -45,7 +45,7 @@ void run_select(const S& s, nchw_view<const T> x, nchw_view<T> y, nchw_view<inde
       const kernel::job_tables<T> tables(g);
       const kernel::row_geometry cols{g.w.input_size(), g.w.output_size(), g.w.kernel(),
                                       g.w.stride(),     g.w.dilation(),    g.w.pad_begin()};
-      const kernel::row_extent extent = kernel::row_extent::of(cols);
+      const kernel::row_extent extent = kernel::row_extent::of(cols, /*shares_pairs=*/false);
       const std::vector<T> identity_row(static_cast<std::size_t>(extent.pitch), s.identity());
       const kernel::select_job<T> job{&g, cols, tables.row_windows.data(),
                                       tables.col_windows.data(),

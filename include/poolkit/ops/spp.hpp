@@ -145,6 +145,8 @@ template <class T, class R>
 void run_spp(std::string_view op, nchw_view<const T> x, nchw_view<T> y,
              const std::vector<index_t>& levels, const R& r, spp_bin_rule rule,
              const policy& pol, const resolved_policy& rp) {
+  // An empty batch has nothing to pool, and slices of its (null) data cannot be formed.
+  if (y.empty()) return;
   const index_t channels = x.extent(1);
   // Level l of sample n lands at features [offset_l, offset_l + C n^2), channel-major then
   // row-major: a strided N x C x n x n view of y.
