@@ -1,4 +1,5 @@
 // max_unpool2d and the index-convention converters.
+#include "reference.hpp"
 #include "test_support.hpp"
 
 #include <numeric>
@@ -102,6 +103,36 @@ TEST(IndexConversion, EmptyBatchIsValidEmptyPlaneIsNot) {
   EXPECT_EQ(poolkit::to_pytorch_indices(none, {0, 2, 4, 4}).extents(), (poolkit::extents4{0, 2, 2, 2}));
   test::expect_error([&] { (void)poolkit::to_onnx_indices(none, {0, 2, 0, 4}); },
                      {"poolkit::to_onnx_indices", "input_extents = {0, 2, 0, 4}", "H and W >= 1"});
+}
+
+// Rows in the padding read a row of identity elements. The selection kernels load a
+// pair per tap for stride 2, one element further than the regular kernels' shared pair:
+// with 2-wide windows and an input wider than the outputs' reach, that identity row was
+// one element short (found by AddressSanitizer; without it the read goes unnoticed).
+TEST(Indices, PaddingRowsOfTwoWideStrideTwoWindowsOnEveryInstructionSet) {
+  for (const index_t width : {32, 33, 64, 65}) {
+    for (const index_t pad_left : {0, 1}) {
+      const auto x = random_tensor({1, 2, 5, width}, static_cast<unsigned>(width + pad_left));
+      const poolkit::pool2d_params p{.kernel = {2, 2}, .stride = {2, 2}, .padding = {1, pad_left}};
+      ref::params r;
+      r.kh = r.kw = 2;
+      r.sh = r.sw = 2;
+      r.pbh = r.peh = 1;
+      r.pbw = r.pew = pad_left;
+      for (const auto isa : poolkit::available_instruction_sets()) {
+        auto [y, idx] = poolkit::max_pool2d_with_indices(x, p, {.isa = isa, .threads = 1});
+        for (index_t c = 0; c < 2; ++c)
+          for (index_t oh = 0; oh < y.extent(2); ++oh)
+            for (index_t ow = 0; ow < y.extent(3); ++ow) {
+              const auto want = ref::pool_one<float>(
+                  [&](ref::i64 h, ref::i64 w) { return x(0, c, h, w); }, 5, width, oh, ow, r,
+                  ref::op::max);
+              ASSERT_EQ(y(0, c, oh, ow), want.value) << width << " " << pad_left << " " << ow;
+              ASSERT_EQ(idx(0, c, oh, ow), want.index) << width << " " << pad_left << " " << ow;
+            }
+      }
+    }
+  }
 }
 
 }  // namespace
