@@ -363,7 +363,9 @@ void run_bilateral(nchw_view<const T> x, nchw_view<T> y, const pool2d_params& p,
   const bilateral_shape shape = make_bilateral_shape(g.h.kernel(), g.w.kernel(), g.h.dilation(),
                                                      g.w.dilation(), o.weights);
   const row_split split = split_rows(y.extent(0), 1, y.extent(2), threads);
-  if (split.total == 0 || y.extent(3) == 0) return;
+  // No channels (an empty output) means no windows to read: their taps would be offsets
+  // from the null data of an empty input.
+  if (split.total == 0 || y.empty()) return;
   const index_t C = x.extent(1);
   const index_t run = windows_per_run<T>(C, y.extent(3));
   const auto centre_of = [](const geometry::regular_axis& a, index_t o_pos) {
