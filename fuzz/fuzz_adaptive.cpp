@@ -16,12 +16,16 @@ void run(fuzz::bytes& b) {
   // A valid but huge output size would only test the allocator.
   if (size.h > 4096 || size.w > 4096) return;
   const int op = static_cast<int>(b.in(0, 5));
+  fuzz::describe_case("adaptive/global/spp op " + std::to_string(op) + " (0 max, 1 min, 2 sum, 3 avg, " +
+                      "4 max with indices, 5 spp), output size " + fuzz::text(size) + "; " + fuzz::text(x));
   const auto same_tensor = [](const poolkit::tensor<T>& a, const poolkit::tensor<T>& c) { return fuzz::same(a, c); };
   if (op == 5) {
     std::vector<index_t> levels(static_cast<std::size_t>(b.in(0, 3)));
     for (auto& l : levels) l = b.wild_int(1, 6);
     const auto rule = static_cast<poolkit::spp_bin_rule>(b.in(0, 2));
     const bool average = b.flag();
+    fuzz::current_case() += "; levels " + fuzz::text(levels) + ", rule " + std::to_string(static_cast<int>(rule)) +
+                            (average ? ", avg" : ", max");
     fuzz::differential("spp", [&](const poolkit::policy& pol) {
       return average ? poolkit::spatial_pyramid_pool2d(x, levels, poolkit::reduce::avg<T>{}, rule, pol)
                      : poolkit::spatial_pyramid_pool2d(x, levels, poolkit::reduce::max<T>{}, rule, pol);
@@ -40,6 +44,7 @@ void run(fuzz::bytes& b) {
     indices = r.value->indices;
   } else {
     const bool global = b.flag();
+    if (global) fuzz::current_case() += "; global form";
     const auto r = fuzz::differential("adaptive", [&](const poolkit::policy& pol) {
       switch (op) {
         case 0: return global ? poolkit::global_max_pool2d(x, pol) : poolkit::adaptive_max_pool2d(x, size, pol);
@@ -64,8 +69,16 @@ void run(fuzz::bytes& b) {
           want = ref::canonical_global_sum(all);
           if (op == 3) want /= static_cast<T>(x.extent(2) * x.extent(3));
         }
-        fuzz::check(fuzz::same(values(n, c, oh, ow), want), "adaptive: differs from the reference");
-        if (op == 4) fuzz::check(indices(n, c, oh, ow) == w.index, "adaptive: index differs from the reference");
+        const auto where = [&] {
+          const index_t h0 = ref::bin_start(oh, x.extent(2), OH), w0 = ref::bin_start(ow, x.extent(3), OW);
+          return fuzz::mismatch(n, c, oh, ow, values(n, c, oh, ow), want) + "; " +
+                 fuzz::region_text(plane, h0, w0, ref::bin_end(oh, x.extent(2), OH) - h0,
+                                   ref::bin_end(ow, x.extent(3), OW) - w0);
+        };
+        if (!fuzz::same(values(n, c, oh, ow), want)) fuzz::fail("adaptive: differs from the reference " + where());
+        if (op == 4 && indices(n, c, oh, ow) != w.index)
+          fuzz::fail("adaptive: index " + std::to_string(indices(n, c, oh, ow)) + " differs from the reference's " +
+                     std::to_string(w.index) + " " + where());
       }
   });
 }

@@ -16,6 +16,9 @@ void run(fuzz::bytes& b) {
   if (!fuzz::output_fits(x.extents(), p)) return;
   const int op = static_cast<int>(b.in(0, 2));
   const double power = op == 1 ? 2.0 : b.real(0.25, 70.0);
+  const char* names[] = {"lp_pool2d", "l2_pool2d", "power_avg_pool2d"};
+  fuzz::describe_case(std::string(names[op]) + " p = " + fuzz::text(power) + "; " + fuzz::text(x) + "; " +
+                      fuzz::text(p));
   const auto r = fuzz::differential("power", [&](const poolkit::policy& pol) {
     switch (op) {
       case 0: return poolkit::lp_pool2d(x, power, p, pol);
@@ -38,13 +41,17 @@ void run(fuzz::bytes& b) {
                                                    static_cast<long double>(power), op == 2);
         const T got = y(n, c, oh, ow);
         const T want_t = static_cast<T>(want);
+        const auto where = [&] {
+          return fuzz::mismatch(n, c, oh, ow, got, want_t) + " (long double " + fuzz::text(want) + "); " +
+                 fuzz::window_text(plane, x.extent(2), x.extent(3), oh, ow, rp);
+        };
         if (std::isnan(want_t) || std::isinf(want_t) || std::isinf(power)) {
-          fuzz::check(fuzz::same(got, want_t), "power: differs from the reference (special value)");
+          if (!fuzz::same(got, want_t)) fuzz::fail("power: differs from the reference (special value) " + where());
           continue;
         }
         const long double error = std::fabs(static_cast<long double>(got) - want);
-        fuzz::check(error <= tolerance * want + 4 * static_cast<long double>(std::numeric_limits<T>::denorm_min()),
-                    "power: beyond SPEC's tolerance of the reference");
+        if (!(error <= tolerance * want + 4 * static_cast<long double>(std::numeric_limits<T>::denorm_min())))
+          fuzz::fail("power: beyond SPEC's tolerance of the reference " + where());
       }
   });
 }

@@ -22,6 +22,9 @@ void run(fuzz::bytes& b) {
   const auto& x = in.view;
   if (!fuzz::output_fits(x.extents(), p)) return;
   const int op = static_cast<int>(b.in(0, 6));
+  const char* names[] = {"max_pool2d", "min_pool2d", "sum_pool2d", "avg_pool2d", "max_pool2d_with_indices",
+                         "min_pool2d_with_indices", "pool2d(abs_max)"};
+  fuzz::describe_case(std::string(names[op]) + "; " + fuzz::text(x) + "; " + fuzz::text(p));
   const ref::op kinds[] = {ref::op::max, ref::op::min, ref::op::sum, ref::op::avg, ref::op::max, ref::op::min};
   const auto same_tensor = [](const poolkit::tensor<T>& a, const poolkit::tensor<T>& c) { return fuzz::same(a, c); };
   const auto same_pair = [](const poolkit::pooled_with_indices<T>& a, const poolkit::pooled_with_indices<T>& c) {
@@ -67,9 +70,14 @@ void run(fuzz::bytes& b) {
           want = w.value;
           want_index = w.index;
         }
-        fuzz::check(fuzz::same(values(n, c, oh, ow), want), "regular: differs from the reference");
-        if (op == 4 || op == 5)
-          fuzz::check(indices(n, c, oh, ow) == want_index, "with_indices: index differs from the reference");
+        const auto where = [&] {
+          return fuzz::mismatch(n, c, oh, ow, values(n, c, oh, ow), want) + "; " +
+                 fuzz::window_text(plane, x.extent(2), x.extent(3), oh, ow, rp);
+        };
+        if (!fuzz::same(values(n, c, oh, ow), want)) fuzz::fail("regular: differs from the reference " + where());
+        if ((op == 4 || op == 5) && indices(n, c, oh, ow) != want_index)
+          fuzz::fail("with_indices: index " + std::to_string(indices(n, c, oh, ow)) + " differs from the reference's " +
+                     std::to_string(want_index) + " " + where());
       }
   });
 }

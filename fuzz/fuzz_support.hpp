@@ -14,6 +14,8 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <poolkit/poolkit.hpp>
@@ -23,8 +25,16 @@ namespace fuzz {
 using poolkit::extents4;
 using poolkit::index_t;
 
+/// What the input being run decoded to (element type, extents, strides, parameters):
+/// fail() prints it, so that a finding can be read without a debugger. Each target sets
+/// it once it has decoded its case (describe_case).
+inline std::string& current_case() {
+  static std::string text;
+  return text;
+}
+
 [[noreturn]] inline void fail(const std::string& what) {
-  std::fprintf(stderr, "poolkit fuzz: %s\n", what.c_str());
+  std::fprintf(stderr, "poolkit fuzz: %s\n  case: %s\n", what.c_str(), current_case().c_str());
   std::abort();
 }
 
@@ -82,6 +92,53 @@ class bytes {
   std::size_t pos_ = 0;
 };
 
+/// A value as text with every digit that tells it apart (17 significant digits).
+template <class T>
+std::string text(T v) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.17g", static_cast<double>(v));
+  return buffer;
+}
+
+inline std::string text(const extents4& e) {
+  return "{" + std::to_string(e[0]) + ", " + std::to_string(e[1]) + ", " + std::to_string(e[2]) + ", " +
+         std::to_string(e[3]) + "}";
+}
+
+inline std::string text(poolkit::hw v) { return "{" + std::to_string(v.h) + ", " + std::to_string(v.w) + "}"; }
+
+inline std::string text(const std::vector<index_t>& v) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + std::to_string(v[i]);
+  return out + "}";
+}
+
+template <class T>
+constexpr const char* type_name() {
+  return std::is_same_v<T, float> ? "float" : "double";
+}
+
+/// "float x: extents {..}, strides {..}", and every element when there are few.
+template <class T>
+std::string text(const poolkit::nchw_view<const T>& x) {
+  std::string out = std::string(type_name<T>()) + " x: extents " + text(x.extents()) + ", strides " +
+                    text(extents4{x.stride(0), x.stride(1), x.stride(2), x.stride(3)});
+  const index_t count = x.extent(0) * x.extent(1) * x.extent(2) * x.extent(3);
+  if (count > 0 && count <= 64) {
+    out += ", values (n, c, h, w row-major) {";
+    for (index_t n = 0; n < x.extent(0); ++n)
+      for (index_t c = 0; c < x.extent(1); ++c)
+        for (index_t h = 0; h < x.extent(2); ++h)
+          for (index_t w = 0; w < x.extent(3); ++w)
+            out += (n + c + h + w > 0 ? ", " : "") + text(x(n, c, h, w));
+    out += "}";
+  }
+  return out;
+}
+
+/// Sets the case fail() prints.
+inline void describe_case(std::string what) { current_case() = std::move(what); }
+
 /// An input view decoded from the bytes: extents (zero allowed: must be refused),
 /// padding around each dimension and a dimension order, so strides are arbitrary.
 template <class T>
@@ -89,8 +146,8 @@ struct strided_input {
   std::vector<T> storage;
   poolkit::nchw_view<const T> view;
 
-  strided_input(bytes& b, index_t max_h, index_t max_w) {
-    const extents4 e{b.in(0, 2), b.in(0, 3), b.in(0, max_h), b.in(0, max_w)};
+  strided_input(bytes& b, index_t max_h, index_t max_w, index_t max_c = 3) {
+    const extents4 e{b.in(0, 2), b.in(0, max_c), b.in(0, max_h), b.in(0, max_w)};
     const bool plain = b.flag();
     std::array<index_t, 4> pad{};
     std::array<int, 4> order{0, 1, 2, 3};

@@ -18,6 +18,9 @@ void run(fuzz::bytes& b) {
   for (index_t& i : idx.values()) i = b.byte() < 230 ? b.in(0, plane_size - 1) : b.wild_int(-3, 400);
   const bool by_params = b.flag();
   const poolkit::pool2d_params p = fuzz::window(b, false);  // its output size is allocated
+  fuzz::describe_case(std::string("max_unpool2d ") +
+                      (by_params ? "by params " + fuzz::text(p) : "to size " + fuzz::text(out)) + "; values " +
+                      fuzz::text(v) + "; indices " + fuzz::text(std::vector<index_t>(idx.values().begin(), idx.values().end())));
   const auto r = fuzz::attempt([&] {
     return by_params ? poolkit::max_unpool2d(v, idx, p) : poolkit::max_unpool2d(v, idx, out);
   });
@@ -36,7 +39,11 @@ void run(fuzz::bytes& b) {
           fuzz::check(i >= 0 && i < plane, "unpool accepted an index outside its plane");
           want(n, c, i / y.extent(3), i % y.extent(3)) = v(n, c, h, w);
         }
-  fuzz::check(fuzz::same(want, y), "unpool differs from the plain scatter");
+  for (index_t i = 0; i < y.size(); ++i)
+    if (!fuzz::same(want.data_handle()[i], y.data_handle()[i]))
+      fuzz::fail("unpool differs from the plain scatter at flat output " + std::to_string(i) + ": got " +
+                 fuzz::text(y.data_handle()[i]) + ", want " + fuzz::text(want.data_handle()[i]) + ", output extents " +
+                 fuzz::text(y.extents()));
   // PyTorch -> ONNX -> PyTorch indices is the identity.
   const auto onnx = fuzz::attempt([&] { return poolkit::to_onnx_indices(idx, y.extents()); });
   fuzz::check(onnx.value.has_value(), "to_onnx_indices refused indices unpool accepted: " + onnx.error);

@@ -170,6 +170,47 @@ T canonical_global_sum(const std::vector<T>& v) {
   return partial[0];
 }
 
+// ---- SPEC section 4: spatial pyramid bins of the paper and caffe rules ---------------
+// One bin along an axis: taps [start, start + size) before clamping to the input, and the
+// tap count avg divides by when it counts the padding (`padded`).
+struct spp_bin {
+  i64 start;
+  i64 size;
+  i64 padded;
+};
+
+// He et al.'s rule: window ceil(a / n), stride floor(a / n), no padding, as many bins as
+// fit, floor((a - window) / stride) + 1. Empty when the rule cannot give exactly n bins
+// (a < n: stride 0; or another count).
+inline std::vector<spp_bin> spp_paper_bins(i64 a, i64 n) {
+  if (a < n) return {};
+  const i64 window = (a + n - 1) / n, stride = a / n;
+  if ((a - window) / stride + 1 != n) return {};
+  std::vector<spp_bin> bins;
+  for (i64 i = 0; i < n; ++i) bins.push_back({i * stride, window, window});
+  return bins;
+}
+
+// Caffe's SPP layer and its pooling layer: kernel = stride = ceil(a / n), padding
+// (kernel * n - a + 1) / 2 on both sides; Caffe refuses padding >= kernel; ceil-mode
+// count ceil((a + 2 pad - kernel) / stride) + 1, less one when the last window would start
+// at or past a + pad; bin i starts at i * stride - pad, and its padded size ends at
+// min(start + kernel, a + pad) (Caffe's average pool_size). Empty when the rule cannot
+// give exactly n bins.
+inline std::vector<spp_bin> spp_caffe_bins(i64 a, i64 n) {
+  const i64 kernel = (a + n - 1) / n, pad = (kernel * n - a + 1) / 2;
+  if (pad >= kernel) return {};
+  i64 count = (a + 2 * pad - kernel + kernel - 1) / kernel + 1;
+  if ((count - 1) * kernel >= a + pad) --count;
+  if (count != n) return {};
+  std::vector<spp_bin> bins;
+  for (i64 i = 0; i < n; ++i) {
+    const i64 start = i * kernel - pad;
+    bins.push_back({start, kernel, std::min(start + kernel, a + pad) - start});
+  }
+  return bins;
+}
+
 // PyTorch's fractional max pooling starts (SPEC section 6), in the element type T:
 // alpha = (in - k) / (out - 1), start[i] = int((i + u) * alpha) - int(u * alpha), the last
 // window flush with the end.
@@ -186,6 +227,65 @@ std::vector<i64> fractional_starts(T u, i64 in, i64 out, i64 k) {
     }
   }
   return start;
+}
+
+// ---- SPEC section 6: Graham / TensorFlow pooling sequences ---------------------------
+// out = floor(in / ratio) (TensorFlow's rule), in double.
+inline i64 graham_output_size(i64 in, double ratio) {
+  return static_cast<i64>(std::floor(static_cast<double>(in) / ratio));
+}
+
+// The uniform in [0, 1) a Philox block's first two words give: (w0:w1 >> 11) / 2^53.
+inline double unit_uniform(std::uint32_t w0, std::uint32_t w1) {
+  const std::uint64_t bits = (static_cast<std::uint64_t>(w0) << 32 | w1) >> 11;
+  return static_cast<double>(bits) / 9007199254740992.0;
+}
+
+// TensorFlow's bound on u: u_max = min((K + 2) / alpha - 1, (in + 1 - K) / alpha - (out - 1)),
+// alpha = in / out, K = floor(in / out).
+inline double graham_u_max(i64 in, i64 out) {
+  const double alpha = static_cast<double>(in) / static_cast<double>(out);
+  const double K = static_cast<double>(in / out);
+  return std::min((K + 2) / alpha - 1, (static_cast<double>(in) + 1 - K) / alpha - static_cast<double>(out - 1));
+}
+
+// Pseudo-random boundaries: b_0 = 0, b_out = in, b_i = ceil(alpha (i + u)) - 1. When out
+// divides in every increment is K (what the formula gives for any u > 0).
+inline std::vector<i64> graham_pseudo_random(i64 in, i64 out, double u) {
+  std::vector<i64> b(static_cast<std::size_t>(out + 1));
+  const double alpha = static_cast<double>(in) / static_cast<double>(out);
+  for (i64 i = 0; i <= out; ++i)
+    b[static_cast<std::size_t>(i)] = i == 0     ? 0
+                                     : i == out ? in
+                                     : in % out == 0
+                                         ? i * (in / out)
+                                         : static_cast<i64>(std::ceil(alpha * (static_cast<double>(i) + u))) - 1;
+  return b;
+}
+
+// Random sequences: increments K + 1 (in % out of them) then K, shuffled by Fisher-Yates
+// from the last position down, position i swapping with floor(uniform(i) * (i + 1))
+// (clamped to i), then summed from 0.
+inline std::vector<i64> graham_random(i64 in, i64 out, const std::function<double(i64)>& uniform) {
+  std::vector<i64> step(static_cast<std::size_t>(out));
+  for (i64 i = 0; i < out; ++i) step[static_cast<std::size_t>(i)] = in / out + (i < in % out ? 1 : 0);
+  if (in % out != 0)
+    for (i64 i = out - 1; i > 0; --i) {
+      const auto j = std::min(static_cast<i64>(uniform(i) * static_cast<double>(i + 1)), i);
+      std::swap(step[static_cast<std::size_t>(i)], step[static_cast<std::size_t>(j)]);
+    }
+  std::vector<i64> b{0};
+  for (i64 s : step) b.push_back(b.back() + s);
+  return b;
+}
+
+// Region i of boundaries b: [b_i, b_{i+1} - 1], or [b_i, b_{i+1}] when overlapping, clipped
+// to the input; as {first, count}.
+inline std::pair<i64, i64> graham_region(const std::vector<i64>& b, i64 i, i64 in, bool overlapping) {
+  const i64 first = b[static_cast<std::size_t>(i)];
+  const i64 last = std::min(overlapping ? b[static_cast<std::size_t>(i + 1)] : b[static_cast<std::size_t>(i + 1)] - 1,
+                            in - 1);
+  return {first, last - first + 1};
 }
 
 // One output over an explicit window [h0, h0 + kh) x [w0, w0 + kw): a regular window of

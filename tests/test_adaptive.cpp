@@ -6,6 +6,8 @@
 #include "test_support.hpp"
 
 #include <limits>
+#include <optional>
+#include <string>
 
 namespace {
 
@@ -48,11 +50,12 @@ TEST(SppSeed, ArticleDemoAndAdaptiveLevels) {
 enum class kind { max, min, sum, avg, lp3, user };
 
 /// A user reducer (counts the taps): proves the generic path and the counts it is given.
+template <class T>
 struct tap_count {
-  float identity() const { return 0.0f; }
-  float combine(float acc, float) const { return acc + 1.0f; }
-  float finalize(float acc, poolkit::window_counts c) const {
-    return c.in_bounds == static_cast<index_t>(acc) ? acc : -1.0f;
+  T identity() const { return T(0); }
+  T combine(T acc, T) const { return acc + T(1); }
+  T finalize(T acc, poolkit::window_counts c) const {
+    return c.in_bounds == static_cast<index_t>(acc) ? acc : T(-1);
   }
 };
 
@@ -67,11 +70,7 @@ poolkit::tensor<T> adaptive(kind k, const poolkit::tensor<T>& x, poolkit::hw siz
     case kind::lp3: return poolkit::adaptive_pool2d(x, size, poolkit::reduce::lp<T>(3.0), pol);
     case kind::user: break;
   }
-  if constexpr (std::is_same_v<T, float>) {
-    return poolkit::adaptive_pool2d(x, size, tap_count{}, pol);
-  } else {
-    return poolkit::adaptive_pool2d(x, size, poolkit::reduce::sum<T>{}, pol);
-  }
+  return poolkit::adaptive_pool2d(x, size, tap_count<T>{}, pol);
 }
 
 template <class T>
@@ -128,9 +127,7 @@ void random_adaptive_suite(std::uint64_t seed, int count) {
                 continue;
               }
               if (k == kind::user) {
-                if constexpr (std::is_same_v<T, float>) {
-                  ASSERT_EQ(got, static_cast<T>((h1 - h0) * (w1 - w0))) << where;
-                }
+                ASSERT_EQ(got, static_cast<T>((h1 - h0) * (w1 - w0))) << where;
                 continue;
               }
               const ref::op o = k == kind::max   ? ref::op::max
@@ -243,6 +240,114 @@ TEST(Spp, CaffeRuleIsPaddedCeilModePooling) {
   EXPECT_EQ(values_of(y), values_of(want));
 }
 
+/// The paper and caffe rules against the reference's own bins (tests/reference.hpp,
+/// written from SPEC section 4 and Caffe's layers) on sizes that do not divide, every
+/// built-in reducer, float and double: a level the reference cannot place must be refused
+/// with an error naming it and the rule; otherwise every feature equals the reference's
+/// row-major fold of its bin, bit for bit.
+template <class T>
+void check_spp_rule(poolkit::spp_bin_rule rule, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const char* rule_name = rule == poolkit::spp_bin_rule::paper ? "paper" : "caffe";
+  const auto bins_of = [&](index_t a, index_t n) {
+    return rule == poolkit::spp_bin_rule::paper ? ref::spp_paper_bins(a, n) : ref::spp_caffe_bins(a, n);
+  };
+  int placed = 0, refused = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    const index_t N = 1 + static_cast<index_t>(rng() % 2), C = 1 + static_cast<index_t>(rng() % 3);
+    const index_t H = 1 + static_cast<index_t>(rng() % 30), W = 1 + static_cast<index_t>(rng() % 30);
+    std::vector<index_t> levels(1 + rng() % 3);
+    for (auto& l : levels) l = 1 + static_cast<index_t>(rng() % 7);
+    poolkit::tensor<T> x({N, C, H, W});
+    for (T& v : x.values()) {
+      const auto r = rng() % 50;
+      v = r == 0 ? std::numeric_limits<T>::quiet_NaN() : static_cast<T>(static_cast<int>(rng() % 41) - 20) / T(8);
+    }
+    const auto where = [&] {
+      std::string text = std::string(rule_name) + " " + std::to_string(H) + "x" + std::to_string(W) + " levels";
+      for (index_t l : levels) text += " " + std::to_string(l);
+      return text;
+    };
+    // The first level the reference cannot place is the one the error names.
+    std::optional<index_t> bad;
+    for (index_t n : levels)
+      if (!bad && (bins_of(H, n).empty() || bins_of(W, n).empty())) bad = n;
+    const auto run = [&](const auto& reducer) { return poolkit::spatial_pyramid_pool2d(x, levels, reducer, rule); };
+    if (bad) {
+      ++refused;
+      test::expect_error([&] { (void)run(poolkit::reduce::max<T>{}); },
+                         {"poolkit::spatial_pyramid_pool2d", "levels = " + std::to_string(*bad), rule_name});
+      continue;
+    }
+    ++placed;
+    for (ref::op o : {ref::op::max, ref::op::min, ref::op::sum, ref::op::avg}) {
+      const auto y = o == ref::op::max   ? run(poolkit::reduce::max<T>{})
+                     : o == ref::op::min ? run(poolkit::reduce::min<T>{})
+                     : o == ref::op::sum ? run(poolkit::reduce::sum<T>{})
+                                         : run(poolkit::reduce::avg<T>{});
+      index_t features = 0;
+      for (index_t n : levels) features += C * n * n;
+      ASSERT_EQ(y.extents(), (poolkit::extents4{N, features, 1, 1})) << where();
+      index_t offset = 0;
+      for (index_t n : levels) {
+        const auto rows = bins_of(H, n), cols = bins_of(W, n);
+        for (index_t s = 0; s < N; ++s)
+          for (index_t c = 0; c < C; ++c)
+            for (index_t i = 0; i < n; ++i)
+              for (index_t j = 0; j < n; ++j) {
+                const ref::spp_bin r = rows[static_cast<std::size_t>(i)], q = cols[static_cast<std::size_t>(j)];
+                // The bin clamped to the input, folded row-major by the reference.
+                const index_t h0 = std::max<index_t>(r.start, 0), h1 = std::min(r.start + r.size, H);
+                const index_t w0 = std::max<index_t>(q.start, 0), w1 = std::min(q.start + q.size, W);
+                const auto plane = [&](index_t h, index_t w) { return x(s, c, h, w); };
+                T want = ref::window_one<T>(plane, H, W, h0, w0, std::max<index_t>(h1 - h0, 0),
+                                            std::max<index_t>(w1 - w0, 0), o == ref::op::avg ? ref::op::sum : o)
+                             .value;
+                if (o == ref::op::avg) want = want / static_cast<T>(r.padded * q.padded);  // counts the padding
+                const T got = y(s, offset + c * n * n + i * n + j, 0, 0);
+                ASSERT_TRUE(test::same_value(got, want))
+                    << where() << " level " << n << " bin (" << i << ", " << j << ") reducer " << int(o) << ": got "
+                    << got << " want " << want;
+              }
+        offset += C * n * n;
+      }
+    }
+  }
+  // Both outcomes must occur, or the test checked less than it claims.
+  EXPECT_GT(placed, 50) << rule_name;
+  EXPECT_GT(refused, 20) << rule_name;
+}
+
+TEST(SppRules, PaperMatchesItsReferenceFloat) { check_spp_rule<float>(poolkit::spp_bin_rule::paper, 41); }
+TEST(SppRules, PaperMatchesItsReferenceDouble) { check_spp_rule<double>(poolkit::spp_bin_rule::paper, 42); }
+TEST(SppRules, CaffeMatchesItsReferenceFloat) { check_spp_rule<float>(poolkit::spp_bin_rule::caffe, 43); }
+TEST(SppRules, CaffeMatchesItsReferenceDouble) { check_spp_rule<double>(poolkit::spp_bin_rule::caffe, 44); }
+
+TEST(SppErrors, CaffePaddingNotSmallerThanTheWindow) {
+  // Caffe's pooling layer refuses pad >= kernel; so does poolkit's caffe rule, naming the
+  // level, the padding, the window and the input.
+  const auto caffe = [](index_t H, index_t W, index_t level) {
+    poolkit::tensor<float> x({1, 1, H, W});
+    (void)poolkit::spatial_pyramid_pool2d(x, {1, level}, poolkit::reduce::max<float>{}, poolkit::spp_bin_rule::caffe);
+  };
+  // 7 with 6 bins: window 2, padding (12 - 7 + 1) / 2 = 3.
+  test::expect_error([&] { caffe(7, 7, 6); },
+                     {"levels = 6", "caffe", "padding {3, 3}", "windows of {2, 2}", "{7, 7} input", "smaller than"});
+  // 3 with 4 bins: window 1, padding 1.
+  test::expect_error([&] { caffe(3, 3, 4); }, {"levels = 4", "padding {1, 1}", "windows of {1, 1}", "{3, 3} input"});
+  // Only one axis at fault still refuses: 13 rows are fine with 4 bins, 5 columns are not
+  // (window 2, padding 2).
+  test::expect_error([&] { caffe(13, 5, 4); }, {"levels = 4", "padding {2, 2}", "{13, 5} input"});
+  // Nothing written on refusal.
+  poolkit::tensor<float> x({1, 1, 7, 7});
+  poolkit::tensor<float> y({1, 37, 1, 1});
+  for (float& v : y.values()) v = 42.0f;
+  const poolkit::status s = poolkit::try_spatial_pyramid_pool2d(x, y, {1, 6}, poolkit::reduce::max<float>{},
+                                                                poolkit::spp_bin_rule::caffe);
+  EXPECT_FALSE(s);
+  for (float v : y.values()) EXPECT_EQ(v, 42.0f);
+}
+
 TEST(SppErrors, LevelsAndRules) {
   const auto x = one_to_sixteen();
   test::expect_error([&] { (void)poolkit::spatial_pyramid_pool2d(x, {}); },
@@ -258,7 +363,16 @@ TEST(SppErrors, LevelsAndRules) {
   test::expect_error([&] {
     (void)poolkit::spatial_pyramid_pool2d(x, {6}, poolkit::reduce::max<float>{},
                                           poolkit::spp_bin_rule::paper);
-  }, {"levels = 6", "paper"});
+  }, {"levels = 6", "paper", "at least n = 6", "{4, 4}"});
+  // The level limit, for every rule.
+  for (auto rule : {poolkit::spp_bin_rule::adaptive, poolkit::spp_bin_rule::paper, poolkit::spp_bin_rule::caffe})
+    test::expect_error([&] {
+      (void)poolkit::spatial_pyramid_pool2d(x, {2, 65537}, poolkit::reduce::max<float>{}, rule);
+    }, {"levels = 65537", "<= 65536"});
+  // A count mismatch names the count: paper on 5 with 3 bins (window 2, stride 1) gives 4.
+  test::expect_error([&] {
+    (void)poolkit::spatial_pyramid_pool2d(five, {1, 3}, poolkit::reduce::avg<float>{}, poolkit::spp_bin_rule::paper);
+  }, {"levels = 3", "the paper rule gives {4, 4} bins on a {5, 5} input, not 3 per side"});
 }
 
 }  // namespace

@@ -1,13 +1,16 @@
 // Fractional pooling (SPEC section 6), both families: the seed 4x4 example, the Graham /
-// TensorFlow sequences checked exactly for every (in, out) pair up to 80, both families
+// TensorFlow sequences against the reference's formula, shuffle and output size (every
+// (in, out) pair up to 80, many ratios), both families
 // against the reference over random shapes and strided views on every instruction set
 // and thread count, seeded draws reproducible, sequences round-tripped, and the inputs a
 // new user gets wrong. (PyTorch golden files: test_golden.cpp.)
 #include "reference.hpp"
 #include "test_support.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <random>
+#include <string>
 
 namespace {
 
@@ -66,6 +69,110 @@ TEST(GrahamSequences, ExactForEveryPairUpTo80) {
           ++checked;
         }
   EXPECT_EQ(checked, 80 * 81 / 2 * 2 * 4);
+}
+
+/// The uniform the documented draw gives: Philox4x32-10 (KAT-tested in
+/// test_stochastic.cpp) under (seed, stream, index), first two words, SPEC's 53 bits.
+double documented_uniform(std::uint64_t seed, poolkit::random::stream s, std::uint64_t index) {
+  const auto w = poolkit::random::draw(seed, s, index);
+  return ref::unit_uniform(w[0], w[1]);
+}
+
+TEST(GrahamSequences, PseudoRandomIsTensorFlowsFormula) {
+  // SPEC section 6: b_i = ceil(alpha (i + u)) - 1 with u = uniform(draw 0) * u_max, for
+  // every 1 <= out <= in <= 80, both axes' streams and several seeds, against the
+  // reference's formula (tests/reference.hpp), boundary by boundary.
+  using poolkit::random::stream;
+  int checked = 0, uneven = 0;
+  for (index_t in = 1; in <= 80; ++in)
+    for (index_t out = 1; out <= in; ++out)
+      for (stream s : {stream::sequence_rows, stream::sequence_cols})
+        for (std::uint64_t seed : {0u, 1u, 2u, 77u, 123456789u}) {
+          const auto got = poolkit::geometry::graham_sequence(in, out, poolkit::geometry::sequence_kind::pseudo_random,
+                                                              seed, s);
+          const double u = documented_uniform(seed, s, 0) * ref::graham_u_max(in, out);
+          ASSERT_EQ(got, ref::graham_pseudo_random(in, out, u))
+              << "in " << in << " out " << out << " seed " << seed << " u " << u;
+          ++checked;
+          uneven += in % out != 0 ? 1 : 0;
+        }
+  EXPECT_EQ(checked, 80 * 81 / 2 * 2 * 5);
+  EXPECT_GT(uneven, checked / 2);  // most pairs draw u at all
+}
+
+TEST(GrahamSequences, PseudoRandomStaysInsideTensorFlowsBoundsForEveryU) {
+  // For u anywhere in [0, u_max) the formula's first increment is at most K + 1 and the
+  // last at least K, every increment K or K + 1 (Graham's section 2): the reference's
+  // u_max is the right bound, checked on a grid of u.
+  for (index_t in = 2; in <= 60; ++in)
+    for (index_t out = 1; out < in; ++out) {
+      if (in % out == 0) continue;
+      const index_t K = in / out;
+      const double u_max = ref::graham_u_max(in, out);
+      ASSERT_GT(u_max, 0.0) << in << " " << out;
+      for (int k = 0; k < 64; ++k) {
+        const auto b = ref::graham_pseudo_random(in, out, u_max * k / 64.0);
+        for (std::size_t i = 1; i < b.size(); ++i)
+          ASSERT_TRUE(b[i] - b[i - 1] == K || b[i] - b[i - 1] == K + 1)
+              << "in " << in << " out " << out << " u " << u_max * k / 64.0 << " step " << i;
+      }
+    }
+}
+
+TEST(GrahamSequences, RandomIsTheDocumentedShuffle) {
+  // Increments K + 1 (in % out of them) then K, Fisher-Yates from the last position with
+  // draw i deciding position i (README, fractional pooling): the reference's shuffle.
+  using poolkit::random::stream;
+  int checked = 0;
+  for (index_t in = 1; in <= 80; ++in)
+    for (index_t out = 1; out <= in; ++out)
+      for (stream s : {stream::sequence_rows, stream::sequence_cols})
+        for (std::uint64_t seed : {0u, 3u, 99u}) {
+          const auto got =
+              poolkit::geometry::graham_sequence(in, out, poolkit::geometry::sequence_kind::random, seed, s);
+          const auto want = ref::graham_random(in, out, [&](index_t i) {
+            return documented_uniform(seed, s, static_cast<std::uint64_t>(i));
+          });
+          ASSERT_EQ(got, want) << "in " << in << " out " << out << " seed " << seed;
+          // The multiset of increments: in % out of K + 1, the rest K.
+          std::vector<index_t> steps;
+          for (std::size_t i = 1; i < got.size(); ++i) steps.push_back(got[i] - got[i - 1]);
+          ASSERT_EQ(std::count(steps.begin(), steps.end(), in / out + 1), in % out == 0 ? 0 : in % out);
+          ++checked;
+        }
+  EXPECT_EQ(checked, 80 * 81 / 2 * 2 * 3);
+}
+
+TEST(GrahamSequences, OutputSizeIsFloorOfInputOverRatio) {
+  // floor(in / ratio) from the reference for many (in, ratio) pairs, through the public
+  // fractional_pooling_sequences; a ratio that leaves no output is refused.
+  std::mt19937_64 rng(61);
+  std::uniform_real_distribution<double> any_ratio(1.0, 6.0);
+  std::vector<double> ratios = {1.0, 1.0000001, 1.25, 1.4142135623730951, 1.44, 1.5, 1.9999999, 2.0, 2.5,
+                                2.718281828459045, 3.0, 3.3333333333333335, 4.75};
+  for (int i = 0; i < 20; ++i) ratios.push_back(any_ratio(rng));
+  int sized = 0, refused = 0;
+  for (index_t in = 1; in <= 120; ++in)
+    for (double rh : ratios) {
+      const double rw = ratios[static_cast<std::size_t>(in) % ratios.size()];
+      const index_t width = 1 + (in * 7) % 53;
+      const poolkit::fractional_ratio_params p{.pooling_ratio = {rh, rw}, .pseudo_random = in % 2 == 0};
+      const index_t oh = ref::graham_output_size(in, rh), ow = ref::graham_output_size(width, rw);
+      const auto r = poolkit::try_fractional_pooling_sequences({in, width}, p, static_cast<std::uint64_t>(in));
+      if (oh < 1 || ow < 1) {
+        ASSERT_FALSE(r) << in << " / " << rh << ", " << width << " / " << rw;
+        EXPECT_NE(r.error().message().find("floor(in / ratio) must be >= 1"), std::string::npos)
+            << r.error().message();
+        ++refused;
+        continue;
+      }
+      ASSERT_TRUE(r) << r.error().message();
+      ASSERT_EQ(static_cast<index_t>(r->rows.size()), oh + 1) << in << " / " << rh;
+      ASSERT_EQ(static_cast<index_t>(r->cols.size()), ow + 1) << width << " / " << rw;
+      ++sized;
+    }
+  EXPECT_GT(sized, 2000);
+  EXPECT_GT(refused, 10);
 }
 
 TEST(GrahamSequences, RandomKindVariesWithTheSeedAndTheAxis) {
@@ -153,10 +260,16 @@ void check_torch_family(std::uint32_t seed_of_test) {
 TEST(FractionalTorchFamily, MatchesReferenceEveryIsaFloat) { check_torch_family<float>(21); }
 TEST(FractionalTorchFamily, MatchesReferenceEveryIsaDouble) { check_torch_family<double>(22); }
 
+/// Graham / TensorFlow fractional max and avg pooling against the reference: the
+/// sequences a seed gives equal the reference's (output size floor(in / ratio), the
+/// documented draws), and over sequences the reference made itself (pseudo-random with a
+/// random u, or shuffled), overlapping and disjoint, every output and index equals the
+/// reference's row-major fold of its region.
 template <class T>
 void check_graham_family(std::uint32_t seed_of_test) {
   std::mt19937_64 rng(seed_of_test);
   const auto isas = poolkit::available_instruction_sets();
+  using poolkit::random::stream;
   for (int trial = 0; trial < 120; ++trial) {
     const index_t N = 1 + static_cast<index_t>(rng() % 2), C = 1 + static_cast<index_t>(rng() % 3);
     // At least 3 rows and columns: floor(in / ratio) >= 1 for ratios up to 3.
@@ -168,38 +281,63 @@ void check_graham_family(std::uint32_t seed_of_test) {
     auto x = random_input<T>(rng, {N, C, H, W}, trial % 3 == 0);
     const poolkit::nchw_view<const T> in = x.view;
     const std::uint64_t seed = rng();
-    for (auto isa : isas) {
-      const poolkit::policy pol{.isa = isa, .threads = 1 + static_cast<int>(rng() % 3)};
-      const auto r = poolkit::fractional_max_pool2d(in, p, seed, pol);
-      const auto a = poolkit::fractional_avg_pool2d(in, p, seed, pol);
-      ASSERT_EQ(r.sequences.rows, a.sequences.rows);
-      const auto& rows = r.sequences.rows;
-      const auto& cols = r.sequences.cols;
-      const index_t OH = static_cast<index_t>(rows.size()) - 1, OW = static_cast<index_t>(cols.size()) - 1;
-      ASSERT_EQ(r.values.extents(), (poolkit::extents4{N, C, OH, OW}));
-      const auto region = [&](const std::vector<index_t>& s, index_t i, index_t size) {
-        const index_t last = std::min(p.overlapping ? s[static_cast<std::size_t>(i + 1)]
-                                                    : s[static_cast<std::size_t>(i + 1)] - 1,
-                                      size - 1);
-        return std::pair<index_t, index_t>{s[static_cast<std::size_t>(i)],
-                                           last - s[static_cast<std::size_t>(i)] + 1};
-      };
+    const index_t OH = ref::graham_output_size(H, p.pooling_ratio[0]);
+    const index_t OW = ref::graham_output_size(W, p.pooling_ratio[1]);
+    // The reference's sequences for the seed, from the documented draws.
+    const auto seeded = [&](index_t size, index_t out, stream s) {
+      if (p.pseudo_random)
+        return ref::graham_pseudo_random(size, out, documented_uniform(seed, s, 0) * ref::graham_u_max(size, out));
+      return ref::graham_random(size, out, [&](index_t i) {
+        return documented_uniform(seed, s, static_cast<std::uint64_t>(i));
+      });
+    };
+    const poolkit::pooling_sequences from_seed{seeded(H, OH, stream::sequence_rows),
+                                               seeded(W, OW, stream::sequence_cols)};
+    // Sequences of the reference's own making: another count of regions than the ratio's
+    // is valid too when given (only `overlapping` shapes the regions).
+    const auto made = [&](index_t size) {
+      const index_t out = 1 + static_cast<index_t>(rng() % static_cast<std::uint64_t>(size));
+      if (rng() % 2 == 0)
+        return ref::graham_pseudo_random(size, out, std::uniform_real_distribution<double>(0.0, 1.0)(rng) *
+                                                        ref::graham_u_max(size, out));
+      return ref::graham_random(size, out, [&](index_t) { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); });
+    };
+    const poolkit::pooling_sequences given{made(H), made(W)};
+    const auto expect_regions = [&](const poolkit::pooling_sequences& s, const poolkit::tensor<T>& max_values,
+                                    const poolkit::tensor<index_t>& indices, const poolkit::tensor<T>& avg_values,
+                                    const std::string& what) {
+      const auto oh_count = static_cast<index_t>(s.rows.size()) - 1, ow_count = static_cast<index_t>(s.cols.size()) - 1;
+      ASSERT_EQ(max_values.extents(), (poolkit::extents4{N, C, oh_count, ow_count})) << what;
+      ASSERT_EQ(avg_values.extents(), max_values.extents()) << what;
       for (index_t n = 0; n < N; ++n)
         for (index_t c = 0; c < C; ++c)
-          for (index_t oh = 0; oh < OH; ++oh)
-            for (index_t ow = 0; ow < OW; ++ow) {
-              const auto [h0, kh] = region(rows, oh, H);
-              const auto [w0, kw] = region(cols, ow, W);
+          for (index_t oh = 0; oh < oh_count; ++oh)
+            for (index_t ow = 0; ow < ow_count; ++ow) {
+              const auto [h0, kh] = ref::graham_region(s.rows, oh, H, p.overlapping);
+              const auto [w0, kw] = ref::graham_region(s.cols, ow, W, p.overlapping);
               const auto plane = [&](index_t h, index_t w) { return in(n, c, h, w); };
               const auto want = ref::window_one<T>(plane, H, W, h0, w0, kh, kw, ref::op::max);
-              ASSERT_TRUE(test::same_value(r.values(n, c, oh, ow), want.value)) << "trial " << trial;
-              ASSERT_EQ(r.indices(n, c, oh, ow), want.index) << "trial " << trial;
+              const auto where = ::testing::Message() << what << " trial " << trial << " at (" << n << ", " << c
+                                                      << ", " << oh << ", " << ow << ")";
+              ASSERT_TRUE(test::same_value(max_values(n, c, oh, ow), want.value)) << where;
+              ASSERT_EQ(indices(n, c, oh, ow), want.index) << where;
               const auto mean = ref::window_one<T>(plane, H, W, h0, w0, kh, kw, ref::op::avg);
-              ASSERT_TRUE(test::same_value(a.values(n, c, oh, ow), mean.value)) << "trial " << trial;
+              ASSERT_TRUE(test::same_value(avg_values(n, c, oh, ow), mean.value)) << where;
             }
-      // The sequences passed back reproduce the call.
-      const auto again = poolkit::fractional_max_pool2d(in, p, r.sequences, pol);
-      ASSERT_EQ(values_of(again.indices), values_of(r.indices));
+    };
+    for (auto isa : isas) {
+      const poolkit::policy pol{.isa = isa, .threads = 1 + static_cast<int>(rng() % 3)};
+      const std::string name(poolkit::name_of(isa));
+      const auto r = poolkit::fractional_max_pool2d(in, p, seed, pol);
+      const auto a = poolkit::fractional_avg_pool2d(in, p, seed, pol);
+      ASSERT_EQ(r.sequences.rows, from_seed.rows) << "trial " << trial;
+      ASSERT_EQ(r.sequences.cols, from_seed.cols) << "trial " << trial;
+      ASSERT_EQ(a.sequences.rows, from_seed.rows) << "trial " << trial;
+      ASSERT_EQ(a.sequences.cols, from_seed.cols) << "trial " << trial;
+      expect_regions(from_seed, r.values, r.indices, a.values, "seeded " + name);
+      const auto gm = poolkit::fractional_max_pool2d(in, p, given, pol);
+      const auto ga = poolkit::fractional_avg_pool2d(in, p, given, pol);
+      expect_regions(given, gm.values, gm.indices, ga.values, "given " + name);
     }
   }
 }

@@ -5,6 +5,7 @@
 #include "test_support.hpp"
 
 #include <limits>
+#include <random>
 
 namespace {
 
@@ -185,6 +186,83 @@ TEST(PowerExtremes, LargeAndTinyMagnitudesDoNotOverflowOrUnderflow) {
           << v << " p " << power;
     }
   }
+}
+
+/// SPEC section 2: no overflow where the result has none. The mean of |x| (power_avg
+/// with p = 1) of taps near the largest finite value is finite although their sum is not;
+/// the fuzzer found {DBL_MAX, -DBL_MAX, 1, 2} giving infinity. Random windows of taps from
+/// max / 4 to max, every divisor rule (divisor_override from 1, which can make the mean
+/// exceed every tap, to 9), against the long-double reference within SPEC's tolerance;
+/// every instruction set and thread count gives the scalar path's bits.
+template <class T>
+void check_mean_of_magnitudes_near_the_top(double tolerance) {
+  using lim = std::numeric_limits<T>;
+  // The fuzzer's window, as a unit case: 2 x 2, default divisor 4.
+  const auto four = make_tensor<T>({1, 1, 2, 2}, {lim::max(), lim::lowest(), T(1), T(2)});
+  const T mean = poolkit::power_avg_pool2d(four, 1.0, {.kernel = {2, 2}})(0, 0, 0, 0);
+  const long double exact = (2.0L * static_cast<long double>(lim::max()) + 3.0L) / 4.0L;
+  ASSERT_TRUE(std::isfinite(mean)) << mean;
+  EXPECT_NEAR(static_cast<long double>(mean) / exact, 1.0L, tolerance);
+  std::mt19937_64 rng(71);
+  std::uniform_real_distribution<double> fraction(0.25, 1.0);
+  int finite = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    const auto pick = [&](index_t lo, index_t hi) {
+      return lo + static_cast<index_t>(rng() % static_cast<std::uint64_t>(hi - lo + 1));
+    };
+    ref::params rp;
+    rp.kh = pick(1, 3), rp.kw = pick(1, 3), rp.sh = pick(1, 4), rp.sw = pick(1, 4);
+    rp.dh = pick(1, 3), rp.dw = pick(1, 3);
+    rp.pbh = pick(0, rp.dh * (rp.kh - 1)), rp.pbw = pick(0, rp.dw * (rp.kw - 1));
+    rp.peh = rp.pbh, rp.pew = rp.pbw;
+    rp.ceil_mode = rng() % 2 == 0;
+    rp.count_include_pad = rng() % 2 == 0;
+    if (rng() % 2 == 0) rp.divisor_override = pick(1, 9);
+    const index_t H = pick(1, 12), W = pick(1, 12);
+    const index_t OH = ref::output_size(H, rp.kh, rp.sh, rp.dh, rp.pbh, rp.peh, rp.ceil_mode);
+    const index_t OW = ref::output_size(W, rp.kw, rp.sw, rp.dw, rp.pbw, rp.pew, rp.ceil_mode);
+    if (OH < 1 || OW < 1) continue;
+    const poolkit::pool2d_params p{.kernel = {rp.kh, rp.kw},
+                                   .stride = poolkit::hw{rp.sh, rp.sw},
+                                   .padding = {rp.pbh, rp.pbw},
+                                   .dilation = {rp.dh, rp.dw},
+                                   .ceil_mode = rp.ceil_mode,
+                                   .count_include_pad = rp.count_include_pad,
+                                   .divisor_override = rp.divisor_override};
+    poolkit::tensor<T> x({1, 2, H, W});
+    for (T& v : x.values()) v = static_cast<T>(fraction(rng) * static_cast<double>(lim::max())) * (rng() % 2 ? T(1) : T(-1));
+    const auto y = poolkit::power_avg_pool2d(x, 1.0, p, {.isa = poolkit::instruction_set::scalar, .threads = 1});
+    for (auto isa : poolkit::available_instruction_sets()) {
+      const auto other = poolkit::power_avg_pool2d(x, 1.0, p, {.isa = isa, .threads = 1 + static_cast<int>(rng() % 3)});
+      for (index_t i = 0; i < y.size(); ++i)
+        ASSERT_TRUE(test::same_value(other.data_handle()[i], y.data_handle()[i])) << poolkit::name_of(isa);
+    }
+    for (index_t c = 0; c < 2; ++c)
+      for (index_t oh = 0; oh < OH; ++oh)
+        for (index_t ow = 0; ow < OW; ++ow) {
+          const long double want = ref::power_one<T>([&](index_t h, index_t w) { return x(0, c, h, w); }, H, W, oh, ow,
+                                                     rp, 1.0L, true);
+          const T got = y(0, c, oh, ow);
+          const auto where = ::testing::Message() << "trial " << trial << " (" << c << ", " << oh << ", " << ow
+                                                  << "): got " << got << " want " << static_cast<double>(want);
+          if (want > static_cast<long double>(lim::max())) {
+            // A mean beyond the type's range (divisor_override below the tap count).
+            ASSERT_TRUE(std::isinf(got) || std::fabs(static_cast<long double>(got) - want) <= tolerance * want) << where;
+            continue;
+          }
+          ASSERT_TRUE(std::isfinite(got)) << where;
+          ASSERT_LE(std::fabs(static_cast<long double>(got) - want), tolerance * want) << where;
+          ++finite;
+        }
+  }
+  EXPECT_GT(finite, 1000);
+}
+
+TEST(PowerExtremes, MeanOfMagnitudesNearTheLargestFloatDoesNotOverflow) {
+  check_mean_of_magnitudes_near_the_top<float>(1e-5);
+}
+TEST(PowerExtremes, MeanOfMagnitudesNearTheLargestDoubleDoesNotOverflow) {
+  check_mean_of_magnitudes_near_the_top<double>(1e-12);
 }
 
 TEST(PowerErrors, BadExponentNamesPAndWritesNothing) {

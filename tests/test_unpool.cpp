@@ -1,5 +1,5 @@
 // max_unpool2d and the index-convention converters.
-#include "reference.hpp"
+#include "reference_params.hpp"
 #include "test_support.hpp"
 
 #include <numeric>
@@ -16,17 +16,26 @@ poolkit::tensor<float> random_tensor(const poolkit::extents4& e, unsigned seed) 
   return x;
 }
 
-/// u must hold each window's maximum where x had it, zeros elsewhere (k = s = 2).
-void expect_inverse(const poolkit::tensor<float>& u, const poolkit::tensor<float>& y,
-                    const poolkit::tensor<index_t>& idx) {
+/// u must be the scatter of x's window maxima to where the reference (not poolkit's own
+/// indices) finds them, zeros elsewhere: max_pool2d then max_unpool2d with parameters p.
+void expect_inverse(const poolkit::tensor<float>& u, const poolkit::tensor<float>& x, const poolkit::pool2d_params& p) {
+  const ref::params rp = ref::from(p);
+  const index_t H = x.extent(2), W = x.extent(3);
+  const index_t OH = ref::output_size(H, rp.kh, rp.sh, rp.dh, rp.pbh, rp.peh, rp.ceil_mode);
+  const index_t OW = ref::output_size(W, rp.kw, rp.sw, rp.dw, rp.pbw, rp.pew, rp.ceil_mode);
   for (index_t n = 0; n < u.extent(0); ++n)
-    for (index_t c = 0; c < u.extent(1); ++c)
-      for (index_t h = 0; h < u.extent(2); ++h)
-        for (index_t w = 0; w < u.extent(3); ++w) {
-          const bool pooled = h / 2 < y.extent(2) && w / 2 < y.extent(3);
-          const bool is_max = pooled && idx(n, c, h / 2, w / 2) == h * u.extent(3) + w;
-          EXPECT_EQ(u(n, c, h, w), is_max ? y(n, c, h / 2, w / 2) : 0.0f) << h << "," << w;
+    for (index_t c = 0; c < u.extent(1); ++c) {
+      std::vector<float> want(static_cast<std::size_t>(u.extent(2) * u.extent(3)), 0.0f);
+      for (index_t oh = 0; oh < OH; ++oh)
+        for (index_t ow = 0; ow < OW; ++ow) {
+          const auto m = ref::pool_one<float>([&](index_t h, index_t w) { return x(n, c, h, w); }, H, W, oh, ow,
+                                              rp, ref::op::max);
+          if (m.index >= 0) want[static_cast<std::size_t>((m.index / W) * u.extent(3) + m.index % W)] = m.value;
         }
+      for (index_t h = 0; h < u.extent(2); ++h)
+        for (index_t w = 0; w < u.extent(3); ++w)
+          ASSERT_EQ(u(n, c, h, w), want[static_cast<std::size_t>(h * u.extent(3) + w)]) << h << "," << w;
+    }
 }
 
 TEST(Unpool, InvertsMaxPoolPositions) {
@@ -36,7 +45,7 @@ TEST(Unpool, InvertsMaxPoolPositions) {
   auto u = poolkit::max_unpool2d(y, idx, p);
   // Default size (in - 1) * s - 2p + k = (3 - 1) * 2 + 2 = 6 by 6.
   ASSERT_EQ(u.extents(), x.extents());
-  expect_inverse(u, y, idx);
+  expect_inverse(u, x, p);
 }
 
 TEST(Unpool, ExplicitSizeRecoversAnOddInput) {
@@ -45,7 +54,49 @@ TEST(Unpool, ExplicitSizeRecoversAnOddInput) {
   auto [y, idx] = poolkit::max_pool2d_with_indices(x, {.kernel = {2, 2}});
   auto u = poolkit::max_unpool2d(y, idx, poolkit::hw{5, 7});
   ASSERT_EQ(u.extents(), x.extents());
-  expect_inverse(u, y, idx);
+  expect_inverse(u, x, {.kernel = {2, 2}});
+}
+
+TEST(Unpool, DefaultOutputSizeForEveryWindowOption) {
+  // (in - 1) * s - pb - pe + d * (k - 1) + 1 per axis (SPEC section 2, written here from
+  // the formula), for kernels, strides, asymmetric padding and dilation of every size;
+  // then the scatter of indices the test draws itself (any position of the plane, -1 for
+  // none), against a plain loop.
+  std::mt19937 rng(17);
+  int checked = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    const auto draw = [&](int lo, int hi) { return static_cast<index_t>(lo + static_cast<int>(rng() % static_cast<unsigned>(hi - lo + 1))); };
+    poolkit::pool2d_params p{.kernel = {draw(1, 5), draw(1, 5)}, .stride = {draw(1, 4), draw(1, 4)},
+                             .dilation = {draw(1, 3), draw(1, 3)}};
+    const index_t eh = p.dilation.h * (p.kernel.h - 1) + 1, ew = p.dilation.w * (p.kernel.w - 1) + 1;
+    p.padding = {draw(0, static_cast<int>(eh) - 1), draw(0, static_cast<int>(ew) - 1)};
+    if (rng() % 2) p.padding_end = poolkit::hw{draw(0, static_cast<int>(eh) - 1), draw(0, static_cast<int>(ew) - 1)};
+    const poolkit::hw pe = p.effective_padding_end();
+    const poolkit::extents4 in{1 + draw(0, 1), 1 + draw(0, 2), draw(1, 5), draw(1, 5)};
+    const index_t OH = (in[2] - 1) * p.effective_stride().h - p.padding.h - pe.h + eh;
+    const index_t OW = (in[3] - 1) * p.effective_stride().w - p.padding.w - pe.w + ew;
+    poolkit::tensor<float> values(in);
+    for (auto& v : values.values()) v = static_cast<float>(draw(-50, 50));
+    poolkit::tensor<index_t> idx(in);
+    if (OH < 1 || OW < 1) {
+      test::expect_error([&] { (void)poolkit::max_unpool2d(values, idx, p); }, {"poolkit::max_unpool2d"});
+      continue;
+    }
+    for (auto& i : idx.values()) i = rng() % 5 == 0 ? -1 : static_cast<index_t>(rng() % static_cast<unsigned>(OH * OW));
+    const auto u = poolkit::max_unpool2d(values, idx, p);
+    ASSERT_EQ(u.extents(), (poolkit::extents4{in[0], in[1], OH, OW})) << "trial " << trial;
+    for (index_t n = 0; n < in[0]; ++n)
+      for (index_t c = 0; c < in[1]; ++c) {
+        std::vector<float> want(static_cast<std::size_t>(OH * OW), 0.0f);
+        for (index_t h = 0; h < in[2]; ++h)
+          for (index_t w = 0; w < in[3]; ++w)
+            if (idx(n, c, h, w) >= 0) want[static_cast<std::size_t>(idx(n, c, h, w))] = values(n, c, h, w);
+        for (index_t i = 0; i < OH * OW; ++i)
+          ASSERT_EQ(u(n, c, i / OW, i % OW), want[static_cast<std::size_t>(i)]) << "trial " << trial << " at " << i;
+      }
+    ++checked;
+  }
+  EXPECT_GT(checked, 250);
 }
 
 TEST(Unpool, ExplicitSizeIntoAStridedView) {

@@ -81,9 +81,14 @@ TEST_F(LargeTensor, MaxPoolIndicesPastTwoToTheThirtyOne) {
   EXPECT_EQ(again.indices(0, 0, 63, 62), h * width + 62 * 1024 + 5);
   EXPECT_EQ(again.values(0, 0, 62, 62), 0.0f);
   EXPECT_EQ(again.indices(0, 0, 62, 62), 62 * 512 * width + 62 * 1024);
-  // The same index survives the ONNX conversion and unpooling finds its place.
+  // The same index survives the ONNX conversion (N = C = 1: whole-tensor and per-plane
+  // numbering coincide) and the conversion back. (Unpooling to this size would write
+  // 8 GiB of zeros: its index range checks are int64 like these, test_unpool.cpp.)
   const auto onnx = poolkit::to_onnx_indices(r.indices, x.extents());
   EXPECT_EQ(onnx(0, 0, 63, 63), flat);
+  const auto back = poolkit::to_pytorch_indices(onnx, x.extents());
+  EXPECT_EQ(back(0, 0, 63, 63), flat);
+  EXPECT_EQ(back(0, 0, 0, 0), r.indices(0, 0, 0, 0));
 }
 
 }  // namespace

@@ -90,6 +90,48 @@ void run_page_guards() {
 TEST(PageGuard, EveryOperationEveryIsaFloat) { run_page_guards<float>(); }
 TEST(PageGuard, EveryOperationEveryIsaDouble) { run_page_guards<double>(); }
 
+/// The bilateral entries of the catalogue with 64 to 130 channels and fewer images than
+/// threads, where the global form shares one image's product among threads: guarded
+/// inputs and outputs, and the bits of one thread on ordinary memory for 2 to 4 threads.
+template <class T>
+void run_wide_bilateral_page_guards() {
+  guarded::install_fault_report();
+  const poolkit::policy one_thread{.isa = poolkit::instruction_set::scalar, .threads = 1};
+  std::mt19937_64 rng(2027);
+  long runs = 0;
+  for (const auto& op : catalogue::all_operations<T>()) {
+    if (op.name.find("bilateral") == std::string::npos) continue;
+    for (index_t C : {64, 96, 130}) {
+      const index_t width = 3 + C % 7, height = 2 + C % 3;
+      const extents4 in{1, C, height, width};
+      poolkit::tensor<T> x(in);
+      for (T& v : x.values()) v = static_cast<T>(static_cast<int>(rng() % 41) - 20) / T(4);
+      const auto want = op.fresh(x.view(), one_thread);
+      for (int threads : {2, 3, 4})
+        for (auto side : {guarded::flush::begin, guarded::flush::end}) {
+          const std::string where = op.name + " C " + std::to_string(C) + " threads " + std::to_string(threads) +
+                                    (side == guarded::flush::end ? " flush end" : " flush begin");
+          guarded::set_case(where);
+          SCOPED_TRACE(where);
+          const poolkit::policy pol{.threads = threads};
+          guarded::array<T> gx(count_of(in), side);
+          std::copy(x.values().begin(), x.values().end(), gx.data());
+          const poolkit::nchw_view<const T> xin(gx.data(), in);
+          ASSERT_TRUE(same_tensor(want.values, op.fresh(xin, pol).values.view()));
+          guarded::array<T> gy(count_of(want.values.extents()), side);
+          op.into(xin, flat_view(gy, want.values.extents()), poolkit::nchw_view<index_t>(nullptr, {0, 0, 0, 0}), pol);
+          ASSERT_TRUE(same_tensor(want.values, flat_view(gy, want.values.extents())));
+          ++runs;
+        }
+    }
+  }
+  guarded::set_case("");
+  EXPECT_EQ(runs, 4 * 3 * 3 * 2);  // {local, global} x {full, packed}, 3 channel counts
+}
+
+TEST(PageGuard, BilateralWideChannelsAnyThreadCountFloat) { run_wide_bilateral_page_guards<float>(); }
+TEST(PageGuard, BilateralWideChannelsAnyThreadCountDouble) { run_wide_bilateral_page_guards<double>(); }
+
 // The guard itself works: reading one element past a flush-end array is caught.
 TEST(PageGuardDeathTest, GuardCatchesOneElementPastTheEnd) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");

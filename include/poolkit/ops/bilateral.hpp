@@ -395,7 +395,7 @@ void run_bilateral(nchw_view<const T> x, nchw_view<T> y, const pool2d_params& p,
 }
 
 /// Column blocks [b_k, b_(k+1)) of a C x C lower triangle with nearly equal areas, each
-/// width a multiple of 8: the work split of one image's global product across threads.
+/// width a multiple of 8: the pieces one image's global product is computed in.
 inline std::vector<index_t> triangle_blocks(index_t channels, index_t parts) {
   std::vector<index_t> bounds{0};
   const double c = static_cast<double>(channels);
@@ -407,6 +407,16 @@ inline std::vector<index_t> triangle_blocks(index_t channels, index_t parts) {
   }
   if (bounds.back() < channels) bounds.push_back(channels);
   return bounds;
+}
+
+/// How many column blocks the global product of C channels is cut into: a function of C
+/// alone, never of the thread count. Each block is one symmetric rank update of its
+/// diagonal square plus one GEMM for the rectangle below it, and Eigen's association of
+/// an element's sum depends on the shapes of the call that computes it; with the cut fixed,
+/// every element is computed by the same call on any number of threads (SPEC section 8:
+/// the same bits for any thread count). Threads then share the blocks, or the images.
+inline index_t global_product_blocks(index_t channels) noexcept {
+  return channels < 64 ? 1 : std::min<index_t>(16, channels / 32);
 }
 
 template <class T>
@@ -426,57 +436,56 @@ void run_global_bilateral(nchw_view<const T> x, nchw_view<T> y, const bilateral_
   const auto input_map = [&](index_t n) {
     return map_type(x.data_handle() + x.offset(n, 0, 0, 0), H * W, C, Eigen::OuterStride<>(x.stride(1)));
   };
+  const T inv_count = static_cast<T>(1 / static_cast<double>(H * W));
+  const std::vector<index_t> bounds = triangle_blocks(C, global_product_blocks(C));
+  const auto blocks = static_cast<index_t>(bounds.size() - 1);
+
+  // Prepares image n's taps (unless the input is used directly); false when the image
+  // has no weight, and its matrix is zero.
+  const auto prepare = [&](gram_workspace<T>& ws, index_t n) {
+    ws.gram.resize(C, C);
+    if (direct || window_taps(x, n, whole, shape, o, ws)) return true;
+    ws.gram.setZero();
+    return false;
+  };
+  // Block b of the lower triangle of image n's matrix.
+  const auto compute_block = [&](gram_workspace<T>& ws, index_t n, index_t b) {
+    const index_t j0 = bounds[static_cast<std::size_t>(b)];
+    const index_t j1 = bounds[static_cast<std::size_t>(b) + 1];
+    const auto compute = [&](const auto& a, T alpha) {
+      auto diagonal = ws.gram.block(j0, j0, j1 - j0, j1 - j0);
+      diagonal.setZero();
+      diagonal.template selfadjointView<Eigen::Lower>().rankUpdate(a.middleCols(j0, j1 - j0).transpose(), alpha);
+      if (j1 < C)
+        ws.gram.block(j1, j0, C - j1, j1 - j0).noalias() =
+            alpha * (a.rightCols(C - j1).transpose() * a.middleCols(j0, j1 - j0));
+    };
+    if (direct)
+      compute(input_map(n), inv_count);
+    else
+      compute(ws.taps(), T(1));
+  };
   const auto finish_and_store = [&](gram_workspace<T>& ws, index_t n) {
     finish_gram(ws.gram, o);
     output_stage<T> stage(y.extent(1), 1);
     stage.put(ws.gram, 0, o.layout);
     stage.write(y, n, 0, 0, 1);
   };
-  const T inv_count = static_cast<T>(1 / static_cast<double>(H * W));
 
-  if (threads <= 1 || N >= threads || C < 64) {
-    // One image per task, one rank-HW update each.
+  if (threads <= 1 || N >= threads || blocks == 1) {
+    // One image per task, its blocks in turn.
     parallel_for(pol, N, threads, [&](index_t n) {
       gram_workspace<T> ws;
-      if (direct) {
-        ws.gram.setZero(C, C);
-        ws.gram.template selfadjointView<Eigen::Lower>().rankUpdate(input_map(n).transpose(), inv_count);
-      } else {
-        window_gram(x, n, whole, shape, o, ws);
-      }
+      if (prepare(ws, n))
+        for (index_t b = 0; b < blocks; ++b) compute_block(ws, n, b);
       finish_and_store(ws, n);
     });
     return;
   }
-
-  // Fewer images than threads: each image's lower triangle is cut into column blocks of
-  // equal area; a block is the symmetric rank update of its diagonal square plus one GEMM
-  // for the rectangle below it, so that no task computes the upper triangle.
-  const std::vector<index_t> bounds = triangle_blocks(C, threads);
-  const auto blocks = static_cast<index_t>(bounds.size() - 1);
+  // Fewer images than threads: the images in turn, each one's blocks shared by the threads.
   gram_workspace<T> ws;
   for (index_t n = 0; n < N; ++n) {
-    ws.gram.resize(C, C);
-    if (!direct && !window_taps(x, n, whole, shape, o, ws)) {
-      ws.gram.setZero();
-    } else {
-      parallel_for(pol, blocks, threads, [&](index_t b) {
-        const index_t j0 = bounds[static_cast<std::size_t>(b)];
-        const index_t j1 = bounds[static_cast<std::size_t>(b) + 1];
-        const auto compute = [&](const auto& a, T alpha) {
-          auto diagonal = ws.gram.block(j0, j0, j1 - j0, j1 - j0);
-          diagonal.setZero();
-          diagonal.template selfadjointView<Eigen::Lower>().rankUpdate(a.middleCols(j0, j1 - j0).transpose(), alpha);
-          if (j1 < C)
-            ws.gram.block(j1, j0, C - j1, j1 - j0).noalias() =
-                alpha * (a.rightCols(C - j1).transpose() * a.middleCols(j0, j1 - j0));
-        };
-        if (direct)
-          compute(input_map(n), inv_count);
-        else
-          compute(ws.taps(), T(1));
-      });
-    }
+    if (prepare(ws, n)) parallel_for(pol, blocks, threads, [&](index_t b) { compute_block(ws, n, b); });
     finish_and_store(ws, n);
   }
 }

@@ -34,10 +34,13 @@ template <class T, bool Average, class F>
 decltype(auto) with_power_reducer(double p, const pool2d_params& params, F&& f) {
   const reduce::detail::divisor_rule rule{params.count_include_pad, params.divisor_override};
   if (p == std::numeric_limits<double>::infinity()) return f(reduce::max_abs<T>{});
-  if (p == 1.0) return f(reduce::abs_sum<T, Average>{rule});
+  if constexpr (!Average) {
+    if (p == 1.0) return f(reduce::abs_sum<T>{});
+  }
   const reduce::power_exponent e = reduce::power_exponent::of(p);
   if constexpr (std::is_same_v<T, float>) {
     switch (e.whole) {
+      case 1: return f(reduce::wide_power_sum<Average, 1>{rule});
       case 2: return f(reduce::wide_power_sum<Average, 2>{rule});
       case 3: return f(reduce::wide_power_sum<Average, 3>{rule});
       case 4: return f(reduce::wide_power_sum<Average, 4>{rule});

@@ -65,6 +65,14 @@ inline problem spp_level_params(std::string_view op, spp_bin_rule rule, hw in, i
   index_t kh = 0, sh = 0, ph = 0, kw = 0, sw = 0, pw = 0;
   if (auto e = axis(in.h, kh, sh, ph)) return e;
   if (auto e = axis(in.w, kw, sw, pw)) return e;
+  // Caffe's pooling layer refuses pad >= kernel (as SPEC section 2 does): such a level
+  // would place whole bins in the padding (a 7 x 7 input at level 6: window 2, padding 3).
+  if (ph >= kh || pw >= kw)
+    return describe(op, "levels", std::to_string(n),
+                    "the caffe rule gives padding " + to_text(ph, pw) + " with windows of " +
+                        to_text(kh, kw) + " on a " + to_text(in.h, in.w) +
+                        " input; padding must be smaller than the window, or whole bins lie in "
+                        "the padding");
   pool2d_params p;
   p.kernel = {kh, kw};
   p.stride = hw{sh, sw};

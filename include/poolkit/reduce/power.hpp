@@ -16,10 +16,12 @@
 // which is what keeps float within 1e-5 of a double reference up to p = 64.
 //
 // The named operations (ops/power.hpp) pick the cheapest exact-enough form per p:
-// p = inf a running max |x|, p = 1 a plain sum of |x| (no partial sum exceeds the
-// result, so nothing to scale), float with integer p <= 6 a double accumulator (every
-// float's |x|^6 is a normal double: no overflow, no underflow, no scaling), and the
-// scaled reducer below for everything else.
+// p = inf a running max |x|; Lp with p = 1 a plain sum of |x| (no partial sum exceeds
+// the result, so nothing to scale); float with integer p <= 6, and the float power
+// average with p = 1, a double accumulator (every float's |x|^6 is a normal double: no
+// overflow, no underflow, no scaling); the scaled reducer below for everything else,
+// the double power average with p = 1 included: its sum of |x| can overflow where the
+// mean does not ({DBL_MAX, -DBL_MAX, 1, 2} has the mean 9e307), so it is not a plain sum.
 #pragma once
 
 #include <cmath>
@@ -203,31 +205,25 @@ struct max_abs {
   POOLKIT_FORCEINLINE constexpr T finalize(T acc, window_counts) const noexcept { return acc; }
 };
 
-/// p = 1: sum |x| (or its mean), accumulated as is: partial sums never exceed the result.
-template <class T, bool Average>
+/// Lp with p = 1: sum |x|, accumulated as is: partial sums never exceed the result, so
+/// the sum overflows only where the result does. (Not the power average: a mean can be
+/// finite where the sum is not.)
+template <class T>
 struct abs_sum {
-  detail::divisor_rule rule{};  ///< avg pooling's divisor rule (Average only)
   /// The value a fold starts from (reducer interface, reduce/reducer.hpp).
   POOLKIT_FORCEINLINE constexpr T identity() const noexcept { return T(0); }
   /// One tap folded into the accumulator.
   POOLKIT_FORCEINLINE T combine(T acc, T x) const noexcept { return acc + std::fabs(x); }
   /// The window's result from its accumulator and tap counts.
-  POOLKIT_FORCEINLINE T finalize(T acc, window_counts counts) const noexcept {
-    if constexpr (Average) {
-      if (counts.in_bounds == 0) return T(0);
-      return acc / static_cast<T>(rule.divisor(counts));
-    } else {
-      return acc;
-    }
-  }
+  POOLKIT_FORCEINLINE T finalize(T acc, window_counts) const noexcept { return acc; }
 };
 
-/// float with a whole p from 2 to 6 (fixed at compile time: the taps are a few
+/// float with a whole p from 1 to 6 (fixed at compile time: the taps are a few
 /// multiplications): |x|^p summed in double, where no float can overflow or underflow it,
 /// then the root in double, rounded once to float.
 template <bool Average, int P>
 struct wide_power_sum {
-  static_assert(P >= 2 && P <= 6, "see wide_power_max");
+  static_assert(P >= 1 && P <= 6, "see wide_power_max");
   using accumulator_type = double;  ///< float taps summed in double
   detail::divisor_rule rule{};      ///< avg pooling's divisor rule (Average only)
   /// The value a fold starts from (reducer interface, reduce/reducer.hpp).
@@ -245,6 +241,7 @@ struct wide_power_sum {
       if (counts.in_bounds == 0) return 0.0f;
       acc /= static_cast<double>(rule.divisor(counts));
     }
+    if constexpr (P == 1) return static_cast<float>(acc);
     if constexpr (P == 2) return static_cast<float>(std::sqrt(acc));
     if constexpr (P == 3) return static_cast<float>(std::cbrt(acc));
     return static_cast<float>(std::pow(acc, 1.0 / P));
