@@ -237,6 +237,32 @@ TEST(StochasticInference, ExtremeMagnitudesDoNotOverflow) {
   EXPECT_EQ(yt.values(0, 0, 0, 0), 2 * d);
 }
 
+TEST(StochasticInference, DoubleDenormalWindowsKeepTheirValue) {
+  // A window whose largest tap is a double denormal is rescaled by 2^k with k up to 1074,
+  // beyond any double: a factor 2^1074 was infinity, and a lone denorm_min gave NaN (found
+  // by fuzz_stochastic). SPEC: sum x^2 / sum x, exact here: {d} gives d, {d, 3d} gives
+  // (1 + 9) d^2 / 4d = 2.5 d, which rounds to 2d (ties to even), {m/2, m/2} gives m/2 for
+  // m = DBL_MIN; training picks a positive tap.
+  const double d = std::numeric_limits<double>::denorm_min(), m = DBL_MIN;
+  const struct {
+    std::vector<double> taps;
+    double want;
+  } cases[] = {{{d}, d}, {{d, 3 * d}, 2 * d}, {{m / 2, m / 2}, m / 2}, {{0.0, -d, d}, d}};
+  for (const auto& c : cases) {
+    const auto x = make_tensor<double>({1, 1, 1, static_cast<index_t>(c.taps.size())}, c.taps);
+    const poolkit::pool2d_params p{.kernel = {1, static_cast<index_t>(c.taps.size())}};
+    for (auto isa : poolkit::available_instruction_sets()) {
+      const auto y = poolkit::stochastic_pool2d(x, p, stochastic_mode::inference, 0, {.isa = isa});
+      EXPECT_EQ(y.values(0, 0, 0, 0), c.want) << poolkit::name_of(isa) << " taps " << c.taps.size();
+      const auto t = poolkit::stochastic_pool2d(x, p, stochastic_mode::training, 5, {.isa = isa});
+      const index_t i = t.indices(0, 0, 0, 0);
+      ASSERT_TRUE(i >= 0 && i < static_cast<index_t>(c.taps.size()));
+      EXPECT_GT(c.taps[static_cast<std::size_t>(i)], 0.0);
+      EXPECT_EQ(t.values(0, 0, 0, 0), c.taps[static_cast<std::size_t>(i)]);
+    }
+  }
+}
+
 TEST(StochasticSemantics, ZeroWindowsSpecialValuesAndPadding) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const float inf = std::numeric_limits<float>::infinity();

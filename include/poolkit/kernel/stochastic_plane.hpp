@@ -70,8 +70,10 @@ struct positive_sums {
   double squares = 0.0;
 };
 
-/// 2^-e for the e that puts `largest` (positive, finite) in [1, 2).
-inline double unit_scale(double largest) noexcept { return std::ldexp(1.0, -std::ilogb(largest)); }
+/// The exponent k for which largest * 2^k (positive, finite) lies in [1, 2). Applied with
+/// ldexp, never as a factor 2^k: for a denormal largest k reaches 1074, and 2^1074 is not
+/// a double (the fuzzer found a lone denorm_min tap giving NaN through inf / inf).
+inline int unit_shift(double largest) noexcept { return -std::ilogb(largest); }
 
 /// One window of stochastic pooling; `flat` is the output's flat index (the draw's counter).
 template <class T>
@@ -114,28 +116,29 @@ selection<T> stochastic_window(const stochastic_job& job, plane<const T> x,
   }
   if (!(s.largest > 0.0)) return {T(0), job.training ? wh.first * x.cols + ww.first : -1};
   // Scaling by a power of two is exact, so it changes no choice, only the range.
-  double scale = 1.0;
+  int shift = 0;
+  const auto scaled = [&shift](double d) { return shift == 0 ? d : std::ldexp(d, shift); };
   if (!std::is_same_v<T, float> && (s.largest > 0x1p480 || s.largest < 0x1p-480)) {
-    scale = unit_scale(s.largest);
+    shift = unit_shift(s.largest);
     s.sum = 0.0;
     s.squares = 0.0;
     scan_window(x, wh, ww, dh, dw, [&](T v, index_t) {
       if (v > T(0)) {
-        const double d = static_cast<double>(v) * scale;
+        const double d = scaled(static_cast<double>(v));
         s.sum += d;
         s.squares += d * d;
       }
       return false;
     });
   }
-  if (!job.training) return {static_cast<T>(s.squares / s.sum / scale), -1};
+  if (!job.training) return {static_cast<T>(std::ldexp(s.squares / s.sum, -shift)), -1};
   // The first tap whose running sum passes u * sum; rounding can leave u * sum at the
   // total, where the last positive tap is the one to take.
   const double target = random::unit_double(bits[0], bits[1]) * s.sum;
   double running = 0.0;
   selection<T> chosen{T(0), -1};
   scan_window(x, wh, ww, dh, dw, [&](T v, index_t i) {
-    running += static_cast<double>(positive_part(v)) * scale;
+    running += scaled(static_cast<double>(positive_part(v)));
     const bool positive = v > T(0);
     chosen.value = positive ? v : chosen.value;
     chosen.index = positive ? i : chosen.index;
