@@ -247,11 +247,11 @@ void check_mean_of_magnitudes_near_the_top(double tolerance) {
                                                   << "): got " << got << " want " << static_cast<double>(want);
           if (want > static_cast<long double>(lim::max())) {
             // A mean beyond the type's range (divisor_override below the tap count).
-            ASSERT_TRUE(std::isinf(got) || std::fabs(static_cast<long double>(got) - want) <= tolerance * want) << where;
+            ASSERT_TRUE(std::isinf(got) || std::fabs(static_cast<long double>(got) - want) <= static_cast<long double>(tolerance) * want) << where;
             continue;
           }
           ASSERT_TRUE(std::isfinite(got)) << where;
-          ASSERT_LE(std::fabs(static_cast<long double>(got) - want), tolerance * want) << where;
+          ASSERT_LE(std::fabs(static_cast<long double>(got) - want), static_cast<long double>(tolerance) * want) << where;
           ++finite;
         }
   }

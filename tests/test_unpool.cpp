@@ -99,6 +99,25 @@ TEST(Unpool, DefaultOutputSizeForEveryWindowOption) {
   EXPECT_GT(checked, 250);
 }
 
+TEST(Unpool, BracedSizeAsTheReadmeWritesIt) {
+  // README: max_unpool2d(values, indices, {H, W}); a braced pair once matched both the
+  // size and the pool2d_params overloads. Both forms, and designated parameters still
+  // meaning pool2d_params.
+  const auto x = random_tensor({1, 2, 5, 7}, 11);
+  const auto pooled = poolkit::max_pool2d_with_indices(x, {.kernel = {2, 2}});
+  const auto& y = pooled.values;
+  const auto& idx = pooled.indices;
+  const auto braced = poolkit::max_unpool2d(y, idx, {5, 7});
+  EXPECT_EQ(braced.extents(), (poolkit::extents4{1, 2, 5, 7}));
+  EXPECT_EQ(test::values_of(braced), test::values_of(poolkit::max_unpool2d(y, idx, poolkit::hw{5, 7})));
+  const auto tried = poolkit::try_max_unpool2d(y, idx, {5, 7});
+  ASSERT_TRUE(tried);
+  EXPECT_EQ(test::values_of(*tried), test::values_of(braced));
+  const auto by_params = poolkit::max_unpool2d(y, idx, {.kernel = {2, 2}});
+  EXPECT_EQ(by_params.extents(), (poolkit::extents4{1, 2, 4, 6}));  // (in - 1) * 2 + 2
+  test::expect_error([&] { (void)poolkit::max_unpool2d(y, idx, {1, 7}); }, {"poolkit::max_unpool2d"});
+}
+
 TEST(Unpool, ExplicitSizeIntoAStridedView) {
   auto values = test::make_tensor<float>({1, 1, 1, 3}, {7, 8, 9});
   auto indices = test::make_tensor<index_t>({1, 1, 1, 3}, {0, 5, -1});

@@ -149,6 +149,25 @@ tensor<element_of<V>> max_unpool2d(const V& values, const I& indices, hw output_
   return detail::value_or_raise(try_max_unpool2d(values, indices, output_size));
 }
 
+// A braced size `max_unpool2d(values, indices, {H, W})` converts to hw and to
+// pool2d_params alike (both aggregates: user-defined conversions of equal rank), so the
+// call was ambiguous. These overloads take the braced pair as an array, a standard
+// conversion that outranks both: {H, W} is a size, `{.kernel = ...}` still pool2d_params.
+
+/// Non-throwing max_unpool2d() to the size `{H, W}` written as a braced pair.
+template <readable_nchw V, readable_nchw I>
+  requires std::is_same_v<element_of<I>, index_t>
+result<tensor<element_of<V>>> try_max_unpool2d(const V& values, const I& indices,
+                                               const index_t (&output_size)[2]) {
+  return try_max_unpool2d(values, indices, hw{output_size[0], output_size[1]});
+}
+/// Max unpooling to the size `{H, W}` written as a braced pair.
+template <readable_nchw V, readable_nchw I>
+  requires std::is_same_v<element_of<I>, index_t>
+tensor<element_of<V>> max_unpool2d(const V& values, const I& indices, const index_t (&output_size)[2]) {
+  return max_unpool2d(values, indices, hw{output_size[0], output_size[1]});
+}
+
 /// Non-throwing max_unpool2d(): the same call, with the failure returned as a
 /// poolkit::status instead of thrown (works with -fno-exceptions).
 template <readable_nchw V, readable_nchw I, class Y>
