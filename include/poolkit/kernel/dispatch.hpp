@@ -3,12 +3,16 @@
 //
 // Compiles the kernels once per instruction set and picks one at run time.
 //
-// Each instruction set gets its own namespace, poolkit::kernel::<isa>, holding its vec<T>
-// and a copy of the kernels (kernel/*-inl.hpp) compiled under that set's target
-// attributes. No -m flag is needed: a program built with plain -O2 runs AVX2 or AVX-512
-// code when the CPU has it. The target regions contain only poolkit's -inl files; every
-// standard or intrinsics header is included above them, so nothing else is compiled for
-// a wider instruction set than its own.
+// Each vector instruction set gets its own namespace, poolkit::kernel::<isa>, holding its
+// vec<T> and a copy of the kernels (kernel/kernels-inl.hpp) compiled under that set's
+// target attributes, and a `tag` type (derived from the set's isa:: tag) that selects
+// those kernels by argument-dependent lookup. instruction_set::scalar runs the generic
+// kernels (kernel/builtin.hpp), which compute the same bits. No -m flag is needed: a
+// program built with plain -O2 runs AVX2 or AVX-512 code when the CPU has it. The target
+// regions contain only poolkit's -inl files; every standard or intrinsics header is
+// included above them, so nothing else is compiled for a wider instruction set than its
+// own.
+// Which sets get kernels: config.hpp (POOLKIT_KERNELS_*, POOLKIT_BASELINE_ONLY).
 #pragma once
 
 #include <algorithm>
@@ -18,6 +22,7 @@
 
 #include <poolkit/config.hpp>
 #include <poolkit/geometry/regular.hpp>
+#include <poolkit/kernel/builtin.hpp>
 #include <poolkit/kernel/job.hpp>
 #include <poolkit/kernel/plane.hpp>
 #include <poolkit/policy/isa.hpp>
@@ -43,43 +48,43 @@
 #define POOLKIT_TARGET_POP _Pragma("GCC pop_options")
 #endif
 
-POOLKIT_BEGIN_NAMESPACE
-namespace kernel {
-namespace scalar {
-#include <poolkit/simd/vec_scalar-inl.hpp>
-#include <poolkit/kernel/regular-inl.hpp>
-#include <poolkit/kernel/select-inl.hpp>
-#include <poolkit/kernel/global-inl.hpp>
-}  // namespace scalar
-}  // namespace kernel
-POOLKIT_END_NAMESPACE
+// The prebuilt kernel library is used when the translation unit asks for it
+// (POOLKIT_PREBUILT, which linking poolkit::prebuilt defines to the library's baseline
+// instruction set) and was compiled for the same baseline: the library's kernels live in
+// the ABI namespace of its baseline (config.hpp), so a translation unit built with other
+// -m flags compiles its own kernels instead, in its own namespace.
+#if defined(POOLKIT_PREBUILT) && POOLKIT_PREBUILT == POOLKIT_BASELINE_ID
+#define POOLKIT_USE_PREBUILT 1
+#else
+#define POOLKIT_USE_PREBUILT 0
+#endif
 
-#if POOLKIT_HAS_X86_KERNELS
+#if POOLKIT_KERNELS_SSE2
 // SSE2 is the x86-64 baseline: no target region needed.
 POOLKIT_BEGIN_NAMESPACE
-namespace kernel {
-namespace sse2 {
-#include <poolkit/simd/vec_sse2-inl.hpp>
-#include <poolkit/kernel/regular-inl.hpp>
-#include <poolkit/kernel/select-inl.hpp>
-#include <poolkit/kernel/global-inl.hpp>
-}  // namespace sse2
-}  // namespace kernel
+namespace kernel::sse2 {
+struct tag : isa::sse2 {};
+#define POOLKIT_KERNEL_VEC <poolkit/simd/vec_sse2-inl.hpp>
+#include <poolkit/kernel/kernels-inl.hpp>
+#undef POOLKIT_KERNEL_VEC
+}  // namespace kernel::sse2
 POOLKIT_END_NAMESPACE
+#endif
 
+#if POOLKIT_KERNELS_AVX2
 POOLKIT_TARGET_PUSH_AVX2
 POOLKIT_BEGIN_NAMESPACE
-namespace kernel {
-namespace avx2 {
-#include <poolkit/simd/vec_avx2-inl.hpp>
-#include <poolkit/kernel/regular-inl.hpp>
-#include <poolkit/kernel/select-inl.hpp>
-#include <poolkit/kernel/global-inl.hpp>
-}  // namespace avx2
-}  // namespace kernel
+namespace kernel::avx2 {
+struct tag : isa::avx2 {};
+#define POOLKIT_KERNEL_VEC <poolkit/simd/vec_avx2-inl.hpp>
+#include <poolkit/kernel/kernels-inl.hpp>
+#undef POOLKIT_KERNEL_VEC
+}  // namespace kernel::avx2
 POOLKIT_END_NAMESPACE
 POOLKIT_TARGET_POP
+#endif
 
+#if POOLKIT_KERNELS_AVX512
 // GCC 12's AVX-512 intrinsics initialise a vector from itself (_mm512_undefined_ps) and,
 // once inlined, trip -Wmaybe-uninitialized in every user's build; silence it here only.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -88,103 +93,81 @@ POOLKIT_TARGET_POP
 #endif
 POOLKIT_TARGET_PUSH_AVX512
 POOLKIT_BEGIN_NAMESPACE
-namespace kernel {
-namespace avx512 {
-#include <poolkit/simd/vec_avx512-inl.hpp>
-#include <poolkit/kernel/regular-inl.hpp>
-#include <poolkit/kernel/select-inl.hpp>
-#include <poolkit/kernel/global-inl.hpp>
-}  // namespace avx512
-}  // namespace kernel
+namespace kernel::avx512 {
+struct tag : isa::avx512 {};
+#define POOLKIT_KERNEL_VEC <poolkit/simd/vec_avx512-inl.hpp>
+#include <poolkit/kernel/kernels-inl.hpp>
+#undef POOLKIT_KERNEL_VEC
+}  // namespace kernel::avx512
 POOLKIT_END_NAMESPACE
 POOLKIT_TARGET_POP
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
-#endif  // POOLKIT_HAS_X86_KERNELS
+#endif
 
-#if POOLKIT_HAS_NEON_KERNELS
+#if POOLKIT_KERNELS_NEON
 // NEON is the AArch64 baseline: no target region needed.
 POOLKIT_BEGIN_NAMESPACE
-namespace kernel {
-namespace neon {
-#include <poolkit/simd/vec_neon-inl.hpp>
-#include <poolkit/kernel/regular-inl.hpp>
-#include <poolkit/kernel/select-inl.hpp>
-#include <poolkit/kernel/global-inl.hpp>
-}  // namespace neon
-}  // namespace kernel
+namespace kernel::neon {
+struct tag : isa::neon {};
+#define POOLKIT_KERNEL_VEC <poolkit/simd/vec_neon-inl.hpp>
+#include <poolkit/kernel/kernels-inl.hpp>
+#undef POOLKIT_KERNEL_VEC
+}  // namespace kernel::neon
 POOLKIT_END_NAMESPACE
-#endif  // POOLKIT_HAS_NEON_KERNELS
+#endif
 
 POOLKIT_BEGIN_NAMESPACE
 namespace kernel {
 
-/// The built-in reducers have vector kernels; any other reducer runs kernel/plane.hpp.
-template <class R>
-inline constexpr bool has_vector_kernels = scalar::vector_form<R>::available;
+/// The one instruction-set switch: calls fn with the tag of set `s` (resolved, compiled
+/// and supported: see policy/cpu.hpp); an unqualified call with that tag then reaches the
+/// set's kernels. Any other value runs the one-lane forms.
+template <class Fn>
+decltype(auto) on_instruction_set(instruction_set s, Fn&& fn) {
+  switch (s) {
+#if POOLKIT_KERNELS_SSE2
+    case instruction_set::sse2: return fn(sse2::tag{});
+#endif
+#if POOLKIT_KERNELS_AVX2
+    case instruction_set::avx2: return fn(avx2::tag{});
+#endif
+#if POOLKIT_KERNELS_AVX512
+    case instruction_set::avx512: return fn(avx512::tag{});
+#endif
+#if POOLKIT_KERNELS_NEON
+    case instruction_set::neon: return fn(neon::tag{});
+#endif
+    default: return fn(isa::scalar{});
+  }
+}
 
-/// Pools output rows [oh_begin, oh_end) of one plane on instruction set `s` (resolved,
-/// compiled and supported: see policy/cpu.hpp). The input must have unit column stride.
+/// Pools output rows [oh_begin, oh_end) of one plane on instruction set `s`. The input
+/// must have unit column stride.
 template <class T, class R>
 void pool_rows(instruction_set s, const plane_job<T, R>& job, T* scratch, plane<const T> x,
                plane<T> y, index_t oh_begin, index_t oh_end) noexcept {
   // Outputs narrower than a quarter of any vector would leave most lanes idle; the
   // one-lane kernel computes the same bits without the waste.
   if (job.cols.out_width < 4) s = instruction_set::scalar;
-  switch (s) {
-#if POOLKIT_HAS_X86_KERNELS
-    case instruction_set::sse2: return sse2::pool_rows(job, scratch, x, y, oh_begin, oh_end);
-    case instruction_set::avx2: return avx2::pool_rows(job, scratch, x, y, oh_begin, oh_end);
-    case instruction_set::avx512: return avx512::pool_rows(job, scratch, x, y, oh_begin, oh_end);
-#endif
-#if POOLKIT_HAS_NEON_KERNELS
-    case instruction_set::neon: return neon::pool_rows(job, scratch, x, y, oh_begin, oh_end);
-#endif
-    default: return scalar::pool_rows(job, scratch, x, y, oh_begin, oh_end);
-  }
+  on_instruction_set(s, [&](auto tag) { pool_rows(tag, job, scratch, x, y, oh_begin, oh_end); });
 }
-
-/// The built-in selectors have vector kernels with indices.
-template <class S>
-inline constexpr bool has_vector_selection = scalar::vector_selector<S>::available;
 
 /// Selects output rows [oh_begin, oh_end) of one plane with indices on instruction set `s`.
 template <class T, class S>
 void select_rows(instruction_set s, const select_job<T>& job, plane<const T> x, plane<T> y,
                  plane<index_t> indices, index_t oh_begin, index_t oh_end) noexcept {
-  switch (s) {
-#if POOLKIT_HAS_X86_KERNELS
-    case instruction_set::sse2:
-      return sse2::select_rows<T, S>(job, x, y, indices, oh_begin, oh_end);
-    case instruction_set::avx2:
-      return avx2::select_rows<T, S>(job, x, y, indices, oh_begin, oh_end);
-    case instruction_set::avx512:
-      return avx512::select_rows<T, S>(job, x, y, indices, oh_begin, oh_end);
-#endif
-#if POOLKIT_HAS_NEON_KERNELS
-    case instruction_set::neon:
-      return neon::select_rows<T, S>(job, x, y, indices, oh_begin, oh_end);
-#endif
-    default: return scalar::select_rows<T, S>(job, x, y, indices, oh_begin, oh_end);
-  }
+  on_instruction_set(s, [&](auto tag) {
+    select_rows<T, S>(tag, job, x, y, indices, oh_begin, oh_end);
+  });
 }
 
 /// The global pooling of one plane on instruction set `s`, for the built-in reducers
-/// (kernel/global-inl.hpp: one summation order on every instruction set).
+/// (one summation order on every instruction set: kernel/builtin.hpp).
 template <class T, class R>
 T global_plane(instruction_set s, const R& r, plane<const T> x) noexcept {
-  switch (s) {
-#if POOLKIT_HAS_X86_KERNELS
-    case instruction_set::sse2: return sse2::global_plane(r, x);
-    case instruction_set::avx2: return avx2::global_plane(r, x);
-    case instruction_set::avx512: return avx512::global_plane(r, x);
-#endif
-#if POOLKIT_HAS_NEON_KERNELS
-    case instruction_set::neon: return neon::global_plane(r, x);
-#endif
-    default: return scalar::global_plane(r, x);
-  }
+  return on_instruction_set(s, [&](auto tag) { return global_plane(tag, r, x); });
 }
 
 }  // namespace kernel

@@ -5,27 +5,10 @@
 // vectorised along the plane, compiled once per instruction set (kernel/dispatch.hpp
 // re-includes this file inside namespace poolkit::kernel::<isa>; no include guard).
 //
-// One order for every instruction set, the scalar one included: the plane is read
-// row-major and element i goes to partial result i mod 32, in order; then partial j
-// absorbs partial j + 16, then j + 8, 4, 2 and 1. Thirty-two partials are whole
-// vectors on every instruction set (1, 4, 8 or 16 lanes), so the vector code runs two
-// to thirty-two independent chains instead of one, and all of them agree bit for bit.
-// (PyTorch computes a global average with its own vectorised mean, not a row-major
-// fold, so no order would reproduce its bits.)
-//
-// Selections are unaffected by the grouping except in two cases the order decides: which
-// NaN (payloads differ) and which zero (+0 or -0) is "the last NaN, else the first
-// extreme". When the result is NaN or zero the plane is scanned again, row-major.
-
-inline constexpr int global_partials = 32;
-
-/// Folds the partials by halving (see above).
-template <class R, class T>
-POOLKIT_FORCEINLINE T fold_partials(const R& r, T (&partial)[std::size_t{global_partials}]) noexcept {
-  for (int half = global_partials / 2; half >= 1; half /= 2)
-    for (int j = 0; j < half; ++j) partial[j] = r.combine(partial[j], partial[j + half]);
-  return partial[0];
-}
+// The order is kernel/builtin.hpp's, which also holds the one-lane form: the plane is
+// read row-major and element i goes to partial result i mod 32; partials are whole
+// vectors on every instruction set, so the vector code runs independent chains and
+// agrees with the one-lane form bit for bit.
 
 /// The canonical fold of n contiguous elements, vectorised.
 template <class R, class T>
@@ -59,31 +42,9 @@ T global_run(const R& r, const T* p, index_t n) noexcept {
   return lanes[0];
 }
 
-/// The same order over a plane with any strides, one element at a time.
-template <class R, class T>
-T global_strided(const R& r, plane<const T> x) noexcept {
-  T partial[std::size_t{global_partials}];
-  for (T& v : partial) v = r.identity();
-  int j = 0;
-  for (index_t h = 0; h < x.rows; ++h) {
-    const T* row = x.data + h * x.row_stride;
-    for (index_t w = 0; w < x.cols; ++w) {
-      partial[j] = r.combine(partial[j], row[w * x.col_stride]);
-      j = j + 1 == global_partials ? 0 : j + 1;
-    }
-  }
-  return fold_partials(r, partial);
-}
-
 /// The global pooling of one plane (built-in reducers only).
-template <class R, class T>
-T global_plane(const R& r, plane<const T> x) noexcept {
-  const index_t n = x.rows * x.cols;
+template <class T, class R>
+T global_plane(tag, const R& r, plane<const T> x) noexcept {
   const bool flat = x.col_stride == 1 && (x.row_stride == x.cols || x.rows == 1);
-  T v = flat ? global_run(r, x.data, n) : global_strided(r, x);
-  if constexpr (vector_form<R>::selects) {
-    if (v != v || v == T(0))  // the order decides the bits: fold row-major (see top)
-      v = fold_window(r, x.data, x.rows, x.row_stride, x.cols, x.col_stride);
-  }
-  return r.finalize(v, {n, n});
+  return global_finish(r, x, flat ? global_run(r, x.data, x.rows * x.cols) : global_strided(r, x));
 }

@@ -10,15 +10,12 @@
 // carried in lanes of T beside the values: h * W + w is exact in T while the plane holds
 // fewer than 2^digits elements (2^24 for float), which the caller checks.
 
-/// The vector form of a built-in selector.
+/// The vector form of a built-in selector (kernel/builtin.hpp: max and min).
 template <class S>
-struct vector_selector {
-  static constexpr bool available = false;
-};
+struct vector_selector;
 
 template <class T>
 struct vector_selector<reduce::max<T>> {
-  static constexpr bool available = true;
   static POOLKIT_FORCEINLINE T identity() noexcept { return -std::numeric_limits<T>::infinity(); }
   static POOLKIT_FORCEINLINE typename vec<T>::choice prefer(vec<T> x, vec<T> current) noexcept {
     return vec<T>::prefer_greater(x, current);
@@ -27,7 +24,6 @@ struct vector_selector<reduce::max<T>> {
 
 template <class T>
 struct vector_selector<reduce::min<T>> {
-  static constexpr bool available = true;
   static POOLKIT_FORCEINLINE T identity() noexcept { return std::numeric_limits<T>::infinity(); }
   static POOLKIT_FORCEINLINE typename vec<T>::choice prefer(vec<T> x, vec<T> current) noexcept {
     return vec<T>::prefer_less(x, current);
@@ -62,7 +58,7 @@ POOLKIT_FORCEINLINE void for_each_tap(Loads&& load, const row_geometry& g, index
 /// Selects output rows [oh_begin, oh_end) of one plane into values y and indices idx.
 /// The input must have unit column stride and fewer than 2^digits(T) elements per plane.
 template <class T, class S>
-void select_rows(const select_job<T>& job, kernel::plane<const T> x, kernel::plane<T> y,
+void select_rows(tag, const select_job<T>& job, kernel::plane<const T> x, kernel::plane<T> y,
                  kernel::plane<index_t> idx, index_t oh_begin, index_t oh_end) noexcept {
   using V = vec<T>;
   using Sel = vector_selector<S>;

@@ -125,7 +125,7 @@ void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_
                                         tables.divisor_row_of.data()};
       const kernel::scratch_buffer<T> scratch(split.tasks, layout.total, layout.identity_row,
                                               layout.identity_length,
-                                              kernel::scalar::vector_form<R>::identity());
+                                              r.identity());
       parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
         split.for_each_piece(t, [&](index_t n, index_t c, index_t oh0, index_t oh1) {
           kernel::pool_rows(rp.isa, job, scratch.task(t), kernel::plane_of(x, n, c),

@@ -25,13 +25,22 @@ namespace detail {
 constexpr bool is_compiled(instruction_set s) noexcept {
   switch (s) {
     case instruction_set::scalar: return true;
-    case instruction_set::sse2:
-    case instruction_set::avx2:
-    case instruction_set::avx512: return POOLKIT_HAS_X86_KERNELS != 0;
-    case instruction_set::neon: return POOLKIT_HAS_NEON_KERNELS != 0;
+    case instruction_set::sse2: return POOLKIT_KERNELS_SSE2 != 0;
+    case instruction_set::avx2: return POOLKIT_KERNELS_AVX2 != 0;
+    case instruction_set::avx512: return POOLKIT_KERNELS_AVX512 != 0;
+    case instruction_set::neon: return POOLKIT_KERNELS_NEON != 0;
     case instruction_set::best: return false;
   }
   return false;
+}
+
+/// The sets this build has kernels for, for messages: "scalar, sse2, avx2, avx512".
+inline std::string compiled_names() {
+  std::string names = "scalar";
+  for (instruction_set s : {instruction_set::sse2, instruction_set::avx2, instruction_set::avx512,
+                            instruction_set::neon})
+    if (is_compiled(s)) names += ", " + std::string(name_of(s));
+  return names;
 }
 
 /// The CPU (and the operating system, which must save the wider registers) can run `s`.
@@ -119,9 +128,7 @@ inline problem resolve_instruction_set(std::string_view op, instruction_set requ
   if (!is_compiled(requested))
     return describe(op, "policy.isa", std::string(name_of(requested)),
                     "this build has no kernels for it (compiled: " +
-                        std::string(is_compiled(instruction_set::avx2) ? "scalar, sse2, avx2, avx512"
-                                    : is_compiled(instruction_set::neon) ? "scalar, neon"
-                                                                         : "scalar") +
+                        compiled_names() +
                         ")");
   if (!cpu_runs(requested))
     return describe(op, "policy.isa", std::string(name_of(requested)),

@@ -28,12 +28,26 @@ int main() {
   expect("argmax(0,0,1,1)", static_cast<float>(idx(0, 0, 1, 1)), 15.0f);
   auto u = poolkit::max_unpool2d(m, idx, poolkit::pool2d_params{.kernel = {2, 2}});
   expect("unpool(0,0,3,3)", u(0, 0, 3, 3), 16.0f);
+  // A plane wide enough for the vector kernels (outputs at least 4 wide; narrower ones
+  // run the one-lane kernel): 8 x 32 ramp, so every 2 x 2 maximum is its last tap.
+  std::vector<float> wide(8 * 32);
+  std::iota(wide.begin(), wide.end(), 1.0f);
+  const auto w = poolkit::max_pool2d(poolkit::nchw_view<const float>(wide.data(), {1, 1, 8, 32}),
+                                     {.kernel = {2, 2}});
+  for (poolkit::index_t i = 0; i < 4; ++i)
+    for (poolkit::index_t j = 0; j < 16; ++j)
+      expect("wide max", w(0, 0, i, j), static_cast<float>((2 * i + 1) * 32 + 2 * j + 2));
+#if defined(POOLKIT_PREBUILT)
+  // Linked to poolkit::prebuilt: this translation unit must have compiled no kernel.
+  static_assert(POOLKIT_USE_PREBUILT == 1, "POOLKIT_PREBUILT is set but the kernels were compiled");
+#endif
   try {
     poolkit::max_pool2d(x, {.kernel = {0, 2}});
     ++failures;
   } catch (const poolkit::error&) {
   }
-  std::printf("poolkit %d.%d.%d consumer: %s\n", POOLKIT_VERSION_MAJOR, POOLKIT_VERSION_MINOR,
-              POOLKIT_VERSION_PATCH, failures == 0 ? "ok" : "FAILED");
+  std::printf("poolkit %d.%d.%d consumer%s: %s\n", POOLKIT_VERSION_MAJOR, POOLKIT_VERSION_MINOR,
+              POOLKIT_VERSION_PATCH, POOLKIT_USE_PREBUILT ? " (prebuilt kernels)" : "",
+              failures == 0 ? "ok" : "FAILED");
   return failures == 0 ? 0 : 1;
 }

@@ -1,0 +1,28 @@
+// poolkit: header-only pooling kernels for NCHW tensors.
+// SPDX-License-Identifier: MIT
+//
+// The vector kernels of one instruction set: kernel/dispatch.hpp includes this file once
+// per set, inside namespace poolkit::kernel::<set> (whose `tag` type selects these
+// kernels by argument-dependent lookup) and under that set's target attributes, with
+// POOLKIT_KERNEL_VEC naming the set's vec<T> header. No include guard.
+//
+// With the prebuilt kernel library (POOLKIT_USE_PREBUILT, see kernel/dispatch.hpp) only
+// the three entry points are declared: the library's explicit instantiations define them
+// for the built-in reducers, the only ones that reach them, and the translation unit
+// compiles no kernel.
+
+#if POOLKIT_USE_PREBUILT
+template <class T, class R>
+void pool_rows(tag, const plane_job<T, R>& job, T* scratch, kernel::plane<const T> x,
+               kernel::plane<T> y, index_t oh_begin, index_t oh_end) noexcept;
+template <class T, class S>
+void select_rows(tag, const select_job<T>& job, kernel::plane<const T> x, kernel::plane<T> y,
+                 kernel::plane<index_t> idx, index_t oh_begin, index_t oh_end) noexcept;
+template <class T, class R>
+T global_plane(tag, const R& r, plane<const T> x) noexcept;
+#else
+#include POOLKIT_KERNEL_VEC
+#include <poolkit/kernel/regular-inl.hpp>
+#include <poolkit/kernel/select-inl.hpp>
+#include <poolkit/kernel/global-inl.hpp>
+#endif

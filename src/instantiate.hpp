@@ -1,0 +1,41 @@
+// poolkit: header-only pooling kernels for NCHW tensors.
+// SPDX-License-Identifier: MIT
+//
+// Explicit instantiations of the kernel entry points (kernel/kernels-inl.hpp) for the
+// built-in reducers: what the prebuilt library defines and what a translation unit built
+// with POOLKIT_PREBUILT declares instead of compiling (kernel/dispatch.hpp). The library
+// is compiled without POOLKIT_PREBUILT, so these instantiate the header-only kernels
+// themselves, under the same target attributes: the results are the same bits.
+#pragma once
+
+#include <poolkit/poolkit.hpp>
+
+#if defined(POOLKIT_PREBUILT)
+#error "the prebuilt library's sources must not be compiled with POOLKIT_PREBUILT"
+#endif
+
+// The regular kernels and the global pooling of reducer R on element type T.
+#define POOLKIT_INSTANTIATE_REDUCER(ISA, T, R)                                               \
+  template void poolkit::kernel::ISA::pool_rows<T, R>(                                        \
+      poolkit::kernel::ISA::tag, const poolkit::kernel::plane_job<T, R>&, T*,                 \
+      poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>, poolkit::index_t,            \
+      poolkit::index_t) noexcept;                                                              \
+  template T poolkit::kernel::ISA::global_plane<T, R>(poolkit::kernel::ISA::tag, const R&,    \
+                                                      poolkit::kernel::plane<const T>) noexcept;
+
+// Selection with indices for selector S on element type T.
+#define POOLKIT_INSTANTIATE_SELECTOR(ISA, T, S)                                                \
+  template void poolkit::kernel::ISA::select_rows<T, S>(                                      \
+      poolkit::kernel::ISA::tag, const poolkit::kernel::select_job<T>&,                        \
+      poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>,                              \
+      poolkit::kernel::plane<poolkit::index_t>, poolkit::index_t, poolkit::index_t) noexcept;
+
+// Every kernel entry point of instruction set ISA on element type T: the entry points
+// that kernel::has_vector_kernels and kernel::has_vector_selection admit.
+#define POOLKIT_INSTANTIATE_KERNELS(ISA, T)                       \
+  POOLKIT_INSTANTIATE_REDUCER(ISA, T, poolkit::reduce::max<T>)    \
+  POOLKIT_INSTANTIATE_REDUCER(ISA, T, poolkit::reduce::min<T>)    \
+  POOLKIT_INSTANTIATE_REDUCER(ISA, T, poolkit::reduce::sum<T>)    \
+  POOLKIT_INSTANTIATE_REDUCER(ISA, T, poolkit::reduce::avg<T>)    \
+  POOLKIT_INSTANTIATE_SELECTOR(ISA, T, poolkit::reduce::max<T>)   \
+  POOLKIT_INSTANTIATE_SELECTOR(ISA, T, poolkit::reduce::min<T>)
