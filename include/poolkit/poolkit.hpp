@@ -28,3 +28,13 @@
 #include <poolkit/ops/stochastic.hpp>
 #include <poolkit/ops/fractional.hpp>
 #include <poolkit/random/philox.hpp>
+
+// Linked to the prebuilt library: the operations' bodies for the built-in reducers are
+// declared, not compiled (detail/prebuilt_ops.hpp).
+#if POOLKIT_USE_PREBUILT
+#include <poolkit/detail/prebuilt_ops.hpp>
+POOLKIT_BEGIN_NAMESPACE
+POOLKIT_PREBUILT_OPS(extern, float)
+POOLKIT_PREBUILT_OPS(extern, double)
+POOLKIT_END_NAMESPACE
+#endif

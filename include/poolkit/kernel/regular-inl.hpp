@@ -177,7 +177,7 @@ POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry
   const index_t kernel = KW > 0 ? KW : g.kernel;
   const index_t stride = SW > 0 ? SW : g.stride;
   const index_t dilation = KW > 0 ? 1 : g.dilation;
-  if (stride == 2 && dilation == 1 && (kernel == 2 || kernel == 3)) {
+  if (KW > 0 && stride == 2 && (kernel == 2 || kernel == 3)) {
     const index_t p = ow0 * 2 - g.pad_begin;
     V even;
     V odd;
@@ -379,11 +379,11 @@ POOLKIT_FORCEINLINE void direct_row(const plane_job<T, R>& job, const T* const* 
     store_block(acc, out + ow0 * out_step, out_step, plan.count(b));
   };
   for (index_t b = 0; b < plan.inside_begin; ++b)
-    emit(direct_block<KH, KW, SW, F, Exact, false>(window, kh, dh, g, plan, b), b);
+    emit(direct_block<KH, KW, SW, F, true, false>(window, kh, dh, g, plan, b), b);
   for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
     emit(direct_block<KH, KW, SW, F, Exact, true>(window, kh, dh, g, plan, b), b);
   for (index_t b = plan.inside_end; b < plan.blocks; ++b)
-    emit(direct_block<KH, KW, SW, F, Exact, false>(window, kh, dh, g, plan, b), b);
+    emit(direct_block<KH, KW, SW, F, true, false>(window, kh, dh, g, plan, b), b);
   (void)job;
 }
 
@@ -453,11 +453,11 @@ void pool_band(const plane_job<T, R>& job, const block_plan<T>& plan_in, T* scra
         const auto run = [&](auto exact) {
           constexpr bool E = decltype(exact)::value;
           for (index_t b = 0; b < plan.inside_begin; ++b)
-            fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b).store(hr + plan.start(b));
+            fold_block_row<KW, SW, F, true, false>(identity, row, g, plan, b).store(hr + plan.start(b));
           for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
             fold_block_row<KW, SW, F, E, true>(identity, row, g, plan, b).store(hr + plan.start(b));
           for (index_t b = plan.inside_end; b < plan.blocks; ++b)
-            fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b).store(hr + plan.start(b));
+            fold_block_row<KW, SW, F, true, false>(identity, row, g, plan, b).store(hr + plan.start(b));
         };
         if (!probe || may_hold_nan[i]) {
           run(std::true_type{});
@@ -497,10 +497,12 @@ void pool_band(const plane_job<T, R>& job, const block_plan<T>& plan_in, T* scra
     const T* divisors = nullptr;
     if constexpr (F::divides) divisors = job.divisor_rows + job.divisor_row_of[oh] * pitch;
     T* out = out_data + oh * out_row_stride;
-    if (!F::selects || window_exact(top)) {
+    // Runtime shapes fold exactly (one more instruction per tap on x86: the NaN-free
+    // variant is kept for the fixed shapes, where it was measured to pay).
+    if (!F::selects || KH == 0 || window_exact(top)) {
       direct_row<KH, KW, SW, F, true>(job, rows_of_window, kh, dh, g, plan, divisors, out,
                                       out_col_stride);
-    } else if constexpr (F::selects) {
+    } else if constexpr (F::selects && KH > 0) {
       direct_row<KH, KW, SW, F, false>(job, rows_of_window, kh, dh, g, plan, divisors, out,
                                        out_col_stride);
     }
@@ -622,11 +624,11 @@ void strip_band(const plane_job<T, R>& job, const block_plan<T>& plan_in, T* scr
   const auto run = [&](auto exact) {
     constexpr bool E = decltype(exact)::value;
     for (index_t b = 0; b < plan.inside_begin; ++b)
-      strip_block<K, S, F, E, false>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
+      strip_block<K, S, F, true, false>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
     for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
       strip_block<K, S, F, E, true>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
     for (index_t b = plan.inside_end; b < plan.blocks; ++b)
-      strip_block<K, S, F, E, false>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
+      strip_block<K, S, F, true, false>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
   };
   if constexpr (F::selects) {
     if (!any_nan) return run(std::false_type{});
@@ -639,8 +641,7 @@ template <int KH, int KW, int SW, class F, class T, class R>
 void pool_rows_shaped(const plane_job<T, R>& job, T* scratch, kernel::plane<const T> x,
                       kernel::plane<T> y, index_t oh_begin, index_t oh_end) noexcept {
   const scratch_layout& layout = *job.layout;
-  // The plan replays the generic fold_row: it makes the same loads as the fixed shapes'.
-  const block_plan<T> plan = block_plan<T>::template make<0, 0, F>(
+  const block_plan<T> plan = block_plan<T>::template make<KW, SW, F>(
       job.cols, scratch + layout.mask_table, layout.mask_table_bytes);
   const geometry::regular_axis& gh = job.windows->h;
   // The fixed square shapes run in column strips when rows are at most two vectors wide
