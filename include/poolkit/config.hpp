@@ -13,9 +13,11 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define POOLKIT_FORCEINLINE inline __attribute__((always_inline))
+#define POOLKIT_NOINLINE __attribute__((noinline))
 #define POOLKIT_RESTRICT __restrict__
 #else
 #define POOLKIT_FORCEINLINE inline
+#define POOLKIT_NOINLINE
 #define POOLKIT_RESTRICT
 #endif
 

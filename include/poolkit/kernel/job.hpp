@@ -157,19 +157,26 @@ struct scratch_layout {
   }
 };
 
-/// Everything a plane kernel needs besides the plane and its scratch memory, prepared once
-/// per call and shared by all tasks and planes.
-template <class T, class R>
-struct plane_job {
-  const R* reducer;
+/// What the vector kernels read of a job: everything but the reducer, which for them is
+/// the vector form they are compiled for.
+template <class T>
+struct vector_job {
   const geometry::regular_windows* windows;
   row_geometry cols;
   row_extent extent;
   const scratch_layout* layout;
   /// avg: divisor_rows + divisor_row_of[oh] * scratch_pitch(OW) is output row oh's row of
   /// divisors (PyTorch's rule; 1 for an empty window, whose 0 / 1 gives the required 0).
+  /// Null for every other reducer: avg runs sum's kernels, which divide when this is set.
   const T* divisor_rows;
   const index_t* divisor_row_of;
+};
+
+/// Everything a plane kernel needs besides the plane and its scratch memory, prepared once
+/// per call and shared by all tasks and planes.
+template <class T, class R>
+struct plane_job : vector_job<T> {
+  const R* reducer;
 };
 
 /// Per-task scratch memory, 64-byte aligned.

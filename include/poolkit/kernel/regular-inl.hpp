@@ -28,7 +28,6 @@ struct vector_form;
 template <class T>
 struct vector_form<reduce::max<T>> {
   static constexpr bool selects = true;
-  static constexpr bool divides = false;
   static POOLKIT_FORCEINLINE T identity() noexcept { return -std::numeric_limits<T>::infinity(); }
   // reduce::max::combine lane by lane: x > acc ? x : acc, and a NaN x always wins.
   static POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
@@ -47,7 +46,6 @@ struct vector_form<reduce::max<T>> {
 template <class T>
 struct vector_form<reduce::min<T>> {
   static constexpr bool selects = true;
-  static constexpr bool divides = false;
   static POOLKIT_FORCEINLINE T identity() noexcept { return std::numeric_limits<T>::infinity(); }
   static POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
     if constexpr (requires { vec<T>::min_unless_nan(x, acc); }) {
@@ -64,7 +62,6 @@ struct vector_form<reduce::min<T>> {
 template <class T>
 struct vector_form<reduce::sum<T>> {
   static constexpr bool selects = false;
-  static constexpr bool divides = false;
   static POOLKIT_FORCEINLINE T identity() noexcept { return T(0); }
   static POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
     return vec<T>::add(acc, x);
@@ -76,7 +73,6 @@ struct vector_form<reduce::sum<T>> {
 
 template <class T>
 struct vector_form<reduce::avg<T>> : vector_form<reduce::sum<T>> {
-  static constexpr bool divides = true;
 };
 
 /// `base + offset` computed on addresses: the result may point outside the row (its lanes
@@ -367,15 +363,15 @@ POOLKIT_FORCEINLINE vec<T> direct_block(const T* const* window, index_t kh, inde
 }
 
 /// Output row oh of the direct evaluation: edge blocks, inside blocks, edge blocks.
-template <int KH, int KW, int SW, class F, bool Exact, class T, class R>
-POOLKIT_FORCEINLINE void direct_row(const plane_job<T, R>& job, const T* const* window,
+template <int KH, int KW, int SW, class F, bool Exact, class T>
+POOLKIT_FORCEINLINE void direct_row(const vector_job<T>& job, const T* const* window,
                                     index_t kh, index_t dh, const row_geometry& g,
                                     const block_plan<T>& plan, const T* divisors, T* out,
                                     index_t out_step) noexcept {
   using V = vec<T>;
   const auto emit = [&](V acc, index_t b) {
     const index_t ow0 = plan.start(b);
-    if constexpr (F::divides) acc = V::div(acc, V::load(divisors + ow0));
+    if (divisors != nullptr) acc = V::div(acc, V::load(divisors + ow0));
     store_block(acc, out + ow0 * out_step, out_step, plan.count(b));
   };
   for (index_t b = 0; b < plan.inside_begin; ++b)
@@ -392,8 +388,8 @@ POOLKIT_FORCEINLINE void direct_row(const plane_job<T, R>& job, const T* const* 
 /// elements, so every window has exactly kernel-height rows. Rows are read in place:
 /// only outputs are stored (staging padded copies of the input was measured slower: the
 /// extra stores cost more than the border handling they save).
-template <int KH, int KW, int SW, class F, class T, class R>
-void pool_band(const plane_job<T, R>& job, const block_plan<T>& plan_in, T* scratch,
+template <int KH, int KW, int SW, class F, class T>
+void pool_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scratch,
                kernel::plane<const T> x, kernel::plane<T> y, index_t oh_begin,
                index_t oh_end) noexcept {
   using V = vec<T>;
@@ -495,7 +491,8 @@ void pool_band(const plane_job<T, R>& job, const block_plan<T>& plan_in, T* scra
       for (index_t t = 0; t < KH; ++t) window[t] = rows[top + t];
     const T* const* rows_of_window = KH > 0 ? window : rows + top;
     const T* divisors = nullptr;
-    if constexpr (F::divides) divisors = job.divisor_rows + job.divisor_row_of[oh] * pitch;
+    if (!F::selects && job.divisor_rows != nullptr)
+      divisors = job.divisor_rows + job.divisor_row_of[oh] * pitch;
     T* out = out_data + oh * out_row_stride;
     // Runtime shapes fold exactly (one more instruction per tap on x86: the NaN-free
     // variant is kept for the fixed shapes, where it was measured to pay).
@@ -536,8 +533,8 @@ POOLKIT_FORCEINLINE void load_taps(Loads&& load, const row_geometry& g, index_t 
 }
 
 /// One column block of a band: output rows [oh_begin, oh_end), block b of the plan.
-template <int K, int S, class F, bool Exact, bool Inside, class T, class R>
-POOLKIT_FORCEINLINE void strip_block(const plane_job<T, R>& job, const block_plan<T>& plan,
+template <int K, int S, class F, bool Exact, bool Inside, class T>
+POOLKIT_FORCEINLINE void strip_block(const vector_job<T>& job, const block_plan<T>& plan,
                                      const T* const* rows, const T* const* divisors,
                                      kernel::plane<T> y, index_t oh_begin, index_t oh_end,
                                      index_t b) noexcept {
@@ -586,7 +583,7 @@ POOLKIT_FORCEINLINE void strip_block(const plane_job<T, R>& job, const block_pla
       V acc = V::broadcast(F::identity());
       for (int t = 0; t < K; ++t)
         for (int j = 0; j < K; ++j) acc = F::combine(acc, taps[t][j]);
-      if constexpr (F::divides) acc = V::div(acc, V::load(divisors[oh - oh_begin] + ow0));
+      if (job.divisor_rows != nullptr) acc = V::div(acc, V::load(divisors[oh - oh_begin] + ow0));
       store_block(acc, out + oh * y.row_stride, y.col_stride, count);
       for (int t = 0; t < carried; ++t)
         for (int j = 0; j < K; ++j) taps[t][j] = taps[t + S][j];
@@ -595,8 +592,8 @@ POOLKIT_FORCEINLINE void strip_block(const plane_job<T, R>& job, const block_pla
 }
 
 /// A band of output rows in column strips (see above).
-template <int K, int S, class F, class T, class R>
-void strip_band(const plane_job<T, R>& job, const block_plan<T>& plan_in, T* scratch,
+template <int K, int S, class F, class T>
+void strip_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scratch,
                 kernel::plane<const T> x, kernel::plane<T> y, index_t oh_begin,
                 index_t oh_end) noexcept {
   // A local copy: the blocks' loops read it after stores that may alias anything.
@@ -618,7 +615,7 @@ void strip_band(const plane_job<T, R>& job, const block_plan<T>& plan_in, T* scr
   }
   // avg: the divisor row of each output row of the band.
   const T** divisors = reinterpret_cast<const T**>(scratch + layout.band_pointers) + band_rows;
-  if constexpr (F::divides)
+  if (!F::selects && job.divisor_rows != nullptr)
     for (index_t oh = oh_begin; oh < oh_end; ++oh)
       divisors[oh - oh_begin] = job.divisor_rows + job.divisor_row_of[oh] * layout.pitch;
   const auto run = [&](auto exact) {
@@ -637,8 +634,8 @@ void strip_band(const plane_job<T, R>& job, const block_plan<T>& plan_in, T* scr
 }
 
 /// Output rows [oh_begin, oh_end) of one plane, band by band.
-template <int KH, int KW, int SW, class F, class T, class R>
-void pool_rows_shaped(const plane_job<T, R>& job, T* scratch, kernel::plane<const T> x,
+template <int KH, int KW, int SW, class F, class T>
+void pool_rows_shaped(const vector_job<T>& job, T* scratch, kernel::plane<const T> x,
                       kernel::plane<T> y, index_t oh_begin, index_t oh_end) noexcept {
   const scratch_layout& layout = *job.layout;
   const block_plan<T> plan = block_plan<T>::template make<KW, SW, F>(
@@ -663,12 +660,12 @@ void pool_rows_shaped(const plane_job<T, R>& job, T* scratch, kernel::plane<cons
   }
 }
 
-/// Pools output rows [oh_begin, oh_end) of one plane. The input must have unit column
-/// stride (the caller sends other layouts to the generic scalar kernel).
-template <class T, class R>
-void pool_rows(tag, const plane_job<T, R>& job, T* scratch, kernel::plane<const T> x,
-               kernel::plane<T> y, index_t oh_begin, index_t oh_end) noexcept {
-  using F = vector_form<R>;
+/// Pools output rows [oh_begin, oh_end) of one plane with vector form F: picks the
+/// kernel for the window's shape. Never inlined: avg's and sum's entry points share it.
+template <class F, class T>
+POOLKIT_NOINLINE void pool_rows_of_form(const vector_job<T>& job, T* scratch,
+                                        kernel::plane<const T> x, kernel::plane<T> y,
+                                        index_t oh_begin, index_t oh_end) noexcept {
   const row_geometry& g = job.cols;
   const geometry::regular_axis& gh = job.windows->h;
   if (g.dilation == 1 && gh.dilation() == 1 && gh.kernel() == g.kernel) {
@@ -682,4 +679,15 @@ void pool_rows(tag, const plane_job<T, R>& job, T* scratch, kernel::plane<const 
   }
   // Any other window: one kernel, which reads the shape at run time.
   pool_rows_shaped<0, 0, 0, F>(job, scratch, x, y, oh_begin, oh_end);
+}
+
+/// Pools output rows [oh_begin, oh_end) of one plane. The input must have unit column
+/// stride (the caller sends other layouts to the generic scalar kernel).
+template <class T, class R>
+void pool_rows(tag, const plane_job<T, R>& job, T* scratch, kernel::plane<const T> x,
+               kernel::plane<T> y, index_t oh_begin, index_t oh_end) noexcept {
+  // avg runs sum's kernels: its job carries the divisors (a sum's has none), so the two
+  // share one set of kernels instead of compiling two.
+  using F = vector_form<std::conditional_t<std::is_same_v<R, reduce::avg<T>>, reduce::sum<T>, R>>;
+  pool_rows_of_form<F>(job, scratch, x, y, oh_begin, oh_end);
 }

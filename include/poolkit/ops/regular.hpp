@@ -121,8 +121,11 @@ void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_
                                       g.w.stride(),     g.w.dilation(),    g.w.pad_begin()};
       const kernel::row_extent extent = kernel::row_extent::of(cols);
       const auto layout = kernel::scratch_layout::of(g, extent, sizeof(T));
-      const kernel::plane_job<T, R> job{&r,     &g, cols, extent, &layout, tables.divisor_rows.data(),
-                                        tables.divisor_row_of.data()};
+      constexpr bool divides = std::is_same_v<R, reduce::avg<T>>;
+      const kernel::plane_job<T, R> job{
+          {&g, cols, extent, &layout, divides ? tables.divisor_rows.data() : nullptr,
+           divides ? tables.divisor_row_of.data() : nullptr},
+          &r};
       const kernel::scratch_buffer<T> scratch(split.tasks, layout.total, layout.identity_row,
                                               layout.identity_length,
                                               r.identity());
