@@ -12,8 +12,17 @@ namespace poolkit_bench {
 /// What a case runs. `params` is always the regular window the case equals (global 7x7
 /// is a 7x7 window, adaptive 14 -> 7 a 2x2 one): oneDNN runs that window.
 enum class op_kind {
-  max, avg, global_avg, adaptive_avg, l2, lp3, power_avg3, spp_max,
-  stochastic_training, stochastic_inference, fractional_max
+  max,
+  avg,
+  global_avg,
+  adaptive_avg,
+  l2,
+  lp3,
+  power_avg3,
+  spp_max,
+  stochastic_training,
+  stochastic_inference,
+  fractional_max
 };
 
 /// Fractional max in the suite: kernel 2x2, output 1/sqrt(2) of the input (Graham's
@@ -70,11 +79,11 @@ struct shape_case {
            const poolkit::policy& pol) const {
     switch (op) {
       case op_kind::stochastic_training:
-        return poolkit::stochastic_pool2d(x, y, idx, params, poolkit::stochastic_mode::training,
-                                          7, pol);
+        return poolkit::stochastic_pool2d(x, y, idx, params, poolkit::stochastic_mode::training, 7,
+                                          pol);
       case op_kind::stochastic_inference:
-        return poolkit::stochastic_pool2d(x, y, idx, params, poolkit::stochastic_mode::inference,
-                                          7, pol);
+        return poolkit::stochastic_pool2d(x, y, idx, params, poolkit::stochastic_mode::inference, 7,
+                                          pol);
       case op_kind::fractional_max:
         return poolkit::fractional_max_pool2d(x, y, idx, fractional_params(input), samples, pol);
       case op_kind::max: return poolkit::max_pool2d(x, y, params, pol);
@@ -106,19 +115,31 @@ inline std::vector<shape_case> suite() {
       {"S6", "global avg", {1, 2048, 7, 7}, {.kernel = {7, 7}}, op_kind::global_avg},
       {"S7", "adaptive avg to 7x7", {1, 512, 14, 14}, {.kernel = {2, 2}}, op_kind::adaptive_avg},
       {"S8", "max 3x3 s2 p1 (DRAM)", {32, 64, 112, 112}, k3s2p1, op_kind::max},
-      {"S10", "max 13x13 s1 p6 (SPPF)", {1, 512, 20, 20},
-       {.kernel = {13, 13}, .stride = {1, 1}, .padding = {6, 6}}, op_kind::max},
+      {"S10",
+       "max 13x13 s1 p6 (SPPF)",
+       {1, 512, 20, 20},
+       {.kernel = {13, 13}, .stride = {1, 1}, .padding = {6, 6}},
+       op_kind::max},
       {"S9", "L2 2x2 s2", {1, 64, 224, 224}, {.kernel = {2, 2}}, op_kind::l2},
       {"LP3", "lp p=3 2x2 s2", {1, 64, 224, 224}, {.kernel = {2, 2}}, op_kind::lp3},
       {"PAVG3", "power-avg p=3 2x2 s2", {1, 64, 224, 224}, {.kernel = {2, 2}}, op_kind::power_avg3},
       // SPP {1, 2, 4} max; params unused (the levels are adaptive bins).
       {"SPP", "SPP {1,2,4} max", {8, 512, 13, 13}, {.kernel = {13, 13}}, op_kind::spp_max},
       // Stochastic (Zeiler & Fergus 2x2 s2) and fractional max (2x2, ratio 1/sqrt 2).
-      {"STO-T", "stochastic training 2x2 s2", {1, 64, 112, 112}, {.kernel = {2, 2}},
+      {"STO-T",
+       "stochastic training 2x2 s2",
+       {1, 64, 112, 112},
+       {.kernel = {2, 2}},
        op_kind::stochastic_training},
-      {"STO-I", "stochastic inference 2x2 s2", {1, 64, 112, 112}, {.kernel = {2, 2}},
+      {"STO-I",
+       "stochastic inference 2x2 s2",
+       {1, 64, 112, 112},
+       {.kernel = {2, 2}},
        op_kind::stochastic_inference},
-      {"FMP", "fractional max 2x2 to 79x79", {1, 64, 112, 112}, {.kernel = {2, 2}},
+      {"FMP",
+       "fractional max 2x2 to 79x79",
+       {1, 64, 112, 112},
+       {.kernel = {2, 2}},
        op_kind::fractional_max},
   };
 }

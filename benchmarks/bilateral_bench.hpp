@@ -53,8 +53,8 @@ struct bilateral_case {
 };
 
 inline void set_rates(benchmark::State& state, double flops_per_iteration, int64_t bytes) {
-  state.counters["flops"] = benchmark::Counter(flops_per_iteration * static_cast<double>(state.iterations()),
-                                               benchmark::Counter::kIsRate);
+  state.counters["flops"] = benchmark::Counter(
+      flops_per_iteration * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * bytes);
 }
 
@@ -63,7 +63,9 @@ void register_bilateral(const bilateral_case& c, Fill fill) {
   const std::string id = c.id;
   const auto add = [&](const std::string& impl, auto fn) {
     // Wall-clock rates: the threaded rows' work is not all on the calling thread.
-    benchmark::RegisterBenchmark((id + "/" + impl).c_str(), fn)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    benchmark::RegisterBenchmark((id + "/" + impl).c_str(), fn)
+        ->Unit(benchmark::kMicrosecond)
+        ->UseRealTime();
   };
   const auto run = [c, fill](benchmark::State& state, int threads) {
     poolkit::tensor<float> x(c.input);

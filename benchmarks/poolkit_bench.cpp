@@ -109,7 +109,8 @@ class table_reporter : public benchmark::ConsoleReporter {
       const auto it = r.counters.find("bytes_per_second");
       if (it == r.counters.end() || r.error_occurred) continue;
       std::string name = r.benchmark_name();
-      if (const auto suffix = name.find("/real_time"); suffix != std::string::npos) name.erase(suffix);
+      if (const auto suffix = name.find("/real_time"); suffix != std::string::npos)
+        name.erase(suffix);
       const auto slash = name.find('/');
       const auto flops = r.counters.find("flops");
       if (flops != r.counters.end())
@@ -142,8 +143,7 @@ class table_reporter : public benchmark::ConsoleReporter {
       const auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
       std::printf("%-4s %9.1f %9.1f %5.0f%% %9.1f %6.2f %9.1f %6.2f %8.2f %9.1f %5.0f%% %6.2f\n",
                   id.c_str(), pk, roof, pct(pk, roof), nchw, ratio(pk, nchw), blocked,
-                  ratio(pk, blocked), get("poolkit_scalar"), two, pct(two, roof2),
-                  ratio(two, pk));
+                  ratio(pk, blocked), get("poolkit_scalar"), two, pct(two, roof2), ratio(two, pk));
     }
     std::printf("GB/s over input + output bytes; x = poolkit / oneDNN; x1t = 2 threads / 1.\n");
     if (gflops_.empty()) return;
@@ -159,11 +159,12 @@ class table_reporter : public benchmark::ConsoleReporter {
       const double pk = get(rows, "poolkit"), gemm = get(rows, "eigen_gemm");
       const double two = get(rows, "poolkit_2threads");
       const double gbps = get(bytes, "poolkit"), roof = get(bytes, "roofline");
-      std::printf("%-6s %9.1f %10.1f %5.0f%% %9.1f %6.2f %8.1f %9.1f %5.0f%%\n", entry.first.c_str(), pk,
-                  gemm, gemm > 0 ? 100 * pk / gemm : 0.0, two, pk > 0 ? two / pk : 0.0, gbps, roof,
-                  roof > 0 ? 100 * gbps / roof : 0.0);
+      std::printf("%-6s %9.1f %10.1f %5.0f%% %9.1f %6.2f %8.1f %9.1f %5.0f%%\n",
+                  entry.first.c_str(), pk, gemm, gemm > 0 ? 100 * pk / gemm : 0.0, two,
+                  pk > 0 ? two / pk : 0.0, gbps, roof, roof > 0 ? 100 * gbps / roof : 0.0);
     }
-    std::printf("GFLOP/s at 2 C^2 K per window (K taps); %%gemm = poolkit / Eigen's X^T X, same run.\n");
+    std::printf(
+        "GFLOP/s at 2 C^2 K per window (K taps); %%gemm = poolkit / Eigen's X^T X, same run.\n");
   }
 
  private:
@@ -180,7 +181,8 @@ int main(int argc, char** argv) {
   // so that eigen_gemm and the poolkit rows use the threads their names say.
   Eigen::setNbThreads(1);
   for (const auto& c : poolkit_bench::bilateral_suite())
-    poolkit_bench::register_bilateral(c, [](poolkit::tensor<float>& x) { x = random_tensor(x.extents(), 1); });
+    poolkit_bench::register_bilateral(
+        c, [](poolkit::tensor<float>& x) { x = random_tensor(x.extents(), 1); });
 #endif
   bool plain_format = false;
   for (int i = 1; i < argc; ++i)

@@ -1,7 +1,8 @@
 // poolkit quick start: the seed examples of SPEC.md section 2, printed.
 //
-// Build and run:  cmake -S . -B build && cmake --build build --target quickstart && build/examples/quickstart
-// (or build all examples against an installed poolkit: see examples/CMakeLists.txt)
+// Build and run:  cmake -S . -B build && cmake --build build --target quickstart &&
+// build/examples/quickstart (or build all examples against an installed poolkit: see
+// examples/CMakeLists.txt)
 #include <poolkit/poolkit.hpp>
 
 #include <cstdio>
@@ -9,7 +10,6 @@
 #include <vector>
 
 #include "show.hpp"
-
 
 int main() {
   // The article's 4x4 input, 1..16, pooled with 2x2 windows (stride = kernel).
@@ -33,9 +33,10 @@ int main() {
 
   // Where each maximum came from (PyTorch's per-plane indices h * W + w).
   auto [values, indices] = poolkit::max_pool2d_with_indices(x, k2);
-  std::printf("argmax indices: %lld %lld %lld %lld\n",
-              static_cast<long long>(indices(0, 0, 0, 0)), static_cast<long long>(indices(0, 0, 0, 1)),
-              static_cast<long long>(indices(0, 0, 1, 0)), static_cast<long long>(indices(0, 0, 1, 1)));
+  std::printf("argmax indices: %lld %lld %lld %lld\n", static_cast<long long>(indices(0, 0, 0, 0)),
+              static_cast<long long>(indices(0, 0, 0, 1)),
+              static_cast<long long>(indices(0, 0, 1, 0)),
+              static_cast<long long>(indices(0, 0, 1, 1)));
 
   // Invalid input gets an error that says what is wrong.
   try {

@@ -16,43 +16,67 @@ void run(fuzz::bytes& b) {
   // A valid but huge output size would only test the allocator.
   if (size.h > 4096 || size.w > 4096) return;
   const int op = static_cast<int>(b.in(0, 5));
-  fuzz::describe_case("adaptive/global/spp op " + std::to_string(op) + " (0 max, 1 min, 2 sum, 3 avg, " +
-                      "4 max with indices, 5 spp), output size " + fuzz::text(size) + "; " + fuzz::text(x));
-  const auto same_tensor = [](const poolkit::tensor<T>& a, const poolkit::tensor<T>& c) { return fuzz::same(a, c); };
+  fuzz::describe_case(
+      "adaptive/global/spp op " + std::to_string(op) + " (0 max, 1 min, 2 sum, 3 avg, " +
+      "4 max with indices, 5 spp), output size " + fuzz::text(size) + "; " + fuzz::text(x));
+  const auto same_tensor = [](const poolkit::tensor<T>& a, const poolkit::tensor<T>& c) {
+    return fuzz::same(a, c);
+  };
   if (op == 5) {
     std::vector<index_t> levels(static_cast<std::size_t>(b.in(0, 3)));
     for (auto& l : levels) l = b.wild_int(1, 6);
     const auto rule = static_cast<poolkit::spp_bin_rule>(b.in(0, 2));
     const bool average = b.flag();
-    fuzz::current_case() += "; levels " + fuzz::text(levels) + ", rule " + std::to_string(static_cast<int>(rule)) +
-                            (average ? ", avg" : ", max");
-    fuzz::differential("spp", [&](const poolkit::policy& pol) {
-      return average ? poolkit::spatial_pyramid_pool2d(x, levels, poolkit::reduce::avg<T>{}, rule, pol)
-                     : poolkit::spatial_pyramid_pool2d(x, levels, poolkit::reduce::max<T>{}, rule, pol);
-    }, same_tensor);
+    fuzz::current_case() += "; levels " + fuzz::text(levels) + ", rule " +
+                            std::to_string(static_cast<int>(rule)) + (average ? ", avg" : ", max");
+    fuzz::differential(
+        "spp",
+        [&](const poolkit::policy& pol) {
+          return average ? poolkit::spatial_pyramid_pool2d(x, levels, poolkit::reduce::avg<T>{},
+                                                           rule, pol)
+                         : poolkit::spatial_pyramid_pool2d(x, levels, poolkit::reduce::max<T>{},
+                                                           rule, pol);
+        },
+        same_tensor);
     return;
   }
   const ref::op kinds[] = {ref::op::max, ref::op::min, ref::op::sum, ref::op::avg, ref::op::max};
   poolkit::tensor<T> values;
   poolkit::tensor<index_t> indices;
   if (op == 4) {
-    const auto r = fuzz::differential("adaptive_max_pool2d_with_indices", [&](const poolkit::policy& pol) {
-      return poolkit::adaptive_max_pool2d_with_indices(x, size, pol);
-    }, [](const auto& a, const auto& c) { return fuzz::same(a.values, c.values) && fuzz::same(a.indices, c.indices); });
+    const auto r = fuzz::differential(
+        "adaptive_max_pool2d_with_indices",
+        [&](const poolkit::policy& pol) {
+          return poolkit::adaptive_max_pool2d_with_indices(x, size, pol);
+        },
+        [](const auto& a, const auto& c) {
+          return fuzz::same(a.values, c.values) && fuzz::same(a.indices, c.indices);
+        });
     if (!r.value) return;
     values = r.value->values;
     indices = r.value->indices;
   } else {
     const bool global = b.flag();
     if (global) fuzz::current_case() += "; global form";
-    const auto r = fuzz::differential("adaptive", [&](const poolkit::policy& pol) {
-      switch (op) {
-        case 0: return global ? poolkit::global_max_pool2d(x, pol) : poolkit::adaptive_max_pool2d(x, size, pol);
-        case 1: return global ? poolkit::global_min_pool2d(x, pol) : poolkit::adaptive_min_pool2d(x, size, pol);
-        case 2: return global ? poolkit::global_sum_pool2d(x, pol) : poolkit::adaptive_sum_pool2d(x, size, pol);
-        default: return global ? poolkit::global_avg_pool2d(x, pol) : poolkit::adaptive_avg_pool2d(x, size, pol);
-      }
-    }, same_tensor);
+    const auto r = fuzz::differential(
+        "adaptive",
+        [&](const poolkit::policy& pol) {
+          switch (op) {
+            case 0:
+              return global ? poolkit::global_max_pool2d(x, pol)
+                            : poolkit::adaptive_max_pool2d(x, size, pol);
+            case 1:
+              return global ? poolkit::global_min_pool2d(x, pol)
+                            : poolkit::adaptive_min_pool2d(x, size, pol);
+            case 2:
+              return global ? poolkit::global_sum_pool2d(x, pol)
+                            : poolkit::adaptive_sum_pool2d(x, size, pol);
+            default:
+              return global ? poolkit::global_avg_pool2d(x, pol)
+                            : poolkit::adaptive_avg_pool2d(x, size, pol);
+          }
+        },
+        same_tensor);
     if (!r.value) return;
     values = *r.value;
   }
@@ -60,7 +84,8 @@ void run(fuzz::bytes& b) {
   fuzz::for_each_plane<T>(x, [&](index_t n, index_t c, const auto& plane) {
     for (index_t oh = 0; oh < OH; ++oh)
       for (index_t ow = 0; ow < OW; ++ow) {
-        const auto w = ref::adaptive_one<T>(plane, x.extent(2), x.extent(3), OH, OW, oh, ow, kinds[op]);
+        const auto w =
+            ref::adaptive_one<T>(plane, x.extent(2), x.extent(3), OH, OW, oh, ow, kinds[op]);
         T want = w.value;
         if (OH == 1 && OW == 1 && (op == 2 || op == 3)) {
           std::vector<T> all;
@@ -70,15 +95,17 @@ void run(fuzz::bytes& b) {
           if (op == 3) want /= static_cast<T>(x.extent(2) * x.extent(3));
         }
         const auto where = [&] {
-          const index_t h0 = ref::bin_start(oh, x.extent(2), OH), w0 = ref::bin_start(ow, x.extent(3), OW);
+          const index_t h0 = ref::bin_start(oh, x.extent(2), OH),
+                        w0 = ref::bin_start(ow, x.extent(3), OW);
           return fuzz::mismatch(n, c, oh, ow, values(n, c, oh, ow), want) + "; " +
                  fuzz::region_text(plane, h0, w0, ref::bin_end(oh, x.extent(2), OH) - h0,
                                    ref::bin_end(ow, x.extent(3), OW) - w0);
         };
-        if (!fuzz::same(values(n, c, oh, ow), want)) fuzz::fail("adaptive: differs from the reference " + where());
+        if (!fuzz::same(values(n, c, oh, ow), want))
+          fuzz::fail("adaptive: differs from the reference " + where());
         if (op == 4 && indices(n, c, oh, ow) != w.index)
-          fuzz::fail("adaptive: index " + std::to_string(indices(n, c, oh, ow)) + " differs from the reference's " +
-                     std::to_string(w.index) + " " + where());
+          fuzz::fail("adaptive: index " + std::to_string(indices(n, c, oh, ow)) +
+                     " differs from the reference's " + std::to_string(w.index) + " " + where());
       }
   });
 }

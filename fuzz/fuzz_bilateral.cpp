@@ -35,14 +35,20 @@ void run(fuzz::bytes& b) {
   o.signed_sqrt = b.flag();
   o.l2_normalize = b.flag();
   const bool global = b.flag();
-  fuzz::describe_case(std::string(global ? "global_bilateral_pool2d" : "bilateral_pool2d") + "; " + fuzz::text(x) +
-                      (global ? "" : "; " + fuzz::text(p)) + "; layout " + (o.layout == poolkit::bilateral_layout::full ? "full" : "packed") +
-                      ", weights kind " + std::to_string(weights) + ", sigma_r " +
-                      (o.sigma_r ? fuzz::text(*o.sigma_r) : "none") + ", centering " + std::to_string(o.centering) +
-                      ", signed_sqrt " + std::to_string(o.signed_sqrt) + ", l2_normalize " + std::to_string(o.l2_normalize));
-  fuzz::differential("bilateral", [&](const poolkit::policy& pol) {
-    return global ? poolkit::global_bilateral_pool2d(x, o, pol) : poolkit::bilateral_pool2d(x, p, o, pol);
-  }, [](const poolkit::tensor<T>& a, const poolkit::tensor<T>& c) { return fuzz::same(a, c); });
+  fuzz::describe_case(
+      std::string(global ? "global_bilateral_pool2d" : "bilateral_pool2d") + "; " + fuzz::text(x) +
+      (global ? "" : "; " + fuzz::text(p)) + "; layout " +
+      (o.layout == poolkit::bilateral_layout::full ? "full" : "packed") + ", weights kind " +
+      std::to_string(weights) + ", sigma_r " + (o.sigma_r ? fuzz::text(*o.sigma_r) : "none") +
+      ", centering " + std::to_string(o.centering) + ", signed_sqrt " +
+      std::to_string(o.signed_sqrt) + ", l2_normalize " + std::to_string(o.l2_normalize));
+  fuzz::differential(
+      "bilateral",
+      [&](const poolkit::policy& pol) {
+        return global ? poolkit::global_bilateral_pool2d(x, o, pol)
+                      : poolkit::bilateral_pool2d(x, p, o, pol);
+      },
+      [](const poolkit::tensor<T>& a, const poolkit::tensor<T>& c) { return fuzz::same(a, c); });
 }
 
 }  // namespace

@@ -8,7 +8,9 @@
 namespace fuzz {
 
 inline poolkit::pool2d_params window(bytes& b, bool wild = true) {
-  const auto number = [&](index_t lo, index_t hi) { return wild ? b.wild_int(lo, hi) : b.in(lo, hi); };
+  const auto number = [&](index_t lo, index_t hi) {
+    return wild ? b.wild_int(lo, hi) : b.in(lo, hi);
+  };
   poolkit::pool2d_params p;
   p.kernel = {number(1, 5), number(1, 5)};
   if (b.flag()) p.stride = poolkit::hw{number(1, 4), number(1, 4)};
@@ -23,11 +25,12 @@ inline poolkit::pool2d_params window(bytes& b, bool wild = true) {
 
 /// The window parameters as text, for the case a failure prints.
 inline std::string text(const poolkit::pool2d_params& p) {
-  std::string out = "kernel " + text(p.kernel) + ", stride " + (p.stride.has_value() ? text(p.effective_stride()) : "(kernel)") +
+  std::string out = "kernel " + text(p.kernel) + ", stride " +
+                    (p.stride.has_value() ? text(p.effective_stride()) : "(kernel)") +
                     ", padding " + text(p.padding) + ", padding_end " +
-                    (p.padding_end.has_value() ? text(p.effective_padding_end()) : "(padding)") + ", dilation " + text(p.dilation) +
-                    ", ceil_mode " + (p.ceil_mode ? "1" : "0") + ", count_include_pad " +
-                    (p.count_include_pad ? "1" : "0");
+                    (p.padding_end.has_value() ? text(p.effective_padding_end()) : "(padding)") +
+                    ", dilation " + text(p.dilation) + ", ceil_mode " + (p.ceil_mode ? "1" : "0") +
+                    ", count_include_pad " + (p.count_include_pad ? "1" : "0");
   if (p.divisor_override) out += ", divisor_override " + std::to_string(*p.divisor_override);
   return out;
 }
@@ -35,7 +38,8 @@ inline std::string text(const poolkit::pool2d_params& p) {
 /// The in-bounds taps of regular window (oh, ow) as "(h, w) = value" pairs, for a failure
 /// message.
 template <class Plane>
-std::string window_text(const Plane& plane, index_t H, index_t W, index_t oh, index_t ow, const ref::params& rp) {
+std::string window_text(const Plane& plane, index_t H, index_t W, index_t oh, index_t ow,
+                        const ref::params& rp) {
   std::string out = "window (" + std::to_string(oh) + ", " + std::to_string(ow) + ") taps {";
   bool first = true;
   for (index_t t = 0; t < rp.kh && t < 64; ++t)
@@ -53,8 +57,8 @@ std::string window_text(const Plane& plane, index_t H, index_t W, index_t oh, in
 /// adaptive windows).
 template <class Plane>
 std::string region_text(const Plane& plane, index_t h0, index_t w0, index_t kh, index_t kw) {
-  std::string out = "region rows [" + std::to_string(h0) + ", " + std::to_string(h0 + kh) + ") cols [" +
-                    std::to_string(w0) + ", " + std::to_string(w0 + kw) + ") values {";
+  std::string out = "region rows [" + std::to_string(h0) + ", " + std::to_string(h0 + kh) +
+                    ") cols [" + std::to_string(w0) + ", " + std::to_string(w0 + kw) + ") values {";
   for (index_t h = h0; h < h0 + kh && h < h0 + 64; ++h)
     for (index_t w = w0; w < w0 + kw && w < w0 + 64; ++w)
       out += (h == h0 && w == w0 ? "" : ", ") + text(plane(h, w));

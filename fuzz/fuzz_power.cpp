@@ -17,20 +17,24 @@ void run(fuzz::bytes& b) {
   const int op = static_cast<int>(b.in(0, 2));
   const double power = op == 1 ? 2.0 : b.real(0.25, 70.0);
   const char* names[] = {"lp_pool2d", "l2_pool2d", "power_avg_pool2d"};
-  fuzz::describe_case(std::string(names[op]) + " p = " + fuzz::text(power) + "; " + fuzz::text(x) + "; " +
-                      fuzz::text(p));
-  const auto r = fuzz::differential("power", [&](const poolkit::policy& pol) {
-    switch (op) {
-      case 0: return poolkit::lp_pool2d(x, power, p, pol);
-      case 1: return poolkit::l2_pool2d(x, p, pol);
-      default: return poolkit::power_avg_pool2d(x, power, p, pol);
-    }
-  }, [](const poolkit::tensor<T>& a, const poolkit::tensor<T>& c) { return fuzz::same(a, c); });
+  fuzz::describe_case(std::string(names[op]) + " p = " + fuzz::text(power) + "; " + fuzz::text(x) +
+                      "; " + fuzz::text(p));
+  const auto r = fuzz::differential(
+      "power",
+      [&](const poolkit::policy& pol) {
+        switch (op) {
+          case 0: return poolkit::lp_pool2d(x, power, p, pol);
+          case 1: return poolkit::l2_pool2d(x, p, pol);
+          default: return poolkit::power_avg_pool2d(x, power, p, pol);
+        }
+      },
+      [](const poolkit::tensor<T>& a, const poolkit::tensor<T>& c) { return fuzz::same(a, c); });
   // The exponent is checked first: an invalid one is always the reason given.
   const bool exponent_named = r.error.find(": p = ") != std::string::npos;
   fuzz::check(op == 1 || (power > 0) != exponent_named, "power: wrong verdict on p: " + r.error);
   if (!r.value) return;
-  if (p.kernel.h > 8 || p.kernel.w > 8 || !((power >= 0.5 && power <= 64) || std::isinf(power))) return;
+  if (p.kernel.h > 8 || p.kernel.w > 8 || !((power >= 0.5 && power <= 64) || std::isinf(power)))
+    return;
   const auto& y = *r.value;
   const ref::params rp = ref::from(p);
   const long double tolerance = std::is_same_v<T, float> ? 1e-5L : 1e-12L;
@@ -42,15 +46,17 @@ void run(fuzz::bytes& b) {
         const T got = y(n, c, oh, ow);
         const T want_t = static_cast<T>(want);
         const auto where = [&] {
-          return fuzz::mismatch(n, c, oh, ow, got, want_t) + " (long double " + fuzz::text(want) + "); " +
-                 fuzz::window_text(plane, x.extent(2), x.extent(3), oh, ow, rp);
+          return fuzz::mismatch(n, c, oh, ow, got, want_t) + " (long double " + fuzz::text(want) +
+                 "); " + fuzz::window_text(plane, x.extent(2), x.extent(3), oh, ow, rp);
         };
         if (std::isnan(want_t) || std::isinf(want_t) || std::isinf(power)) {
-          if (!fuzz::same(got, want_t)) fuzz::fail("power: differs from the reference (special value) " + where());
+          if (!fuzz::same(got, want_t))
+            fuzz::fail("power: differs from the reference (special value) " + where());
           continue;
         }
         const long double error = std::fabs(static_cast<long double>(got) - want);
-        if (!(error <= tolerance * want + 4 * static_cast<long double>(std::numeric_limits<T>::denorm_min())))
+        if (!(error <= tolerance * want +
+                           4 * static_cast<long double>(std::numeric_limits<T>::denorm_min())))
           fuzz::fail("power: beyond SPEC's tolerance of the reference " + where());
       }
   });

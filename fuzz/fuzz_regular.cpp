@@ -22,32 +22,48 @@ void run(fuzz::bytes& b) {
   const auto& x = in.view;
   if (!fuzz::output_fits(x.extents(), p)) return;
   const int op = static_cast<int>(b.in(0, 6));
-  const char* names[] = {"max_pool2d", "min_pool2d", "sum_pool2d", "avg_pool2d", "max_pool2d_with_indices",
-                         "min_pool2d_with_indices", "pool2d(abs_max)"};
+  const char* names[] = {"max_pool2d",
+                         "min_pool2d",
+                         "sum_pool2d",
+                         "avg_pool2d",
+                         "max_pool2d_with_indices",
+                         "min_pool2d_with_indices",
+                         "pool2d(abs_max)"};
   fuzz::describe_case(std::string(names[op]) + "; " + fuzz::text(x) + "; " + fuzz::text(p));
-  const ref::op kinds[] = {ref::op::max, ref::op::min, ref::op::sum, ref::op::avg, ref::op::max, ref::op::min};
-  const auto same_tensor = [](const poolkit::tensor<T>& a, const poolkit::tensor<T>& c) { return fuzz::same(a, c); };
-  const auto same_pair = [](const poolkit::pooled_with_indices<T>& a, const poolkit::pooled_with_indices<T>& c) {
+  const ref::op kinds[] = {ref::op::max, ref::op::min, ref::op::sum,
+                           ref::op::avg, ref::op::max, ref::op::min};
+  const auto same_tensor = [](const poolkit::tensor<T>& a, const poolkit::tensor<T>& c) {
+    return fuzz::same(a, c);
+  };
+  const auto same_pair = [](const poolkit::pooled_with_indices<T>& a,
+                            const poolkit::pooled_with_indices<T>& c) {
     return fuzz::same(a.values, c.values) && fuzz::same(a.indices, c.indices);
   };
   poolkit::tensor<T> values;
   poolkit::tensor<index_t> indices;
   if (op < 4 || op == 6) {
-    const auto r = fuzz::differential("regular", [&](const poolkit::policy& pol) {
-      switch (op) {
-        case 0: return poolkit::max_pool2d(x, p, pol);
-        case 1: return poolkit::min_pool2d(x, p, pol);
-        case 2: return poolkit::sum_pool2d(x, p, pol);
-        case 3: return poolkit::avg_pool2d(x, p, pol);
-        default: return poolkit::pool2d(x, abs_max<T>{}, p, pol);
-      }
-    }, same_tensor);
+    const auto r = fuzz::differential(
+        "regular",
+        [&](const poolkit::policy& pol) {
+          switch (op) {
+            case 0: return poolkit::max_pool2d(x, p, pol);
+            case 1: return poolkit::min_pool2d(x, p, pol);
+            case 2: return poolkit::sum_pool2d(x, p, pol);
+            case 3: return poolkit::avg_pool2d(x, p, pol);
+            default: return poolkit::pool2d(x, abs_max<T>{}, p, pol);
+          }
+        },
+        same_tensor);
     if (!r.value) return;
     values = *r.value;
   } else {
-    const auto r = fuzz::differential("with_indices", [&](const poolkit::policy& pol) {
-      return op == 4 ? poolkit::max_pool2d_with_indices(x, p, pol) : poolkit::min_pool2d_with_indices(x, p, pol);
-    }, same_pair);
+    const auto r = fuzz::differential(
+        "with_indices",
+        [&](const poolkit::policy& pol) {
+          return op == 4 ? poolkit::max_pool2d_with_indices(x, p, pol)
+                         : poolkit::min_pool2d_with_indices(x, p, pol);
+        },
+        same_pair);
     if (!r.value) return;
     values = r.value->values;
     indices = r.value->indices;
@@ -60,8 +76,9 @@ void run(fuzz::bytes& b) {
         T want;
         index_t want_index = -1;
         if (op == 6) {
-          const auto w = ref::pool_one<T>([&](index_t h, index_t v) { return std::fabs(plane(h, v)); },
-                                          x.extent(2), x.extent(3), oh, ow, rp, ref::op::max);
+          const auto w =
+              ref::pool_one<T>([&](index_t h, index_t v) { return std::fabs(plane(h, v)); },
+                               x.extent(2), x.extent(3), oh, ow, rp, ref::op::max);
           // abs_max folds with std::max from 0: NaN taps are skipped, empty windows give 0.
           want = std::isnan(w.value) || w.index < 0 ? T(-1) : w.value;
           if (want < T(0)) continue;  // NaN handling of a user reducer is the user's business
@@ -74,10 +91,11 @@ void run(fuzz::bytes& b) {
           return fuzz::mismatch(n, c, oh, ow, values(n, c, oh, ow), want) + "; " +
                  fuzz::window_text(plane, x.extent(2), x.extent(3), oh, ow, rp);
         };
-        if (!fuzz::same(values(n, c, oh, ow), want)) fuzz::fail("regular: differs from the reference " + where());
+        if (!fuzz::same(values(n, c, oh, ow), want))
+          fuzz::fail("regular: differs from the reference " + where());
         if ((op == 4 || op == 5) && indices(n, c, oh, ow) != want_index)
-          fuzz::fail("with_indices: index " + std::to_string(indices(n, c, oh, ow)) + " differs from the reference's " +
-                     std::to_string(want_index) + " " + where());
+          fuzz::fail("with_indices: index " + std::to_string(indices(n, c, oh, ow)) +
+                     " differs from the reference's " + std::to_string(want_index) + " " + where());
       }
   });
 }

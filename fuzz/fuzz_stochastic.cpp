@@ -29,12 +29,17 @@ void run(fuzz::bytes& b) {
   const bool training = b.flag();
   std::uint64_t seed = 0;
   for (int i = 0; i < 8; ++i) seed = seed << 8 | b.byte();
-  fuzz::describe_case(std::string("stochastic_pool2d ") + (training ? "training" : "inference") + ", seed " +
-                      std::to_string(seed) + "; " + fuzz::text(x) + "; " + fuzz::text(p));
-  const auto mode = training ? poolkit::stochastic_mode::training : poolkit::stochastic_mode::inference;
-  const auto r = fuzz::differential("stochastic", [&](const poolkit::policy& pol) {
-    return poolkit::stochastic_pool2d(x, p, mode, seed, pol);
-  }, [](const auto& a, const auto& c) { return fuzz::same(a.values, c.values) && fuzz::same(a.indices, c.indices); });
+  fuzz::describe_case(std::string("stochastic_pool2d ") + (training ? "training" : "inference") +
+                      ", seed " + std::to_string(seed) + "; " + fuzz::text(x) + "; " +
+                      fuzz::text(p));
+  const auto mode =
+      training ? poolkit::stochastic_mode::training : poolkit::stochastic_mode::inference;
+  const auto r = fuzz::differential(
+      "stochastic",
+      [&](const poolkit::policy& pol) { return poolkit::stochastic_pool2d(x, p, mode, seed, pol); },
+      [](const auto& a, const auto& c) {
+        return fuzz::same(a.values, c.values) && fuzz::same(a.indices, c.indices);
+      });
   if (!r.value || p.kernel.h > 8 || p.kernel.w > 8) return;
   const auto& y = *r.value;
   const index_t OH = y.values.extent(2), OW = y.values.extent(3);
@@ -45,8 +50,9 @@ void run(fuzz::bytes& b) {
         const T got = y.values(n, c, oh, ow);
         const index_t got_index = training ? y.indices(n, c, oh, ow) : -1;
         const auto where = [&] {
-          return "at (" + std::to_string(n) + ", " + std::to_string(c) + ", " + std::to_string(oh) + ", " +
-                 std::to_string(ow) + "): got " + fuzz::text(got) + " index " + std::to_string(got_index) + "; " +
+          return "at (" + std::to_string(n) + ", " + std::to_string(c) + ", " + std::to_string(oh) +
+                 ", " + std::to_string(ow) + "): got " + fuzz::text(got) + " index " +
+                 std::to_string(got_index) + "; " +
                  fuzz::window_text(plane, x.extent(2), x.extent(3), oh, ow, rp);
         };
         // The window's in-bounds taps, and whether the reference's plain double sums hold.
@@ -54,13 +60,15 @@ void run(fuzz::bytes& b) {
         T smallest = std::numeric_limits<T>::infinity(), largest = T(0);
         for (index_t t = 0; t < rp.kh; ++t)
           for (index_t u = 0; u < rp.kw; ++u) {
-            const index_t th = oh * rp.sh - rp.pbh + t * rp.dh, tw = ow * rp.sw - rp.pbw + u * rp.dw;
+            const index_t th = oh * rp.sh - rp.pbh + t * rp.dh,
+                          tw = ow * rp.sw - rp.pbw + u * rp.dw;
             if (th < 0 || th >= x.extent(2) || tw < 0 || tw >= x.extent(3)) continue;
             any_tap = true;
             const T v = plane(th, tw);
             any_nan |= std::isnan(v);
             const T a = std::fabs(v);
-            if (std::isfinite(a) && a != T(0) && (a < T(1e-100L) || a > T(1e100L))) moderate = false;
+            if (std::isfinite(a) && a != T(0) && (a < T(1e-100L) || a > T(1e100L)))
+              moderate = false;
             if (v > T(0)) {
               any_positive = true;
               smallest = std::min(smallest, v);
@@ -68,32 +76,35 @@ void run(fuzz::bytes& b) {
             }
           }
         if (!any_tap) {
-          if (got != T(0) || got_index != -1) fuzz::fail("stochastic: an empty window must give 0, index -1 " + where());
+          if (got != T(0) || got_index != -1)
+            fuzz::fail("stochastic: an empty window must give 0, index -1 " + where());
           continue;
         }
         if (!any_positive && !any_nan) {
           // Nothing carries probability: 0 (training: the first in-bounds tap's index).
-          if (got != T(0)) fuzz::fail("stochastic: a window without a positive tap must give 0 " + where());
+          if (got != T(0))
+            fuzz::fail("stochastic: a window without a positive tap must give 0 " + where());
         }
         const index_t flat = ((n * x.extent(1) + c) * OH + oh) * OW + ow;
         const auto w = poolkit::random::draw(seed, poolkit::random::stream::stochastic_pool,
                                              static_cast<std::uint64_t>(flat));
         if (moderate) {
-          const auto want = ref::stochastic_one<T>(plane, x.extent(2), x.extent(3), oh, ow, rp, training,
-                                                   uniform_of(w[0], w[1]));
+          const auto want = ref::stochastic_one<T>(plane, x.extent(2), x.extent(3), oh, ow, rp,
+                                                   training, uniform_of(w[0], w[1]));
           if (training) {
             if (!fuzz::same(got, want.value) || got_index != want.index)
-              fuzz::fail("stochastic training differs from the reference's draw (want " + fuzz::text(want.value) +
-                         " index " + std::to_string(want.index) + ") " + where());
+              fuzz::fail("stochastic training differs from the reference's draw (want " +
+                         fuzz::text(want.value) + " index " + std::to_string(want.index) + ") " +
+                         where());
           } else if (std::isnan(want.value) || std::isinf(want.value) || want.value == T(0)) {
             if (!fuzz::same(got, want.value))
-              fuzz::fail("stochastic inference differs from the reference (want " + fuzz::text(want.value) + ") " +
-                         where());
+              fuzz::fail("stochastic inference differs from the reference (want " +
+                         fuzz::text(want.value) + ") " + where());
           } else {
             const T tolerance = 4 * std::numeric_limits<T>::epsilon() * want.value;
             if (!(std::fabs(got - want.value) <= tolerance))
-              fuzz::fail("stochastic inference beyond 4 ulp of sum x^2 / sum x = " + fuzz::text(want.value) + " " +
-                         where());
+              fuzz::fail("stochastic inference beyond 4 ulp of sum x^2 / sum x = " +
+                         fuzz::text(want.value) + " " + where());
           }
           continue;
         }
@@ -104,11 +115,15 @@ void run(fuzz::bytes& b) {
         }
         if (!any_positive) continue;  // checked above: 0
         if (training) {
-          const index_t h = got_index / std::max<index_t>(x.extent(3), 1), v = got_index % std::max<index_t>(x.extent(3), 1);
+          const index_t h = got_index / std::max<index_t>(x.extent(3), 1),
+                        v = got_index % std::max<index_t>(x.extent(3), 1);
           if (got_index < 0 || got_index >= x.extent(2) * x.extent(3))
             fuzz::fail("stochastic: index outside the plane " + where());
-          if (!fuzz::same(got, plane(h, v))) fuzz::fail("stochastic: the value is not the chosen tap's " + where());
-          if (!(got > T(0))) fuzz::fail("stochastic: a window with positive taps drew a non-positive one " + where());
+          if (!fuzz::same(got, plane(h, v)))
+            fuzz::fail("stochastic: the value is not the chosen tap's " + where());
+          if (!(got > T(0)))
+            fuzz::fail("stochastic: a window with positive taps drew a non-positive one " +
+                       where());
         } else {
           // A weighted mean of the positive taps, up to the rounding of two sums of at
           // most kh * kw terms and a division.

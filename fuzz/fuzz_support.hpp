@@ -60,9 +60,14 @@ class bytes {
   index_t wild_int(index_t lo, index_t hi) {
     const std::uint8_t mode = byte();
     if (mode < 240) return in(lo, hi);
-    const index_t extremes[] = {0, -1, std::numeric_limits<index_t>::max(),
-                                std::numeric_limits<index_t>::min(), index_t{1} << 40, -(index_t{1} << 40),
-                                index_t{1} << 62, 1000000};
+    const index_t extremes[] = {0,
+                                -1,
+                                std::numeric_limits<index_t>::max(),
+                                std::numeric_limits<index_t>::min(),
+                                index_t{1} << 40,
+                                -(index_t{1} << 40),
+                                index_t{1} << 62,
+                                1000000};
     return extremes[mode % std::size(extremes)];
   }
   /// Any element value: ordinary numbers, ties, every IEEE special class.
@@ -71,17 +76,24 @@ class bytes {
     using lim = std::numeric_limits<T>;
     const std::uint8_t kind = byte();
     if (kind < 200) return static_cast<T>(static_cast<int>(byte()) - 128) / T(16);
-    const T special[] = {lim::quiet_NaN(), lim::infinity(),  -lim::infinity(), T(0),
-                         -T(0),            lim::denorm_min(), -lim::min() / T(3), lim::max(),
-                         lim::lowest(),    T(1e30),           lim::epsilon()};
+    const T special[] = {
+        lim::quiet_NaN(),  lim::infinity(),    -lim::infinity(), T(0),          -T(0),
+        lim::denorm_min(), -lim::min() / T(3), lim::max(),       lim::lowest(), T(1e30),
+        lim::epsilon()};
     return special[kind % std::size(special)];
   }
   /// A double parameter (exponents, ratios, sigmas) including invalid ones.
   double real(double lo, double hi) {
     const std::uint8_t kind = byte();
     if (kind < 224) return lo + (hi - lo) * static_cast<double>(byte()) / 255.0;
-    const double special[] = {0.0, -1.0, std::numeric_limits<double>::quiet_NaN(),
-                              std::numeric_limits<double>::infinity(), -0.0, 1e300, 1.0, 0.5};
+    const double special[] = {0.0,
+                              -1.0,
+                              std::numeric_limits<double>::quiet_NaN(),
+                              std::numeric_limits<double>::infinity(),
+                              -0.0,
+                              1e300,
+                              1.0,
+                              0.5};
     return special[kind % std::size(special)];
   }
   std::size_t left() const { return size_ - std::min(size_, pos_); }
@@ -101,11 +113,13 @@ std::string text(T v) {
 }
 
 inline std::string text(const extents4& e) {
-  return "{" + std::to_string(e[0]) + ", " + std::to_string(e[1]) + ", " + std::to_string(e[2]) + ", " +
-         std::to_string(e[3]) + "}";
+  return "{" + std::to_string(e[0]) + ", " + std::to_string(e[1]) + ", " + std::to_string(e[2]) +
+         ", " + std::to_string(e[3]) + "}";
 }
 
-inline std::string text(poolkit::hw v) { return "{" + std::to_string(v.h) + ", " + std::to_string(v.w) + "}"; }
+inline std::string text(poolkit::hw v) {
+  return "{" + std::to_string(v.h) + ", " + std::to_string(v.w) + "}";
+}
 
 inline std::string text(const std::vector<index_t>& v) {
   std::string out = "{";
@@ -121,7 +135,8 @@ constexpr const char* type_name() {
 /// "float x: extents {..}, strides {..}", and every element when there are few.
 template <class T>
 std::string text(const poolkit::nchw_view<const T>& x) {
-  std::string out = std::string(type_name<T>()) + " x: extents " + text(x.extents()) + ", strides " +
+  std::string out = std::string(type_name<T>()) + " x: extents " + text(x.extents()) +
+                    ", strides " +
                     text(extents4{x.stride(0), x.stride(1), x.stride(2), x.stride(3)});
   const index_t count = x.extent(0) * x.extent(1) * x.extent(2) * x.extent(3);
   if (count > 0 && count <= 64) {
@@ -153,7 +168,8 @@ struct strided_input {
     std::array<int, 4> order{0, 1, 2, 3};
     if (!plain) {
       for (auto& p : pad) p = b.in(0, 2);
-      std::swap(order[static_cast<std::size_t>(b.in(0, 3))], order[static_cast<std::size_t>(b.in(0, 3))]);
+      std::swap(order[static_cast<std::size_t>(b.in(0, 3))],
+                order[static_cast<std::size_t>(b.in(0, 3))]);
     }
     extents4 strides{};
     index_t s = 1;
@@ -162,14 +178,16 @@ struct strided_input {
       strides[r] = s;
       s *= e[r] + pad[r];
     }
-    storage.assign(static_cast<std::size_t>(std::max<index_t>(s, 1)), std::numeric_limits<T>::quiet_NaN());
+    storage.assign(static_cast<std::size_t>(std::max<index_t>(s, 1)),
+                   std::numeric_limits<T>::quiet_NaN());
     const T* base = storage.data();
     for (std::size_t r = 0; r < 4; ++r) base += (pad[r] > 0 ? 1 : 0) * strides[r];
     for (index_t n = 0; n < e[0]; ++n)
       for (index_t c = 0; c < e[1]; ++c)
         for (index_t h = 0; h < e[2]; ++h)
           for (index_t w = 0; w < e[3]; ++w) {
-            const index_t at = (base - storage.data()) + n * strides[0] + c * strides[1] + h * strides[2] + w * strides[3];
+            const index_t at = (base - storage.data()) + n * strides[0] + c * strides[1] +
+                               h * strides[2] + w * strides[3];
             storage[static_cast<std::size_t>(at)] = b.value<T>();
           }
     view = poolkit::nchw_view<const T>(base, e, strides);
@@ -235,8 +253,9 @@ auto differential(const char* name, F&& call, Same&& equal) {
   auto first = attempt([&] { return call(policies[0]); });
   for (std::size_t i = 1; i < policies.size(); ++i) {
     const auto other = attempt([&] { return call(policies[i]); });
-    const std::string where = std::string(name) + " on " + std::string(poolkit::name_of(policies[i].isa)) +
-                              " threads " + std::to_string(policies[i].threads);
+    const std::string where = std::string(name) + " on " +
+                              std::string(poolkit::name_of(policies[i].isa)) + " threads " +
+                              std::to_string(policies[i].threads);
     check(first.value.has_value() == other.value.has_value(),
           where + ": refused on one path only: " + first.error + other.error);
     if (first.value)
@@ -251,12 +270,12 @@ auto differential(const char* name, F&& call, Same&& equal) {
 
 /// Defines libFuzzer's entry point: the first byte picks float or double, the rest goes
 /// to `run<T>(bytes&)`.
-#define POOLKIT_FUZZ_TARGET(run)                                                     \
+#define POOLKIT_FUZZ_TARGET(run)                                                      \
   extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) { \
-    fuzz::bytes b(data, size);                                                       \
-    if (b.flag())                                                                    \
-      run<float>(b);                                                                 \
-    else                                                                             \
-      run<double>(b);                                                                \
-    return 0;                                                                        \
+    fuzz::bytes b(data, size);                                                        \
+    if (b.flag())                                                                     \
+      run<float>(b);                                                                  \
+    else                                                                              \
+      run<double>(b);                                                                 \
+    return 0;                                                                         \
   }

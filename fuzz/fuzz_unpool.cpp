@@ -15,12 +15,14 @@ void run(fuzz::bytes& b) {
   if (out.h > 4096 || out.w > 4096) return;  // valid but only a test of the allocator
   const index_t plane_size = out.h > 0 && out.w > 0 ? out.h * out.w : 1;
   poolkit::tensor<index_t> idx(v.extents());
-  for (index_t& i : idx.values()) i = b.byte() < 230 ? b.in(0, plane_size - 1) : b.wild_int(-3, 400);
+  for (index_t& i : idx.values())
+    i = b.byte() < 230 ? b.in(0, plane_size - 1) : b.wild_int(-3, 400);
   const bool by_params = b.flag();
   const poolkit::pool2d_params p = fuzz::window(b, false);  // its output size is allocated
   fuzz::describe_case(std::string("max_unpool2d ") +
-                      (by_params ? "by params " + fuzz::text(p) : "to size " + fuzz::text(out)) + "; values " +
-                      fuzz::text(v) + "; indices " + fuzz::text(std::vector<index_t>(idx.values().begin(), idx.values().end())));
+                      (by_params ? "by params " + fuzz::text(p) : "to size " + fuzz::text(out)) +
+                      "; values " + fuzz::text(v) + "; indices " +
+                      fuzz::text(std::vector<index_t>(idx.values().begin(), idx.values().end())));
   const auto r = fuzz::attempt([&] {
     return by_params ? poolkit::max_unpool2d(v, idx, p) : poolkit::max_unpool2d(v, idx, out);
   });
@@ -41,16 +43,19 @@ void run(fuzz::bytes& b) {
         }
   for (index_t i = 0; i < y.size(); ++i)
     if (!fuzz::same(want.data_handle()[i], y.data_handle()[i]))
-      fuzz::fail("unpool differs from the plain scatter at flat output " + std::to_string(i) + ": got " +
-                 fuzz::text(y.data_handle()[i]) + ", want " + fuzz::text(want.data_handle()[i]) + ", output extents " +
-                 fuzz::text(y.extents()));
+      fuzz::fail("unpool differs from the plain scatter at flat output " + std::to_string(i) +
+                 ": got " + fuzz::text(y.data_handle()[i]) + ", want " +
+                 fuzz::text(want.data_handle()[i]) + ", output extents " + fuzz::text(y.extents()));
   // PyTorch -> ONNX -> PyTorch indices is the identity.
   const auto onnx = fuzz::attempt([&] { return poolkit::to_onnx_indices(idx, y.extents()); });
-  fuzz::check(onnx.value.has_value(), "to_onnx_indices refused indices unpool accepted: " + onnx.error);
-  const auto back = fuzz::attempt([&] { return poolkit::to_pytorch_indices(*onnx.value, y.extents()); });
-  fuzz::check(back.value.has_value() && back.value->values().size() == idx.values().size() &&
-                  std::equal(idx.values().begin(), idx.values().end(), back.value->values().begin()),
-              "index conversion round trip changed the indices");
+  fuzz::check(onnx.value.has_value(),
+              "to_onnx_indices refused indices unpool accepted: " + onnx.error);
+  const auto back =
+      fuzz::attempt([&] { return poolkit::to_pytorch_indices(*onnx.value, y.extents()); });
+  fuzz::check(
+      back.value.has_value() && back.value->values().size() == idx.values().size() &&
+          std::equal(idx.values().begin(), idx.values().end(), back.value->values().begin()),
+      "index conversion round trip changed the indices");
 }
 
 }  // namespace

@@ -15,27 +15,27 @@
 #endif
 
 // The regular kernels and the global pooling of reducer R on element type T.
-#define POOLKIT_INSTANTIATE_REDUCER(ISA, T, R)                                               \
-  template void poolkit::kernel::ISA::pool_rows<T, R>(                                        \
-      poolkit::kernel::ISA::tag, const poolkit::kernel::plane_job<T, R>&, T*,                 \
-      poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>, poolkit::index_t,            \
-      poolkit::index_t) noexcept;                                                              \
-  template T poolkit::kernel::ISA::global_plane<T, R>(poolkit::kernel::ISA::tag, const R&,    \
+#define POOLKIT_INSTANTIATE_REDUCER(ISA, T, R)                                             \
+  template void poolkit::kernel::ISA::pool_rows<T, R>(                                     \
+      poolkit::kernel::ISA::tag, const poolkit::kernel::plane_job<T, R>&, T*,              \
+      poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>, poolkit::index_t,        \
+      poolkit::index_t) noexcept;                                                          \
+  template T poolkit::kernel::ISA::global_plane<T, R>(poolkit::kernel::ISA::tag, const R&, \
                                                       poolkit::kernel::plane<const T>) noexcept;
 
 // Selection with indices for selector S on element type T.
-#define POOLKIT_INSTANTIATE_SELECTOR(ISA, T, S)                                                \
-  template void poolkit::kernel::ISA::select_rows<T, S>(                                      \
-      poolkit::kernel::ISA::tag, const poolkit::kernel::select_job<T>&,                        \
-      poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>,                              \
+#define POOLKIT_INSTANTIATE_SELECTOR(ISA, T, S)                         \
+  template void poolkit::kernel::ISA::select_rows<T, S>(                \
+      poolkit::kernel::ISA::tag, const poolkit::kernel::select_job<T>&, \
+      poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>,       \
       poolkit::kernel::plane<poolkit::index_t>, poolkit::index_t, poolkit::index_t) noexcept;
 
 // Every kernel entry point of instruction set ISA on element type T: the entry points
 // that kernel::has_vector_kernels and kernel::has_vector_selection admit.
-#define POOLKIT_INSTANTIATE_KERNELS(ISA, T)                       \
-  POOLKIT_INSTANTIATE_REDUCER(ISA, T, poolkit::reduce::max<T>)    \
-  POOLKIT_INSTANTIATE_REDUCER(ISA, T, poolkit::reduce::min<T>)    \
-  POOLKIT_INSTANTIATE_REDUCER(ISA, T, poolkit::reduce::sum<T>)    \
-  POOLKIT_INSTANTIATE_REDUCER(ISA, T, poolkit::reduce::avg<T>)    \
-  POOLKIT_INSTANTIATE_SELECTOR(ISA, T, poolkit::reduce::max<T>)   \
+#define POOLKIT_INSTANTIATE_KERNELS(ISA, T)                     \
+  POOLKIT_INSTANTIATE_REDUCER(ISA, T, poolkit::reduce::max<T>)  \
+  POOLKIT_INSTANTIATE_REDUCER(ISA, T, poolkit::reduce::min<T>)  \
+  POOLKIT_INSTANTIATE_REDUCER(ISA, T, poolkit::reduce::sum<T>)  \
+  POOLKIT_INSTANTIATE_REDUCER(ISA, T, poolkit::reduce::avg<T>)  \
+  POOLKIT_INSTANTIATE_SELECTOR(ISA, T, poolkit::reduce::max<T>) \
   POOLKIT_INSTANTIATE_SELECTOR(ISA, T, poolkit::reduce::min<T>)

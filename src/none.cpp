@@ -4,5 +4,7 @@
 
 namespace poolkit::prebuilt {
 /// The version the library was built from.
-int version() noexcept { return POOLKIT_VERSION_MAJOR * 10000 + POOLKIT_VERSION_MINOR * 100 + POOLKIT_VERSION_PATCH; }
+int version() noexcept {
+  return POOLKIT_VERSION_MAJOR * 10000 + POOLKIT_VERSION_MINOR * 100 + POOLKIT_VERSION_PATCH;
+}
 }  // namespace poolkit::prebuilt

@@ -19,11 +19,11 @@ using i64 = std::int64_t;
 enum class op { max, min, sum, avg };
 
 struct params {
-  i64 kh = 1, kw = 1;        // kernel
-  i64 sh = 1, sw = 1;        // stride
-  i64 dh = 1, dw = 1;        // dilation
-  i64 pbh = 0, pbw = 0;      // padding at the beginning
-  i64 peh = 0, pew = 0;      // padding at the end
+  i64 kh = 1, kw = 1;    // kernel
+  i64 sh = 1, sw = 1;    // stride
+  i64 dh = 1, dw = 1;    // dilation
+  i64 pbh = 0, pbw = 0;  // padding at the beginning
+  i64 peh = 0, pew = 0;  // padding at the end
   bool ceil_mode = false;
   bool count_include_pad = true;
   std::optional<i64> divisor_override;
@@ -51,7 +51,7 @@ result<T> pool_one(const std::function<T(i64, i64)>& x, i64 H, i64 W, i64 oh, i6
                    const params& p, op o) {
   const i64 h0 = oh * p.sh - p.pbh;
   const i64 w0 = ow * p.sw - p.pbw;
-  T acc = o == op::max ? -std::numeric_limits<T>::infinity()
+  T acc = o == op::max   ? -std::numeric_limits<T>::infinity()
           : o == op::min ? std::numeric_limits<T>::infinity()
                          : T(0);
   i64 index = -1;
@@ -75,21 +75,25 @@ result<T> pool_one(const std::function<T(i64, i64)>& x, i64 H, i64 W, i64 oh, i6
       ++valid;
       switch (o) {
         case op::max:
-          if (v > acc || std::isnan(v)) { acc = v; index = h * W + w; }
+          if (v > acc || std::isnan(v)) {
+            acc = v;
+            index = h * W + w;
+          }
           break;
         case op::min:
-          if (v < acc || std::isnan(v)) { acc = v; index = h * W + w; }
+          if (v < acc || std::isnan(v)) {
+            acc = v;
+            index = h * W + w;
+          }
           break;
         case op::sum:
-        case op::avg:
-          acc = acc + v;
-          break;
+        case op::avg: acc = acc + v; break;
       }
     }
   }
   if (valid == 0) return {o == op::avg ? T(0) : acc, -1};
   if (o == op::avg) {
-    const i64 divisor = p.divisor_override ? *p.divisor_override
+    const i64 divisor = p.divisor_override    ? *p.divisor_override
                         : p.count_include_pad ? padded_h * padded_w
                                               : valid;
     acc = acc / static_cast<T>(divisor);
@@ -134,7 +138,7 @@ long double power_one(const std::function<T(i64, i64)>& x, i64 H, i64 W, i64 oh,
       sum += std::pow(std::fabs(static_cast<long double>(x(h, w))) / largest, power);
     }
   if (average) {
-    const i64 divisor = p.divisor_override ? *p.divisor_override
+    const i64 divisor = p.divisor_override    ? *p.divisor_override
                         : p.count_include_pad ? padded_h * padded_w
                                               : valid;
     sum /= static_cast<long double>(divisor);
@@ -149,8 +153,8 @@ inline i64 bin_end(i64 i, i64 in, i64 out) { return ((i + 1) * in + out - 1) / o
 // One output of an adaptive pooling: the bin folded row-major (avg divides by the bin's
 // element count).
 template <class T>
-result<T> adaptive_one(const std::function<T(i64, i64)>& x, i64 H, i64 W, i64 OH, i64 OW,
-                       i64 oh, i64 ow, op o) {
+result<T> adaptive_one(const std::function<T(i64, i64)>& x, i64 H, i64 W, i64 OH, i64 OW, i64 oh,
+                       i64 ow, op o) {
   params p;
   p.kh = bin_end(oh, H, OH) - bin_start(oh, H, OH);
   p.kw = bin_end(ow, W, OW) - bin_start(ow, W, OW);
@@ -246,7 +250,8 @@ inline double unit_uniform(std::uint32_t w0, std::uint32_t w1) {
 inline double graham_u_max(i64 in, i64 out) {
   const double alpha = static_cast<double>(in) / static_cast<double>(out);
   const double K = static_cast<double>(in / out);
-  return std::min((K + 2) / alpha - 1, (static_cast<double>(in) + 1 - K) / alpha - static_cast<double>(out - 1));
+  return std::min((K + 2) / alpha - 1,
+                  (static_cast<double>(in) + 1 - K) / alpha - static_cast<double>(out - 1));
 }
 
 // Pseudo-random boundaries: b_0 = 0, b_out = in, b_i = ceil(alpha (i + u)) - 1. When out
@@ -255,11 +260,11 @@ inline std::vector<i64> graham_pseudo_random(i64 in, i64 out, double u) {
   std::vector<i64> b(static_cast<std::size_t>(out + 1));
   const double alpha = static_cast<double>(in) / static_cast<double>(out);
   for (i64 i = 0; i <= out; ++i)
-    b[static_cast<std::size_t>(i)] = i == 0     ? 0
-                                     : i == out ? in
-                                     : in % out == 0
-                                         ? i * (in / out)
-                                         : static_cast<i64>(std::ceil(alpha * (static_cast<double>(i) + u))) - 1;
+    b[static_cast<std::size_t>(i)] =
+        i == 0          ? 0
+        : i == out      ? in
+        : in % out == 0 ? i * (in / out)
+                        : static_cast<i64>(std::ceil(alpha * (static_cast<double>(i) + u))) - 1;
   return b;
 }
 
@@ -268,7 +273,8 @@ inline std::vector<i64> graham_pseudo_random(i64 in, i64 out, double u) {
 // (clamped to i), then summed from 0.
 inline std::vector<i64> graham_random(i64 in, i64 out, const std::function<double(i64)>& uniform) {
   std::vector<i64> step(static_cast<std::size_t>(out));
-  for (i64 i = 0; i < out; ++i) step[static_cast<std::size_t>(i)] = in / out + (i < in % out ? 1 : 0);
+  for (i64 i = 0; i < out; ++i)
+    step[static_cast<std::size_t>(i)] = in / out + (i < in % out ? 1 : 0);
   if (in % out != 0)
     for (i64 i = out - 1; i > 0; --i) {
       const auto j = std::min(static_cast<i64>(uniform(i) * static_cast<double>(i + 1)), i);
@@ -281,10 +287,12 @@ inline std::vector<i64> graham_random(i64 in, i64 out, const std::function<doubl
 
 // Region i of boundaries b: [b_i, b_{i+1} - 1], or [b_i, b_{i+1}] when overlapping, clipped
 // to the input; as {first, count}.
-inline std::pair<i64, i64> graham_region(const std::vector<i64>& b, i64 i, i64 in, bool overlapping) {
+inline std::pair<i64, i64> graham_region(const std::vector<i64>& b, i64 i, i64 in,
+                                         bool overlapping) {
   const i64 first = b[static_cast<std::size_t>(i)];
-  const i64 last = std::min(overlapping ? b[static_cast<std::size_t>(i + 1)] : b[static_cast<std::size_t>(i + 1)] - 1,
-                            in - 1);
+  const i64 last = std::min(
+      overlapping ? b[static_cast<std::size_t>(i + 1)] : b[static_cast<std::size_t>(i + 1)] - 1,
+      in - 1);
   return {first, last - first + 1};
 }
 
@@ -354,8 +362,8 @@ namespace ref {
 
 struct bilateral_options {
   enum class weights { uniform, gaussian, custom } spatial = weights::uniform;
-  double sigma = 1;             // gaussian
-  std::vector<double> custom;   // kh x kw, row-major
+  double sigma = 1;            // gaussian
+  std::vector<double> custom;  // kh x kw, row-major
   std::optional<double> sigma_r;
   bool centering = false;
   bool signed_sqrt = false;

@@ -84,7 +84,8 @@ void random_adaptive_suite(std::uint64_t seed, int count) {
     const index_t H = pick(1, 17), W = pick(1, 40);
     // A fifth are global (1 x 1); the rest below, at or above the input size.
     const bool global = rng() % 5 == 0;  // (other draws may give 1 x 1 too)
-    const poolkit::hw size = global ? poolkit::hw{1, 1} : poolkit::hw{pick(1, H + 3), pick(1, W + 3)};
+    const poolkit::hw size =
+        global ? poolkit::hw{1, 1} : poolkit::hw{pick(1, H + 3), pick(1, W + 3)};
     poolkit::tensor<T> x({pick(1, 2), pick(1, 3), H, W});
     std::uniform_real_distribution<T> value(-10, 10);
     const bool ties = rng() % 3 == 0;
@@ -95,9 +96,11 @@ void random_adaptive_suite(std::uint64_t seed, int count) {
       x.data_handle()[j] = v;
     }
     for (kind k : {kind::max, kind::min, kind::sum, kind::avg, kind::lp3, kind::user}) {
-      const auto scalar = adaptive(k, x, size, {.isa = poolkit::instruction_set::scalar, .threads = 1});
+      const auto scalar =
+          adaptive(k, x, size, {.isa = poolkit::instruction_set::scalar, .threads = 1});
       for (auto isa : isas) {
-        const auto y = adaptive(k, x, size, {.isa = isa, .threads = static_cast<int>(rng() % 3) + 1});
+        const auto y =
+            adaptive(k, x, size, {.isa = isa, .threads = static_cast<int>(rng() % 3) + 1});
         for (index_t j = 0; j < y.size(); ++j)
           ASSERT_TRUE(test::same_value(y.data_handle()[j], scalar.data_handle()[j]))
               << poolkit::name_of(isa) << " kind " << static_cast<int>(k);
@@ -109,20 +112,21 @@ void random_adaptive_suite(std::uint64_t seed, int count) {
             for (index_t ow = 0; ow < size.w; ++ow) {
               const T got = scalar(n, c, oh, ow);
               const auto where = ::testing::Message()
-                                 << "kind " << static_cast<int>(k) << " " << H << "x" << W
-                                 << " -> " << size.h << "x" << size.w << " at " << oh << "," << ow;
+                                 << "kind " << static_cast<int>(k) << " " << H << "x" << W << " -> "
+                                 << size.h << "x" << size.w << " at " << oh << "," << ow;
               const index_t h0 = ref::bin_start(oh, H, size.h), h1 = ref::bin_end(oh, H, size.h);
               const index_t w0 = ref::bin_start(ow, W, size.w), w1 = ref::bin_end(ow, W, size.w);
               if (k == kind::lp3) {
                 ref::params rp;
                 rp.kh = h1 - h0, rp.kw = w1 - w0;
-                const long double want = ref::power_one<T>(
-                    [&](index_t h, index_t w) { return plane(h + h0, w + w0); }, h1 - h0, w1 - w0,
-                    0, 0, rp, 3.0L, false);
+                const long double want =
+                    ref::power_one<T>([&](index_t h, index_t w) { return plane(h + h0, w + w0); },
+                                      h1 - h0, w1 - w0, 0, 0, rp, 3.0L, false);
                 if (std::isnan(want)) {
                   ASSERT_TRUE(std::isnan(got)) << where;
                 } else {
-                  ASSERT_NEAR(got, static_cast<double>(want), 1e-5 * static_cast<double>(want)) << where;
+                  ASSERT_NEAR(got, static_cast<double>(want), 1e-5 * static_cast<double>(want))
+                      << where;
                 }
                 continue;
               }
@@ -142,34 +146,42 @@ void random_adaptive_suite(std::uint64_t seed, int count) {
                 const T sum = ref::canonical_global_sum(all);
                 want = k == kind::sum ? sum : sum / static_cast<T>(H * W);
               }
-              ASSERT_TRUE(test::same_value(got, want)) << where << ": got " << got << " want " << want;
+              ASSERT_TRUE(test::same_value(got, want))
+                  << where << ": got " << got << " want " << want;
             }
         }
     }
   }
 }
 
-TEST(AdaptiveRandom, FloatEveryReducerMatchesTheReference) { random_adaptive_suite<float>(11, 250); }
-TEST(AdaptiveRandom, DoubleEveryReducerMatchesTheReference) { random_adaptive_suite<double>(12, 80); }
+TEST(AdaptiveRandom, FloatEveryReducerMatchesTheReference) {
+  random_adaptive_suite<float>(11, 250);
+}
+TEST(AdaptiveRandom, DoubleEveryReducerMatchesTheReference) {
+  random_adaptive_suite<double>(12, 80);
+}
 
 TEST(AdaptiveRandom, MaxWithIndicesMatchesTheReference) {
   std::mt19937_64 rng(13);
   for (int i = 0; i < 200; ++i) {
-    const index_t H = 1 + static_cast<index_t>(rng() % 15), W = 1 + static_cast<index_t>(rng() % 30);
+    const index_t H = 1 + static_cast<index_t>(rng() % 15),
+                  W = 1 + static_cast<index_t>(rng() % 30);
     const poolkit::hw size{1 + static_cast<index_t>(rng() % static_cast<std::uint64_t>(H + 2)),
                            1 + static_cast<index_t>(rng() % static_cast<std::uint64_t>(W + 2))};
     poolkit::tensor<float> x({1, 2, H, W});
     for (index_t j = 0; j < x.size(); ++j)
-      x.data_handle()[j] = rng() % 50 == 0 ? std::numeric_limits<float>::quiet_NaN()
-                                           : static_cast<float>(rng() % 4);
+      x.data_handle()[j] =
+          rng() % 50 == 0 ? std::numeric_limits<float>::quiet_NaN() : static_cast<float>(rng() % 4);
     auto [y, idx] = poolkit::adaptive_max_pool2d_with_indices(x, size);
     for (index_t c = 0; c < 2; ++c)
       for (index_t oh = 0; oh < size.h; ++oh)
         for (index_t ow = 0; ow < size.w; ++ow) {
-          const auto want = ref::adaptive_one<float>([&](index_t h, index_t w) { return x(0, c, h, w); },
-                                                     H, W, size.h, size.w, oh, ow, ref::op::max);
+          const auto want =
+              ref::adaptive_one<float>([&](index_t h, index_t w) { return x(0, c, h, w); }, H, W,
+                                       size.h, size.w, oh, ow, ref::op::max);
           ASSERT_TRUE(test::same_value(y(0, c, oh, ow), want.value));
-          ASSERT_EQ(idx(0, c, oh, ow), want.index) << H << "x" << W << " -> " << size.h << "x" << size.w;
+          ASSERT_EQ(idx(0, c, oh, ow), want.index)
+              << H << "x" << W << " -> " << size.h << "x" << size.w;
         }
   }
 }
@@ -182,28 +194,43 @@ TEST(AdaptiveInto, WritesOnlyTheViewAndChecksIt) {
   EXPECT_EQ(y.view(0, 0, 2, 2), 16.0f);
   EXPECT_EQ(y.view(0, 0, 0, 0), 6.0f);
   poolkit::tensor<float> wrong({1, 2, 3, 3});
-  test::expect_error([&] { poolkit::adaptive_avg_pool2d(x, wrong); }, {"adaptive_avg_pool2d", "y extents"});
+  test::expect_error([&] { poolkit::adaptive_avg_pool2d(x, wrong); },
+                     {"adaptive_avg_pool2d", "y extents"});
 }
 
 TEST(AdaptiveErrors, OutputSizeBelowOneOrTooLarge) {
   const auto x = one_to_sixteen();
-  test::expect_error([&] { (void)poolkit::adaptive_avg_pool2d(x, {0, 2}); },
-                     {"adaptive_avg_pool2d", "output_size = {0, 2}", ">= 1"});
-  test::expect_error([&] { (void)poolkit::adaptive_max_pool2d(x, {2, -1}); }, {"output_size = {2, -1}"});
-  test::expect_error([&] { (void)poolkit::adaptive_max_pool2d_with_indices(x, {0, 0}); },
-                     {"adaptive_max_pool2d_with_indices", "output_size"});
-  test::expect_error([&] { (void)poolkit::adaptive_max_pool2d(x, {index_t{1} << 62, 1}); },
-                     {"output_size", "int64"});
+  test::expect_error(
+      [&] {
+        (void)poolkit::adaptive_avg_pool2d(x, {0, 2});
+      },
+      {"adaptive_avg_pool2d", "output_size = {0, 2}", ">= 1"});
+  test::expect_error(
+      [&] {
+        (void)poolkit::adaptive_max_pool2d(x, {2, -1});
+      },
+      {"output_size = {2, -1}"});
+  test::expect_error(
+      [&] {
+        (void)poolkit::adaptive_max_pool2d_with_indices(x, {0, 0});
+      },
+      {"adaptive_max_pool2d_with_indices", "output_size"});
+  test::expect_error(
+      [&] {
+        (void)poolkit::adaptive_max_pool2d(x, {index_t{1} << 62, 1});
+      },
+      {"output_size", "int64"});
 }
 
 TEST(Spp, NestedLevelsEqualEachLevelPooledAlone) {
   std::mt19937_64 rng(14);
   for (int i = 0; i < 100; ++i) {
-    const index_t H = 1 + static_cast<index_t>(rng() % 20), W = 1 + static_cast<index_t>(rng() % 20);
+    const index_t H = 1 + static_cast<index_t>(rng() % 20),
+                  W = 1 + static_cast<index_t>(rng() % 20);
     poolkit::tensor<float> x({2, 3, H, W});
     for (index_t j = 0; j < x.size(); ++j) {
       const auto r = rng() % 40;
-      x.data_handle()[j] = r == 0 ? std::numeric_limits<float>::quiet_NaN()
+      x.data_handle()[j] = r == 0  ? std::numeric_limits<float>::quiet_NaN()
                            : r < 8 ? (r % 2 ? 0.0f : -0.0f)
                                    : static_cast<float>(static_cast<int>(rng() % 7) - 5);
     }
@@ -218,14 +245,21 @@ TEST(Spp, NestedLevelsEqualEachLevelPooledAlone) {
           for (index_t c = 0; c < 3; ++c)
             for (index_t a = 0; a < n; ++a)
               for (index_t b = 0; b < n; ++b)
-                ASSERT_TRUE(test::same_value(y(s, offset + c * n * n + a * n + b, 0, 0), level(s, c, a, b)))
+                ASSERT_TRUE(
+                    test::same_value(y(s, offset + c * n * n + a * n + b, 0, 0), level(s, c, a, b)))
                     << "level " << n << " " << H << "x" << W;
         offset += 3 * n * n;
       }
     };
-    check(poolkit::reduce::max<float>{}, [&](index_t n) { return poolkit::adaptive_max_pool2d(x, {n, n}); });
-    check(poolkit::reduce::min<float>{}, [&](index_t n) { return poolkit::adaptive_min_pool2d(x, {n, n}); });
-    check(poolkit::reduce::avg<float>{}, [&](index_t n) { return poolkit::adaptive_avg_pool2d(x, {n, n}); });
+    check(poolkit::reduce::max<float>{}, [&](index_t n) {
+      return poolkit::adaptive_max_pool2d(x, {n, n});
+    });
+    check(poolkit::reduce::min<float>{}, [&](index_t n) {
+      return poolkit::adaptive_min_pool2d(x, {n, n});
+    });
+    check(poolkit::reduce::avg<float>{}, [&](index_t n) {
+      return poolkit::adaptive_avg_pool2d(x, {n, n});
+    });
   }
 }
 
@@ -235,7 +269,8 @@ TEST(Spp, CaffeRuleIsPaddedCeilModePooling) {
   for (index_t j = 0; j < x.size(); ++j) x.data_handle()[j] = static_cast<float>((j * 7) % 23);
   const auto y = poolkit::spatial_pyramid_pool2d(x, {4}, poolkit::reduce::max<float>{},
                                                  poolkit::spp_bin_rule::caffe);
-  const auto want = poolkit::max_pool2d(x, {.kernel = {4, 4}, .padding = {2, 2}, .ceil_mode = true});
+  const auto want =
+      poolkit::max_pool2d(x, {.kernel = {4, 4}, .padding = {2, 2}, .ceil_mode = true});
   ASSERT_EQ(want.extent(2), 4);
   EXPECT_EQ(values_of(y), values_of(want));
 }
@@ -250,21 +285,25 @@ void check_spp_rule(poolkit::spp_bin_rule rule, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   const char* rule_name = rule == poolkit::spp_bin_rule::paper ? "paper" : "caffe";
   const auto bins_of = [&](index_t a, index_t n) {
-    return rule == poolkit::spp_bin_rule::paper ? ref::spp_paper_bins(a, n) : ref::spp_caffe_bins(a, n);
+    return rule == poolkit::spp_bin_rule::paper ? ref::spp_paper_bins(a, n)
+                                                : ref::spp_caffe_bins(a, n);
   };
   int placed = 0, refused = 0;
   for (int trial = 0; trial < 400; ++trial) {
     const index_t N = 1 + static_cast<index_t>(rng() % 2), C = 1 + static_cast<index_t>(rng() % 3);
-    const index_t H = 1 + static_cast<index_t>(rng() % 30), W = 1 + static_cast<index_t>(rng() % 30);
+    const index_t H = 1 + static_cast<index_t>(rng() % 30),
+                  W = 1 + static_cast<index_t>(rng() % 30);
     std::vector<index_t> levels(1 + rng() % 3);
     for (auto& l : levels) l = 1 + static_cast<index_t>(rng() % 7);
     poolkit::tensor<T> x({N, C, H, W});
     for (T& v : x.values()) {
       const auto r = rng() % 50;
-      v = r == 0 ? std::numeric_limits<T>::quiet_NaN() : static_cast<T>(static_cast<int>(rng() % 41) - 20) / T(8);
+      v = r == 0 ? std::numeric_limits<T>::quiet_NaN()
+                 : static_cast<T>(static_cast<int>(rng() % 41) - 20) / T(8);
     }
     const auto where = [&] {
-      std::string text = std::string(rule_name) + " " + std::to_string(H) + "x" + std::to_string(W) + " levels";
+      std::string text =
+          std::string(rule_name) + " " + std::to_string(H) + "x" + std::to_string(W) + " levels";
       for (index_t l : levels) text += " " + std::to_string(l);
       return text;
     };
@@ -272,11 +311,14 @@ void check_spp_rule(poolkit::spp_bin_rule rule, std::uint64_t seed) {
     std::optional<index_t> bad;
     for (index_t n : levels)
       if (!bad && (bins_of(H, n).empty() || bins_of(W, n).empty())) bad = n;
-    const auto run = [&](const auto& reducer) { return poolkit::spatial_pyramid_pool2d(x, levels, reducer, rule); };
+    const auto run = [&](const auto& reducer) {
+      return poolkit::spatial_pyramid_pool2d(x, levels, reducer, rule);
+    };
     if (bad) {
       ++refused;
-      test::expect_error([&] { (void)run(poolkit::reduce::max<T>{}); },
-                         {"poolkit::spatial_pyramid_pool2d", "levels = " + std::to_string(*bad), rule_name});
+      test::expect_error(
+          [&] { (void)run(poolkit::reduce::max<T>{}); },
+          {"poolkit::spatial_pyramid_pool2d", "levels = " + std::to_string(*bad), rule_name});
       continue;
     }
     ++placed;
@@ -295,19 +337,24 @@ void check_spp_rule(poolkit::spp_bin_rule rule, std::uint64_t seed) {
           for (index_t c = 0; c < C; ++c)
             for (index_t i = 0; i < n; ++i)
               for (index_t j = 0; j < n; ++j) {
-                const ref::spp_bin r = rows[static_cast<std::size_t>(i)], q = cols[static_cast<std::size_t>(j)];
+                const ref::spp_bin r = rows[static_cast<std::size_t>(i)],
+                                   q = cols[static_cast<std::size_t>(j)];
                 // The bin clamped to the input, folded row-major by the reference.
-                const index_t h0 = std::max<index_t>(r.start, 0), h1 = std::min(r.start + r.size, H);
-                const index_t w0 = std::max<index_t>(q.start, 0), w1 = std::min(q.start + q.size, W);
+                const index_t h0 = std::max<index_t>(r.start, 0),
+                              h1 = std::min(r.start + r.size, H);
+                const index_t w0 = std::max<index_t>(q.start, 0),
+                              w1 = std::min(q.start + q.size, W);
                 const auto plane = [&](index_t h, index_t w) { return x(s, c, h, w); };
                 T want = ref::window_one<T>(plane, H, W, h0, w0, std::max<index_t>(h1 - h0, 0),
-                                            std::max<index_t>(w1 - w0, 0), o == ref::op::avg ? ref::op::sum : o)
+                                            std::max<index_t>(w1 - w0, 0),
+                                            o == ref::op::avg ? ref::op::sum : o)
                              .value;
-                if (o == ref::op::avg) want = want / static_cast<T>(r.padded * q.padded);  // counts the padding
+                if (o == ref::op::avg)
+                  want = want / static_cast<T>(r.padded * q.padded);  // counts the padding
                 const T got = y(s, offset + c * n * n + i * n + j, 0, 0);
                 ASSERT_TRUE(test::same_value(got, want))
-                    << where() << " level " << n << " bin (" << i << ", " << j << ") reducer " << int(o) << ": got "
-                    << got << " want " << want;
+                    << where() << " level " << n << " bin (" << i << ", " << j << ") reducer "
+                    << int(o) << ": got " << got << " want " << want;
               }
         offset += C * n * n;
       }
@@ -318,23 +365,34 @@ void check_spp_rule(poolkit::spp_bin_rule rule, std::uint64_t seed) {
   EXPECT_GT(refused, 20) << rule_name;
 }
 
-TEST(SppRules, PaperMatchesItsReferenceFloat) { check_spp_rule<float>(poolkit::spp_bin_rule::paper, 41); }
-TEST(SppRules, PaperMatchesItsReferenceDouble) { check_spp_rule<double>(poolkit::spp_bin_rule::paper, 42); }
-TEST(SppRules, CaffeMatchesItsReferenceFloat) { check_spp_rule<float>(poolkit::spp_bin_rule::caffe, 43); }
-TEST(SppRules, CaffeMatchesItsReferenceDouble) { check_spp_rule<double>(poolkit::spp_bin_rule::caffe, 44); }
+TEST(SppRules, PaperMatchesItsReferenceFloat) {
+  check_spp_rule<float>(poolkit::spp_bin_rule::paper, 41);
+}
+TEST(SppRules, PaperMatchesItsReferenceDouble) {
+  check_spp_rule<double>(poolkit::spp_bin_rule::paper, 42);
+}
+TEST(SppRules, CaffeMatchesItsReferenceFloat) {
+  check_spp_rule<float>(poolkit::spp_bin_rule::caffe, 43);
+}
+TEST(SppRules, CaffeMatchesItsReferenceDouble) {
+  check_spp_rule<double>(poolkit::spp_bin_rule::caffe, 44);
+}
 
 TEST(SppErrors, CaffePaddingNotSmallerThanTheWindow) {
   // Caffe's pooling layer refuses pad >= kernel; so does poolkit's caffe rule, naming the
   // level, the padding, the window and the input.
   const auto caffe = [](index_t H, index_t W, index_t level) {
     poolkit::tensor<float> x({1, 1, H, W});
-    (void)poolkit::spatial_pyramid_pool2d(x, {1, level}, poolkit::reduce::max<float>{}, poolkit::spp_bin_rule::caffe);
+    (void)poolkit::spatial_pyramid_pool2d(x, {1, level}, poolkit::reduce::max<float>{},
+                                          poolkit::spp_bin_rule::caffe);
   };
   // 7 with 6 bins: window 2, padding (12 - 7 + 1) / 2 = 3.
   test::expect_error([&] { caffe(7, 7, 6); },
-                     {"levels = 6", "caffe", "padding {3, 3}", "windows of {2, 2}", "{7, 7} input", "smaller than"});
+                     {"levels = 6", "caffe", "padding {3, 3}", "windows of {2, 2}", "{7, 7} input",
+                      "smaller than"});
   // 3 with 4 bins: window 1, padding 1.
-  test::expect_error([&] { caffe(3, 3, 4); }, {"levels = 4", "padding {1, 1}", "windows of {1, 1}", "{3, 3} input"});
+  test::expect_error([&] { caffe(3, 3, 4); },
+                     {"levels = 4", "padding {1, 1}", "windows of {1, 1}", "{3, 3} input"});
   // Only one axis at fault still refuses: 13 rows are fine with 4 bins, 5 columns are not
   // (window 2, padding 2).
   test::expect_error([&] { caffe(13, 5, 4); }, {"levels = 4", "padding {2, 2}", "{13, 5} input"});
@@ -342,8 +400,8 @@ TEST(SppErrors, CaffePaddingNotSmallerThanTheWindow) {
   poolkit::tensor<float> x({1, 1, 7, 7});
   poolkit::tensor<float> y({1, 37, 1, 1});
   for (float& v : y.values()) v = 42.0f;
-  const poolkit::status s = poolkit::try_spatial_pyramid_pool2d(x, y, {1, 6}, poolkit::reduce::max<float>{},
-                                                                poolkit::spp_bin_rule::caffe);
+  const poolkit::status s = poolkit::try_spatial_pyramid_pool2d(
+      x, y, {1, 6}, poolkit::reduce::max<float>{}, poolkit::spp_bin_rule::caffe);
   EXPECT_FALSE(s);
   for (float v : y.values()) EXPECT_EQ(v, 42.0f);
 }
@@ -352,27 +410,41 @@ TEST(SppErrors, LevelsAndRules) {
   const auto x = one_to_sixteen();
   test::expect_error([&] { (void)poolkit::spatial_pyramid_pool2d(x, {}); },
                      {"spatial_pyramid_pool2d", "levels", "at least one"});
-  test::expect_error([&] { (void)poolkit::spatial_pyramid_pool2d(x, {1, 0}); }, {"levels = 0", ">= 1"});
+  test::expect_error(
+      [&] {
+        (void)poolkit::spatial_pyramid_pool2d(x, {1, 0});
+      },
+      {"levels = 0", ">= 1"});
   test::expect_error([&] { (void)poolkit::spatial_pyramid_pool2d(x, {-3}); }, {"levels = -3"});
   // Paper rule on 5 with 3 bins: window 2, stride 1 gives 4 bins, not 3.
   poolkit::tensor<float> five({1, 1, 5, 5});
-  test::expect_error([&] {
-    (void)poolkit::spatial_pyramid_pool2d(five, {3}, poolkit::reduce::max<float>{},
-                                          poolkit::spp_bin_rule::paper);
-  }, {"levels = 3", "paper", "{4, 4}"});
-  test::expect_error([&] {
-    (void)poolkit::spatial_pyramid_pool2d(x, {6}, poolkit::reduce::max<float>{},
-                                          poolkit::spp_bin_rule::paper);
-  }, {"levels = 6", "paper", "at least n = 6", "{4, 4}"});
+  test::expect_error(
+      [&] {
+        (void)poolkit::spatial_pyramid_pool2d(five, {3}, poolkit::reduce::max<float>{},
+                                              poolkit::spp_bin_rule::paper);
+      },
+      {"levels = 3", "paper", "{4, 4}"});
+  test::expect_error(
+      [&] {
+        (void)poolkit::spatial_pyramid_pool2d(x, {6}, poolkit::reduce::max<float>{},
+                                              poolkit::spp_bin_rule::paper);
+      },
+      {"levels = 6", "paper", "at least n = 6", "{4, 4}"});
   // The level limit, for every rule.
-  for (auto rule : {poolkit::spp_bin_rule::adaptive, poolkit::spp_bin_rule::paper, poolkit::spp_bin_rule::caffe})
-    test::expect_error([&] {
-      (void)poolkit::spatial_pyramid_pool2d(x, {2, 65537}, poolkit::reduce::max<float>{}, rule);
-    }, {"levels = 65537", "<= 65536"});
+  for (auto rule : {poolkit::spp_bin_rule::adaptive, poolkit::spp_bin_rule::paper,
+                    poolkit::spp_bin_rule::caffe})
+    test::expect_error(
+        [&] {
+          (void)poolkit::spatial_pyramid_pool2d(x, {2, 65537}, poolkit::reduce::max<float>{}, rule);
+        },
+        {"levels = 65537", "<= 65536"});
   // A count mismatch names the count: paper on 5 with 3 bins (window 2, stride 1) gives 4.
-  test::expect_error([&] {
-    (void)poolkit::spatial_pyramid_pool2d(five, {1, 3}, poolkit::reduce::avg<float>{}, poolkit::spp_bin_rule::paper);
-  }, {"levels = 3", "the paper rule gives {4, 4} bins on a {5, 5} input, not 3 per side"});
+  test::expect_error(
+      [&] {
+        (void)poolkit::spatial_pyramid_pool2d(five, {1, 3}, poolkit::reduce::avg<float>{},
+                                              poolkit::spp_bin_rule::paper);
+      },
+      {"levels = 3", "the paper rule gives {4, 4} bins on a {5, 5} input, not 3 per side"});
 }
 
 }  // namespace

@@ -41,14 +41,19 @@ void check_thread_count_identity() {
         options.push_back({.layout = layout, .centering = true});
         options.push_back({.layout = layout, .signed_sqrt = true});
         options.push_back({.layout = layout, .l2_normalize = true});
-        options.push_back({.layout = layout, .weights = spatial_weights::gaussian(0.8), .sigma_r = 3.0,
-                           .centering = true, .signed_sqrt = true, .l2_normalize = true});
+        options.push_back({.layout = layout,
+                           .weights = spatial_weights::gaussian(0.8),
+                           .sigma_r = 3.0,
+                           .centering = true,
+                           .signed_sqrt = true,
+                           .l2_normalize = true});
       }
       for (const auto& o : options) {
         const auto where = [&] {
           return "C " + std::to_string(C) + " N " + std::to_string(N) + " layout " +
-                 std::to_string(static_cast<int>(o.layout)) + " sigma_r " + std::to_string(o.sigma_r.value_or(0)) +
-                 " centering " + std::to_string(o.centering) + " signed_sqrt " + std::to_string(o.signed_sqrt) +
+                 std::to_string(static_cast<int>(o.layout)) + " sigma_r " +
+                 std::to_string(o.sigma_r.value_or(0)) + " centering " +
+                 std::to_string(o.centering) + " signed_sqrt " + std::to_string(o.signed_sqrt) +
                  " l2 " + std::to_string(o.l2_normalize);
         };
         const auto global1 = poolkit::global_bilateral_pool2d(x, o, {.threads = 1});
@@ -61,7 +66,8 @@ void check_thread_count_identity() {
           for (index_t i = 0; i < global1.size(); ++i)
             ASSERT_TRUE(test::same_value(global.data_handle()[i], global1.data_handle()[i]))
                 << "global, " << where() << ", " << threads << " threads, element " << i << ": "
-                << global.data_handle()[i] << " vs " << global1.data_handle()[i] << " on one thread";
+                << global.data_handle()[i] << " vs " << global1.data_handle()[i]
+                << " on one thread";
           for (index_t i = 0; i < local1.size(); ++i)
             ASSERT_TRUE(test::same_value(local.data_handle()[i], local1.data_handle()[i]))
                 << "local, " << where() << ", " << threads << " threads, element " << i;
@@ -73,7 +79,11 @@ void check_thread_count_identity() {
   EXPECT_EQ(compared, 3 * 2 * 14 * 3);
 }
 
-TEST(BilateralThreads, ThreadCountDoesNotChangeResultsFloat) { check_thread_count_identity<float>(); }
-TEST(BilateralThreads, ThreadCountDoesNotChangeResultsDouble) { check_thread_count_identity<double>(); }
+TEST(BilateralThreads, ThreadCountDoesNotChangeResultsFloat) {
+  check_thread_count_identity<float>();
+}
+TEST(BilateralThreads, ThreadCountDoesNotChangeResultsDouble) {
+  check_thread_count_identity<double>();
+}
 
 }  // namespace

@@ -75,8 +75,10 @@ TEST(EigenInterop, OperationsRunOnEigenTensors) {
   std::copy(r.data(), r.data() + r.size(), p.data_handle());
   const poolkit::pool2d_params params{.kernel = {3, 3}, .stride = {2, 2}, .padding = {1, 1}};
   const auto want = poolkit::max_pool2d(p, params);
-  EXPECT_EQ(test::values_of(poolkit::max_pool2d(poolkit::eigen::view(r), params)), test::values_of(want));
-  EXPECT_EQ(test::values_of(poolkit::max_pool2d(poolkit::eigen::view(c), params)), test::values_of(want));
+  EXPECT_EQ(test::values_of(poolkit::max_pool2d(poolkit::eigen::view(r), params)),
+            test::values_of(want));
+  EXPECT_EQ(test::values_of(poolkit::max_pool2d(poolkit::eigen::view(c), params)),
+            test::values_of(want));
 
   // Into an Eigen tensor: the output written in place.
   Eigen::Tensor<float, 4, Eigen::RowMajor> out(1, 2, 3, 3);

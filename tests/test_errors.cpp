@@ -26,8 +26,8 @@ std::vector<op_entry> all_ops() {
       {"min_pool2d", [](auto x, auto y, const auto& p) { poolkit::min_pool2d(x, y, p); }},
       {"sum_pool2d", [](auto x, auto y, const auto& p) { poolkit::sum_pool2d(x, y, p); }},
       {"avg_pool2d", [](auto x, auto y, const auto& p) { poolkit::avg_pool2d(x, y, p); }},
-      {"pool2d",
-       [](auto x, auto y, const auto& p) { poolkit::pool2d(x, y, poolkit::reduce::max<float>{}, p); }},
+      {"pool2d", [](auto x, auto y,
+                    const auto& p) { poolkit::pool2d(x, y, poolkit::reduce::max<float>{}, p); }},
       {"max_pool2d_with_indices",
        [](auto x, auto y, const auto& p) {
          nchw_view<index_t> idx(index_storage.data(), y.extents());
@@ -93,7 +93,8 @@ TEST(Errors, PaddingAtOrBeyondTheEffectiveKernel) {
                   {"padding = {3, 1}", "smaller than the effective kernel", "{3, 3}"});
   // Dilation widens the effective kernel: padding 3 is fine for k = 2, d = 3 (eff = 4)...
   fixture ok;
-  EXPECT_NO_THROW(poolkit::max_pool2d(ok.x, {.kernel = {2, 2}, .padding = {3, 3}, .dilation = {3, 3}}));
+  EXPECT_NO_THROW(
+      poolkit::max_pool2d(ok.x, {.kernel = {2, 2}, .padding = {3, 3}, .dilation = {3, 3}}));
   // ...but 4 is not.
   expect_rejected({.kernel = {2, 2}, .padding = {4, 0}, .dilation = {3, 3}}, {2, 3, 3, 3},
                   {"padding = {4, 0}", "{4, 4}"});
@@ -128,9 +129,11 @@ TEST(Errors, OutputOverlappingTheInput) {
     const std::vector<float> before = buffer;
     nchw_view<const float> x(buffer.data(), {2, 3, 6, 6});
     nchw_view<float> y(buffer.data() + 7, {2, 3, 3, 3});
-    test::expect_error([&] { op.run(x, y, {.kernel = {2, 2}}); },
-                       {"poolkit::" + op.name, "y = a view sharing memory with x",
-                        "must not overlap an input"});
+    test::expect_error(
+        [&] {
+          op.run(x, y, {.kernel = {2, 2}});
+        },
+        {"poolkit::" + op.name, "y = a view sharing memory with x", "must not overlap an input"});
     EXPECT_EQ(buffer, before) << op.name;
   }
 }
@@ -139,9 +142,11 @@ TEST(Errors, OutputAddressingAnElementTwice) {
   for (const auto& op : all_ops()) {
     fixture f;
     nchw_view<float> y(f.output.data(), {2, 3, 3, 3}, {27, 9, 3, 0});
-    test::expect_error([&] { op.run(f.x, y, {.kernel = {2, 2}}); },
-                       {"poolkit::" + op.name, "y strides = {27, 9, 3, 0}",
-                        "must not address one element twice"});
+    test::expect_error(
+        [&] {
+          op.run(f.x, y, {.kernel = {2, 2}});
+        },
+        {"poolkit::" + op.name, "y strides = {27, 9, 3, 0}", "must not address one element twice"});
     EXPECT_TRUE(f.output_untouched());
   }
 }
@@ -150,10 +155,16 @@ TEST(Errors, NullPointerWithElements) {
   for (const auto& op : all_ops()) {
     fixture f;
     nchw_view<float> y(f.output.data(), {2, 3, 3, 3});
-    test::expect_error([&] { op.run(nchw_view<const float>(nullptr, {2, 3, 6, 6}), y, {.kernel = {2, 2}}); },
-                       {"poolkit::" + op.name, "x data_handle() = nullptr", "must not be null"});
-    test::expect_error([&] { op.run(f.x, nchw_view<float>(nullptr, {2, 3, 3, 3}), {.kernel = {2, 2}}); },
-                       {"y data_handle() = nullptr"});
+    test::expect_error(
+        [&] {
+          op.run(nchw_view<const float>(nullptr, {2, 3, 6, 6}), y, {.kernel = {2, 2}});
+        },
+        {"poolkit::" + op.name, "x data_handle() = nullptr", "must not be null"});
+    test::expect_error(
+        [&] {
+          op.run(f.x, nchw_view<float>(nullptr, {2, 3, 3, 3}), {.kernel = {2, 2}});
+        },
+        {"y data_handle() = nullptr"});
     EXPECT_TRUE(f.output_untouched());
   }
   // A null pointer with no elements is an empty tensor, not an error.
@@ -164,8 +175,11 @@ TEST(Errors, NullPointerWithElements) {
 TEST(Errors, ByteSizeOverflow) {
   constexpr index_t big = index_t{1} << 40;
   float one = 1;
-  test::expect_error([&] { poolkit::max_pool2d(nchw_view<const float>(&one, {big, big, 2, 2}), {.kernel = {2, 2}}); },
-                     {"poolkit::max_pool2d: x extents", "overflows int64"});
+  test::expect_error(
+      [&] {
+        poolkit::max_pool2d(nchw_view<const float>(&one, {big, big, 2, 2}), {.kernel = {2, 2}});
+      },
+      {"poolkit::max_pool2d: x extents", "overflows int64"});
   // Strides whose address span overflows even though the element count does not.
   test::expect_error(
       [&] {
@@ -177,10 +191,16 @@ TEST(Errors, ByteSizeOverflow) {
 
 TEST(Errors, NegativeOrEmptyPlaneExtents) {
   float one = 1;
-  test::expect_error([&] { poolkit::avg_pool2d(nchw_view<const float>(&one, {1, -1, 2, 2}), {.kernel = {1, 1}}); },
-                     {"poolkit::avg_pool2d: x extents = {1, -1, 2, 2}", "must be >= 0"});
-  test::expect_error([&] { poolkit::avg_pool2d(nchw_view<const float>(&one, {1, 1, 0, 2}), {.kernel = {1, 1}}); },
-                     {"x extents = {1, 1, 0, 2}", "height and width must be >= 1"});
+  test::expect_error(
+      [&] {
+        poolkit::avg_pool2d(nchw_view<const float>(&one, {1, -1, 2, 2}), {.kernel = {1, 1}});
+      },
+      {"poolkit::avg_pool2d: x extents = {1, -1, 2, 2}", "must be >= 0"});
+  test::expect_error(
+      [&] {
+        poolkit::avg_pool2d(nchw_view<const float>(&one, {1, 1, 0, 2}), {.kernel = {1, 1}});
+      },
+      {"x extents = {1, 1, 0, 2}", "height and width must be >= 1"});
 }
 
 TEST(Errors, IndicesOverlappingValues) {
@@ -188,30 +208,47 @@ TEST(Errors, IndicesOverlappingValues) {
   std::vector<std::byte> shared(4096);
   nchw_view<float> y(reinterpret_cast<float*>(shared.data()), {2, 3, 3, 3});
   nchw_view<index_t> idx(reinterpret_cast<index_t*>(shared.data()), {2, 3, 3, 3});
-  test::expect_error([&] { poolkit::max_pool2d_with_indices(f.x, y, idx, {.kernel = {2, 2}}); },
-                     {"poolkit::max_pool2d_with_indices: indices", "sharing memory with y"});
+  test::expect_error(
+      [&] {
+        poolkit::max_pool2d_with_indices(f.x, y, idx, {.kernel = {2, 2}});
+      },
+      {"poolkit::max_pool2d_with_indices: indices", "sharing memory with y"});
 }
 
 TEST(Errors, OutputExtentsHelperValidatesToo) {
-  test::expect_error([] { poolkit::pool2d_output_extents({1, 1, 4, 4}, {.kernel = {5, 5}}); },
-                     {"poolkit::pool2d_output_extents: output size = {0, 0}"});
-  test::expect_error([] { poolkit::pool2d_output_extents({1, 1, 0, 4}, {.kernel = {1, 1}}); },
-                     {"input extents = {1, 1, 0, 4}"});
+  test::expect_error(
+      [] {
+        poolkit::pool2d_output_extents({1, 1, 4, 4}, {.kernel = {5, 5}});
+      },
+      {"poolkit::pool2d_output_extents: output size = {0, 0}"});
+  test::expect_error(
+      [] {
+        poolkit::pool2d_output_extents({1, 1, 0, 4}, {.kernel = {1, 1}});
+      },
+      {"input extents = {1, 1, 0, 4}"});
 }
 
 TEST(Errors, UnpoolIndexOutOfRange) {
   auto values = test::make_tensor<float>({1, 1, 2, 2}, {1, 2, 3, 4});
   auto indices = test::make_tensor<index_t>({1, 1, 2, 2}, {0, 3, 16, 5});
-  test::expect_error([&] { poolkit::max_unpool2d(values, indices, pool2d_params{.kernel = {2, 2}}); },
-                     {"poolkit::max_unpool2d: indices(0, 0, 1, 0) = 16",
-                      "must be -1 (an empty window) or in [0, 16)"});
+  test::expect_error(
+      [&] {
+        poolkit::max_unpool2d(values, indices, pool2d_params{.kernel = {2, 2}});
+      },
+      {"poolkit::max_unpool2d: indices(0, 0, 1, 0) = 16",
+       "must be -1 (an empty window) or in [0, 16)"});
   indices.values()[2] = -2;
-  test::expect_error([&] { poolkit::max_unpool2d(values, indices, poolkit::hw{4, 4}); },
-                     {"indices(0, 0, 1, 0) = -2"});
+  test::expect_error(
+      [&] {
+        poolkit::max_unpool2d(values, indices, poolkit::hw{4, 4});
+      },
+      {"indices(0, 0, 1, 0) = -2"});
   std::vector<float> out(16, sentinel);
   indices.values()[2] = 99;
   test::expect_error(
-      [&] { poolkit::max_unpool2d(values, indices, nchw_view<float>(out.data(), {1, 1, 4, 4})); },
+      [&] {
+        poolkit::max_unpool2d(values, indices, nchw_view<float>(out.data(), {1, 1, 4, 4}));
+      },
       {"indices(0, 0, 1, 0) = 99"});
   EXPECT_TRUE(std::all_of(out.begin(), out.end(), [](float v) { return v == sentinel; }));
 }
@@ -219,26 +256,43 @@ TEST(Errors, UnpoolIndexOutOfRange) {
 TEST(Errors, UnpoolShapes) {
   auto values = test::make_tensor<float>({1, 1, 2, 2}, {1, 2, 3, 4});
   auto indices = test::make_tensor<index_t>({1, 1, 1, 4}, {0, 1, 2, 3});
-  test::expect_error([&] { poolkit::max_unpool2d(values, indices, poolkit::hw{4, 4}); },
-                     {"indices extents = {1, 1, 1, 4}", "must equal the values extents"});
+  test::expect_error(
+      [&] {
+        poolkit::max_unpool2d(values, indices, poolkit::hw{4, 4});
+      },
+      {"indices extents = {1, 1, 1, 4}", "must equal the values extents"});
   auto good = test::make_tensor<index_t>({1, 1, 2, 2}, {0, 1, 2, 3});
-  test::expect_error([&] { poolkit::max_unpool2d(values, good, poolkit::hw{0, 4}); },
-                     {"output size = {0, 4}", "must be >= 1"});
+  test::expect_error(
+      [&] {
+        poolkit::max_unpool2d(values, good, poolkit::hw{0, 4});
+      },
+      {"output size = {0, 4}", "must be >= 1"});
   std::vector<float> out(32, sentinel);
   test::expect_error(
-      [&] { poolkit::max_unpool2d(values, good, nchw_view<float>(out.data(), {1, 2, 4, 4})); },
+      [&] {
+        poolkit::max_unpool2d(values, good, nchw_view<float>(out.data(), {1, 2, 4, 4}));
+      },
       {"y extents = {1, 2, 4, 4}", "must be {1, 1, 4, 4}"});
 }
 
 TEST(Errors, IndexConverters) {
   auto plane = test::make_tensor<index_t>({1, 2, 1, 2}, {0, 5, 6, 2});
-  test::expect_error([&] { poolkit::to_onnx_indices(plane, {1, 2, 2, 3}); },
-                     {"poolkit::to_onnx_indices: indices(0, 1, 0, 0) = 6", "must be -1 or in [0, 6)"});
+  test::expect_error(
+      [&] {
+        poolkit::to_onnx_indices(plane, {1, 2, 2, 3});
+      },
+      {"poolkit::to_onnx_indices: indices(0, 1, 0, 0) = 6", "must be -1 or in [0, 6)"});
   auto global = test::make_tensor<index_t>({1, 2, 1, 2}, {0, 5, 3, 11});
-  test::expect_error([&] { poolkit::to_pytorch_indices(global, {1, 2, 2, 3}); },
-                     {"poolkit::to_pytorch_indices: indices(0, 1, 0, 0) = 3", "in [6, 12)"});
-  test::expect_error([&] { poolkit::to_onnx_indices(plane, {2, 2, 2, 3}); },
-                     {"N and C must equal those of input_extents {2, 2, 2, 3}"});
+  test::expect_error(
+      [&] {
+        poolkit::to_pytorch_indices(global, {1, 2, 2, 3});
+      },
+      {"poolkit::to_pytorch_indices: indices(0, 1, 0, 0) = 3", "in [6, 12)"});
+  test::expect_error(
+      [&] {
+        poolkit::to_onnx_indices(plane, {2, 2, 2, 3});
+      },
+      {"N and C must equal those of input_extents {2, 2, 2, 3}"});
 }
 
 }  // namespace

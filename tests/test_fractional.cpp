@@ -25,7 +25,8 @@ TEST(FractionalSeed, RatioOnePointFourFour) {
   const auto x = one_to_sixteen();
   for (bool pseudo : {true, false})
     for (std::uint64_t seed : {0u, 1u, 99u}) {
-      const poolkit::fractional_ratio_params p{.pooling_ratio = {1.44, 1.44}, .pseudo_random = pseudo};
+      const poolkit::fractional_ratio_params p{.pooling_ratio = {1.44, 1.44},
+                                               .pseudo_random = pseudo};
       const auto r = poolkit::fractional_max_pool2d(x, p, seed);
       EXPECT_EQ(r.sequences.rows, (std::vector<index_t>{0, 2, 4}));
       EXPECT_EQ(r.sequences.cols, (std::vector<index_t>{0, 2, 4}));
@@ -35,11 +36,13 @@ TEST(FractionalSeed, RatioOnePointFourFour) {
       EXPECT_EQ(values_of(a.values), (std::vector<float>{3.5, 5.5, 11.5, 13.5}));
       // Overlapping regions share their boundary row and column.
       const auto o = poolkit::fractional_max_pool2d(
-          x, poolkit::fractional_ratio_params{.pooling_ratio = {1.44, 1.44}, .overlapping = true}, seed);
+          x, poolkit::fractional_ratio_params{.pooling_ratio = {1.44, 1.44}, .overlapping = true},
+          seed);
       EXPECT_EQ(values_of(o.values), (std::vector<float>{11, 12, 15, 16}));
     }
   // The PyTorch family on the same input: kernel 2, output 2x2, any samples.
-  const auto y = poolkit::fractional_max_pool2d(x, poolkit::fractional_max_params{.kernel = {2, 2}, .output_size = {2, 2}}, 4);
+  const auto y = poolkit::fractional_max_pool2d(
+      x, poolkit::fractional_max_params{.kernel = {2, 2}, .output_size = {2, 2}}, 4);
   EXPECT_EQ(values_of(y.values), (std::vector<float>{6, 8, 14, 16}));
 }
 
@@ -88,8 +91,8 @@ TEST(GrahamSequences, PseudoRandomIsTensorFlowsFormula) {
     for (index_t out = 1; out <= in; ++out)
       for (stream s : {stream::sequence_rows, stream::sequence_cols})
         for (std::uint64_t seed : {0u, 1u, 2u, 77u, 123456789u}) {
-          const auto got = poolkit::geometry::graham_sequence(in, out, poolkit::geometry::sequence_kind::pseudo_random,
-                                                              seed, s);
+          const auto got = poolkit::geometry::graham_sequence(
+              in, out, poolkit::geometry::sequence_kind::pseudo_random, seed, s);
           const double u = documented_uniform(seed, s, 0) * ref::graham_u_max(in, out);
           ASSERT_EQ(got, ref::graham_pseudo_random(in, out, u))
               << "in " << in << " out " << out << " seed " << seed << " u " << u;
@@ -128,8 +131,8 @@ TEST(GrahamSequences, RandomIsTheDocumentedShuffle) {
     for (index_t out = 1; out <= in; ++out)
       for (stream s : {stream::sequence_rows, stream::sequence_cols})
         for (std::uint64_t seed : {0u, 3u, 99u}) {
-          const auto got =
-              poolkit::geometry::graham_sequence(in, out, poolkit::geometry::sequence_kind::random, seed, s);
+          const auto got = poolkit::geometry::graham_sequence(
+              in, out, poolkit::geometry::sequence_kind::random, seed, s);
           const auto want = ref::graham_random(in, out, [&](index_t i) {
             return documented_uniform(seed, s, static_cast<std::uint64_t>(i));
           });
@@ -137,7 +140,8 @@ TEST(GrahamSequences, RandomIsTheDocumentedShuffle) {
           // The multiset of increments: in % out of K + 1, the rest K.
           std::vector<index_t> steps;
           for (std::size_t i = 1; i < got.size(); ++i) steps.push_back(got[i] - got[i - 1]);
-          ASSERT_EQ(std::count(steps.begin(), steps.end(), in / out + 1), in % out == 0 ? 0 : in % out);
+          ASSERT_EQ(std::count(steps.begin(), steps.end(), in / out + 1),
+                    in % out == 0 ? 0 : in % out);
           ++checked;
         }
   EXPECT_EQ(checked, 80 * 81 / 2 * 2 * 3);
@@ -148,17 +152,20 @@ TEST(GrahamSequences, OutputSizeIsFloorOfInputOverRatio) {
   // fractional_pooling_sequences; a ratio that leaves no output is refused.
   std::mt19937_64 rng(61);
   std::uniform_real_distribution<double> any_ratio(1.0, 6.0);
-  std::vector<double> ratios = {1.0, 1.0000001, 1.25, 1.4142135623730951, 1.44, 1.5, 1.9999999, 2.0, 2.5,
-                                2.718281828459045, 3.0, 3.3333333333333335, 4.75};
+  std::vector<double> ratios = {
+      1.0, 1.0000001,         1.25, 1.4142135623730951, 1.44, 1.5, 1.9999999, 2.0,
+      2.5, 2.718281828459045, 3.0,  3.3333333333333335, 4.75};
   for (int i = 0; i < 20; ++i) ratios.push_back(any_ratio(rng));
   int sized = 0, refused = 0;
   for (index_t in = 1; in <= 120; ++in)
     for (double rh : ratios) {
       const double rw = ratios[static_cast<std::size_t>(in) % ratios.size()];
       const index_t width = 1 + (in * 7) % 53;
-      const poolkit::fractional_ratio_params p{.pooling_ratio = {rh, rw}, .pseudo_random = in % 2 == 0};
+      const poolkit::fractional_ratio_params p{.pooling_ratio = {rh, rw},
+                                               .pseudo_random = in % 2 == 0};
       const index_t oh = ref::graham_output_size(in, rh), ow = ref::graham_output_size(width, rw);
-      const auto r = poolkit::try_fractional_pooling_sequences({in, width}, p, static_cast<std::uint64_t>(in));
+      const auto r =
+          poolkit::try_fractional_pooling_sequences({in, width}, p, static_cast<std::uint64_t>(in));
       if (oh < 1 || ow < 1) {
         ASSERT_FALSE(r) << in << " / " << rh << ", " << width << " / " << rw;
         EXPECT_NE(r.error().message().find("floor(in / ratio) must be >= 1"), std::string::npos)
@@ -191,18 +198,23 @@ TEST(GrahamSequences, RandomKindVariesWithTheSeedAndTheAxis) {
     distinct += poolkit::fractional_pooling_sequences({61, 61}, q, seed).rows != first ? 1 : 0;
   EXPECT_GT(distinct, 0);
   // TensorFlow's output size: floor(in / ratio).
-  EXPECT_EQ(poolkit::fractional_pooling_sequences({10, 7}, {.pooling_ratio = {1.44, 2.0}}, 0).rows.size(), 6u + 1);
-  EXPECT_EQ(poolkit::fractional_pooling_sequences({10, 7}, {.pooling_ratio = {1.44, 2.0}}, 0).cols.size(), 3u + 1);
+  EXPECT_EQ(
+      poolkit::fractional_pooling_sequences({10, 7}, {.pooling_ratio = {1.44, 2.0}}, 0).rows.size(),
+      6u + 1);
+  EXPECT_EQ(
+      poolkit::fractional_pooling_sequences({10, 7}, {.pooling_ratio = {1.44, 2.0}}, 0).cols.size(),
+      3u + 1);
 }
 
 /// A random input embedded in a larger buffer. With `column_step_two` the plane is stored
 /// transposed, so columns are not adjacent in memory: the direct kernel runs instead of
 /// the separable one.
 template <class T>
-test::embedded<T> random_input(std::mt19937_64& rng, const poolkit::extents4& e, bool column_step_two) {
-  test::embedded<T> x(e, {1, 0, 2, column_step_two ? e[3] : 1}, {1, 0, 1, 0},
-                      column_step_two ? std::array<int, 4>{0, 1, 3, 2} : std::array<int, 4>{0, 1, 2, 3},
-                      T(-9));
+test::embedded<T> random_input(std::mt19937_64& rng, const poolkit::extents4& e,
+                               bool column_step_two) {
+  test::embedded<T> x(
+      e, {1, 0, 2, column_step_two ? e[3] : 1}, {1, 0, 1, 0},
+      column_step_two ? std::array<int, 4>{0, 1, 3, 2} : std::array<int, 4>{0, 1, 2, 3}, T(-9));
   const bool special = rng() % 4 == 0;
   const bool ties = rng() % 3 == 0;
   test::fill(x.view, [&] {
@@ -223,9 +235,12 @@ void check_torch_family(std::uint32_t seed_of_test) {
   const auto isas = poolkit::available_instruction_sets();
   for (int trial = 0; trial < 120; ++trial) {
     const index_t N = 1 + static_cast<index_t>(rng() % 2), C = 1 + static_cast<index_t>(rng() % 3);
-    const index_t H = 1 + static_cast<index_t>(rng() % 30), W = 1 + static_cast<index_t>(rng() % 40);
-    const index_t kh = 1 + static_cast<index_t>(rng() % static_cast<std::uint64_t>(std::min<index_t>(4, H)));
-    const index_t kw = 1 + static_cast<index_t>(rng() % static_cast<std::uint64_t>(std::min<index_t>(4, W)));
+    const index_t H = 1 + static_cast<index_t>(rng() % 30),
+                  W = 1 + static_cast<index_t>(rng() % 40);
+    const index_t kh =
+        1 + static_cast<index_t>(rng() % static_cast<std::uint64_t>(std::min<index_t>(4, H)));
+    const index_t kw =
+        1 + static_cast<index_t>(rng() % static_cast<std::uint64_t>(std::min<index_t>(4, W)));
     const index_t OH = 1 + static_cast<index_t>(rng() % static_cast<std::uint64_t>(H - kh + 1));
     const index_t OW = 1 + static_cast<index_t>(rng() % static_cast<std::uint64_t>(W - kw + 1));
     auto x = random_input<T>(rng, {N, C, H, W}, trial % 3 == 0);
@@ -244,13 +259,14 @@ void check_torch_family(std::uint32_t seed_of_test) {
           const auto cols = ref::fractional_starts<T>(u(n, c, 0, 0), W, OW, kw);
           for (index_t oh = 0; oh < OH; ++oh)
             for (index_t ow = 0; ow < OW; ++ow) {
-              const auto want = ref::window_one<T>(
-                  [&](index_t h, index_t w) { return in(n, c, h, w); }, H, W,
-                  rows[static_cast<std::size_t>(oh)], cols[static_cast<std::size_t>(ow)], kh, kw,
-                  ref::op::max);
+              const auto want =
+                  ref::window_one<T>([&](index_t h, index_t w) { return in(n, c, h, w); }, H, W,
+                                     rows[static_cast<std::size_t>(oh)],
+                                     cols[static_cast<std::size_t>(ow)], kh, kw, ref::op::max);
               ASSERT_TRUE(test::same_value(r.values(n, c, oh, ow), want.value))
                   << "trial " << trial << " " << poolkit::name_of(isa);
-              ASSERT_EQ(r.indices(n, c, oh, ow), want.index) << "trial " << trial << " " << poolkit::name_of(isa);
+              ASSERT_EQ(r.indices(n, c, oh, ow), want.index)
+                  << "trial " << trial << " " << poolkit::name_of(isa);
             }
         }
     }
@@ -273,7 +289,8 @@ void check_graham_family(std::uint32_t seed_of_test) {
   for (int trial = 0; trial < 120; ++trial) {
     const index_t N = 1 + static_cast<index_t>(rng() % 2), C = 1 + static_cast<index_t>(rng() % 3);
     // At least 3 rows and columns: floor(in / ratio) >= 1 for ratios up to 3.
-    const index_t H = 3 + static_cast<index_t>(rng() % 28), W = 3 + static_cast<index_t>(rng() % 38);
+    const index_t H = 3 + static_cast<index_t>(rng() % 28),
+                  W = 3 + static_cast<index_t>(rng() % 38);
     std::uniform_real_distribution<double> ratio(1.0, 3.0);
     const poolkit::fractional_ratio_params p{.pooling_ratio = {ratio(rng), ratio(rng)},
                                              .pseudo_random = rng() % 2 == 0,
@@ -286,7 +303,8 @@ void check_graham_family(std::uint32_t seed_of_test) {
     // The reference's sequences for the seed, from the documented draws.
     const auto seeded = [&](index_t size, index_t out, stream s) {
       if (p.pseudo_random)
-        return ref::graham_pseudo_random(size, out, documented_uniform(seed, s, 0) * ref::graham_u_max(size, out));
+        return ref::graham_pseudo_random(
+            size, out, documented_uniform(seed, s, 0) * ref::graham_u_max(size, out));
       return ref::graham_random(size, out, [&](index_t i) {
         return documented_uniform(seed, s, static_cast<std::uint64_t>(i));
       });
@@ -298,15 +316,20 @@ void check_graham_family(std::uint32_t seed_of_test) {
     const auto made = [&](index_t size) {
       const index_t out = 1 + static_cast<index_t>(rng() % static_cast<std::uint64_t>(size));
       if (rng() % 2 == 0)
-        return ref::graham_pseudo_random(size, out, std::uniform_real_distribution<double>(0.0, 1.0)(rng) *
-                                                        ref::graham_u_max(size, out));
-      return ref::graham_random(size, out, [&](index_t) { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); });
+        return ref::graham_pseudo_random(
+            size, out,
+            std::uniform_real_distribution<double>(0.0, 1.0)(rng) * ref::graham_u_max(size, out));
+      return ref::graham_random(size, out, [&](index_t) {
+        return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+      });
     };
     const poolkit::pooling_sequences given{made(H), made(W)};
-    const auto expect_regions = [&](const poolkit::pooling_sequences& s, const poolkit::tensor<T>& max_values,
-                                    const poolkit::tensor<index_t>& indices, const poolkit::tensor<T>& avg_values,
-                                    const std::string& what) {
-      const auto oh_count = static_cast<index_t>(s.rows.size()) - 1, ow_count = static_cast<index_t>(s.cols.size()) - 1;
+    const auto expect_regions = [&](const poolkit::pooling_sequences& s,
+                                    const poolkit::tensor<T>& max_values,
+                                    const poolkit::tensor<index_t>& indices,
+                                    const poolkit::tensor<T>& avg_values, const std::string& what) {
+      const auto oh_count = static_cast<index_t>(s.rows.size()) - 1,
+                 ow_count = static_cast<index_t>(s.cols.size()) - 1;
       ASSERT_EQ(max_values.extents(), (poolkit::extents4{N, C, oh_count, ow_count})) << what;
       ASSERT_EQ(avg_values.extents(), max_values.extents()) << what;
       for (index_t n = 0; n < N; ++n)
@@ -317,8 +340,9 @@ void check_graham_family(std::uint32_t seed_of_test) {
               const auto [w0, kw] = ref::graham_region(s.cols, ow, W, p.overlapping);
               const auto plane = [&](index_t h, index_t w) { return in(n, c, h, w); };
               const auto want = ref::window_one<T>(plane, H, W, h0, w0, kh, kw, ref::op::max);
-              const auto where = ::testing::Message() << what << " trial " << trial << " at (" << n << ", " << c
-                                                      << ", " << oh << ", " << ow << ")";
+              const auto where = ::testing::Message()
+                                 << what << " trial " << trial << " at (" << n << ", " << c << ", "
+                                 << oh << ", " << ow << ")";
               ASSERT_TRUE(test::same_value(max_values(n, c, oh, ow), want.value)) << where;
               ASSERT_EQ(indices(n, c, oh, ow), want.index) << where;
               const auto mean = ref::window_one<T>(plane, H, W, h0, w0, kh, kw, ref::op::avg);
@@ -373,7 +397,8 @@ TEST(FractionalInto, WritesOnlyTheViews) {
   EXPECT_TRUE(y.outside_untouched(-4.0f));
   for (index_t i = 0; i < 6; ++i) {
     EXPECT_EQ(y.view(0, 0, i / 2, i % 2), want.values.values()[static_cast<std::size_t>(i)]);
-    EXPECT_EQ(idx.values()[static_cast<std::size_t>(i)], want.indices.values()[static_cast<std::size_t>(i)]);
+    EXPECT_EQ(idx.values()[static_cast<std::size_t>(i)],
+              want.indices.values()[static_cast<std::size_t>(i)]);
   }
 }
 
@@ -381,20 +406,45 @@ TEST(FractionalErrors, WhatANewUserGetsWrong) {
   const auto x = one_to_sixteen();
   using poolkit::fractional_max_params;
   using poolkit::fractional_ratio_params;
-  const auto torch = [&](const fractional_max_params& p) { (void)poolkit::fractional_max_pool2d(x, p, 0); };
-  test::expect_error([&] { torch({.kernel = {2, 2}}); }, {"poolkit::fractional_max_pool2d", "neither set"});
-  test::expect_error([&] { torch({.kernel = {2, 2}, .output_size = {2, 2}, .output_ratio = {0.5, 0.5}}); },
-                     {"both set", "exactly one"});
-  test::expect_error([&] { torch({.kernel = {2, 2}, .output_size = {4, 2}}); },
-                     {"output_size = {4, 2}", "output_size + kernel - 1 must be <= the input size {4, 4}"});
-  test::expect_error([&] { torch({.kernel = {0, 2}, .output_size = {2, 2}}); }, {"kernel = {0, 2}", ">= 1"});
+  const auto torch = [&](const fractional_max_params& p) {
+    (void)poolkit::fractional_max_pool2d(x, p, 0);
+  };
+  test::expect_error(
+      [&] {
+        torch({.kernel = {2, 2}});
+      },
+      {"poolkit::fractional_max_pool2d", "neither set"});
+  test::expect_error(
+      [&] {
+        torch({.kernel = {2, 2}, .output_size = {2, 2}, .output_ratio = {0.5, 0.5}});
+      },
+      {"both set", "exactly one"});
+  test::expect_error(
+      [&] {
+        torch({.kernel = {2, 2}, .output_size = {4, 2}});
+      },
+      {"output_size = {4, 2}", "output_size + kernel - 1 must be <= the input size {4, 4}"});
+  test::expect_error(
+      [&] {
+        torch({.kernel = {0, 2}, .output_size = {2, 2}});
+      },
+      {"kernel = {0, 2}", ">= 1"});
   constexpr index_t huge = std::numeric_limits<index_t>::max();
-  test::expect_error([&] { torch({.kernel = {huge, 2}, .output_size = {huge, 2}}); },
-                     {"output_size = {" + std::to_string(huge) + ", 2}", "<= the input size"});
-  test::expect_error([&] { torch({.kernel = {2, 2}, .output_ratio = {1.0, 0.5}}); },
-                     {"output_ratio.h = 1", "(0, 1)"});
-  test::expect_error([&] { torch({.kernel = {2, 2}, .output_ratio = {0.5, 0.1}}); },
-                     {"output_size = {2, 0}", "empty output"});
+  test::expect_error(
+      [&] {
+        torch({.kernel = {huge, 2}, .output_size = {huge, 2}});
+      },
+      {"output_size = {" + std::to_string(huge) + ", 2}", "<= the input size"});
+  test::expect_error(
+      [&] {
+        torch({.kernel = {2, 2}, .output_ratio = {1.0, 0.5}});
+      },
+      {"output_ratio.h = 1", "(0, 1)"});
+  test::expect_error(
+      [&] {
+        torch({.kernel = {2, 2}, .output_ratio = {0.5, 0.1}});
+      },
+      {"output_size = {2, 0}", "empty output"});
   // Samples outside [0, 1), NaN, or of the wrong shape.
   const fractional_max_params p{.kernel = {2, 2}, .output_size = {2, 2}};
   for (float bad : {1.0f, -0.25f, std::numeric_limits<float>::quiet_NaN()}) {
@@ -412,17 +462,31 @@ TEST(FractionalErrors, WhatANewUserGetsWrong) {
   // Into views: the wrong output shape, and nothing written.
   poolkit::tensor<float> y({1, 1, 2, 3});
   poolkit::tensor<index_t> idx({1, 1, 2, 2});
-  test::expect_error([&] { poolkit::fractional_max_pool2d(x, y, idx, p, poolkit::fractional_samples<float>(1, 1, 0)); },
-                     {"y extents = {1, 1, 2, 3}", "{1, 1, 2, 2}"});
+  test::expect_error(
+      [&] {
+        poolkit::fractional_max_pool2d(x, y, idx, p, poolkit::fractional_samples<float>(1, 1, 0));
+      },
+      {"y extents = {1, 1, 2, 3}", "{1, 1, 2, 2}"});
   EXPECT_EQ(idx(0, 0, 0, 0), 0);
   // Graham: ratio below 1, NaN, too large for the input; bad sequences.
-  const auto graham = [&](const fractional_ratio_params& q) { (void)poolkit::fractional_max_pool2d(x, q, 0); };
-  test::expect_error([&] { graham({.pooling_ratio = {0.5, 1.5}}); },
-                     {"poolkit::fractional_max_pool2d", "pooling_ratio.h = 0.5", ">= 1"});
-  test::expect_error([&] { graham({.pooling_ratio = {1.5, std::numeric_limits<double>::quiet_NaN()}}); },
-                     {"pooling_ratio.w = nan"});
-  test::expect_error([&] { graham({.pooling_ratio = {5, 1.5}}); },
-                     {"pooling_ratio.h = 5", "no output for input size 4"});
+  const auto graham = [&](const fractional_ratio_params& q) {
+    (void)poolkit::fractional_max_pool2d(x, q, 0);
+  };
+  test::expect_error(
+      [&] {
+        graham({.pooling_ratio = {0.5, 1.5}});
+      },
+      {"poolkit::fractional_max_pool2d", "pooling_ratio.h = 0.5", ">= 1"});
+  test::expect_error(
+      [&] {
+        graham({.pooling_ratio = {1.5, std::numeric_limits<double>::quiet_NaN()}});
+      },
+      {"pooling_ratio.w = nan"});
+  test::expect_error(
+      [&] {
+        graham({.pooling_ratio = {5, 1.5}});
+      },
+      {"pooling_ratio.h = 5", "no output for input size 4"});
   test::expect_error([&] { (void)poolkit::fractional_avg_pool2d(x, fractional_ratio_params{}, 0); },
                      {"poolkit::fractional_avg_pool2d", "pooling_ratio.h = 0"});
   const fractional_ratio_params q{.pooling_ratio = {1.5, 1.5}};
@@ -433,8 +497,11 @@ TEST(FractionalErrors, WhatANewUserGetsWrong) {
   test::expect_error([&] { seq({0, 2, 5}); }, {"sequences.rows[2] = 5", "input size 4"});
   test::expect_error([&] { seq({0, 2, 2, 4}); }, {"sequences.rows[2] = 2", "greater than"});
   test::expect_error([&] { seq({4}); }, {"sequences.rows.size() = 1", ">= 2"});
-  test::expect_error([&] { (void)poolkit::fractional_pooling_sequences({0, 4}, q, 0); },
-                     {"poolkit::fractional_pooling_sequences", "input = {0, 4}"});
+  test::expect_error(
+      [&] {
+        (void)poolkit::fractional_pooling_sequences({0, 4}, q, 0);
+      },
+      {"poolkit::fractional_pooling_sequences", "input = {0, 4}"});
 }
 
 }  // namespace

@@ -18,10 +18,10 @@ struct golden_case {
   poolkit::extents4 in{}, out{};
   std::vector<double> input, output;  // parsed in the case's own precision, held as double
   std::vector<index_t> indices;
-  double power = 0;  // lp_pool2d: p
-  std::vector<double> samples;      // fractional_max_pool2d: N x C x 2 samples
-  std::array<double, 2> ratio{};    // fractional_max_pool2d: output_ratio, or {0, 0}
-  poolkit::hw size{};               // max_unpool2d: the output size given, or {0, 0}
+  double power = 0;               // lp_pool2d: p
+  std::vector<double> samples;    // fractional_max_pool2d: N x C x 2 samples
+  std::array<double, 2> ratio{};  // fractional_max_pool2d: output_ratio, or {0, 0}
+  poolkit::hw size{};             // max_unpool2d: the output size given, or {0, 0}
 };
 
 template <class T>
@@ -88,7 +88,9 @@ std::vector<golden_case> read_cases(const std::string& file) {
       while (v >> t) c.indices.push_back(parse<index_t>(t));
     } else if (key == "end") {
       // Every value the header promises was parsed: a short line cannot pass short.
-      const auto count = [](const poolkit::extents4& e) { return static_cast<std::size_t>(e[0] * e[1] * e[2] * e[3]); };
+      const auto count = [](const poolkit::extents4& e) {
+        return static_cast<std::size_t>(e[0] * e[1] * e[2] * e[3]);
+      };
       EXPECT_EQ(c.input.size(), count(c.in)) << file << " case " << cases.size() << " input";
       EXPECT_EQ(c.output.size(), count(c.out)) << file << " case " << cases.size() << " output";
       if (!c.indices.empty()) {
@@ -127,7 +129,8 @@ void run_case(const golden_case& c) {
   const auto p = params_of(c);
   // Adaptive and fractional cases have no regular window parameters; unpooling's map
   // its input to its output the other way round.
-  if (c.op.rfind("adaptive", 0) != 0 && c.op.rfind("fractional", 0) != 0 && c.op != "max_unpool2d") {
+  if (c.op.rfind("adaptive", 0) != 0 && c.op.rfind("fractional", 0) != 0 &&
+      c.op != "max_unpool2d") {
     ASSERT_EQ(poolkit::pool2d_output_extents(c.in, p), c.out) << "case " << c.op;
   }
   const auto compare = [&](const poolkit::tensor<T>& y) {
@@ -150,7 +153,8 @@ void run_case(const golden_case& c) {
                                            (o / OW) % OH, o % OW, rp, ref::op::max);
       if (window.index == -1) {
         ASSERT_EQ(idx.values()[i], -1) << "empty window, output " << i;
-        ASSERT_EQ(y.values()[i], -std::numeric_limits<T>::infinity()) << "empty window, output " << i;
+        ASSERT_EQ(y.values()[i], -std::numeric_limits<T>::infinity())
+            << "empty window, output " << i;
         ++empty_windows;
         continue;
       }
@@ -178,7 +182,8 @@ void run_case(const golden_case& c) {
     if (c.power == 2.0) {
       const auto l2 = poolkit::l2_pool2d(x, p);
       for (std::size_t i = 0; i < c.output.size(); ++i)
-        ASSERT_NEAR(l2.values()[i], c.output[i], 1e-5 * std::abs(c.output[i]) + 1e-30) << "l2 element " << i;
+        ASSERT_NEAR(l2.values()[i], c.output[i], 1e-5 * std::abs(c.output[i]) + 1e-30)
+            << "l2 element " << i;
     }
   } else if (c.op == "max_unpool2d") {
     // Bit for bit: the values land where PyTorch put them, zeros elsewhere; by the pooling

@@ -67,11 +67,16 @@ TEST(Policy, EnvironmentVariable) {
 TEST(Policy, ExplicitRequestsMustBeAvailable) {
   const auto x = random_input({1, 2, 9, 9}, 2);
 #if defined(__x86_64__)
-  test::expect_error([&] { poolkit::max_pool2d(x, {.kernel = {2, 2}}, {.isa = instruction_set::neon}); },
-                     {"poolkit::max_pool2d: policy.isa = neon", "this build has no kernels for it"});
+  test::expect_error(
+      [&] {
+        poolkit::max_pool2d(x, {.kernel = {2, 2}}, {.isa = instruction_set::neon});
+      },
+      {"poolkit::max_pool2d: policy.isa = neon", "this build has no kernels for it"});
   if (!__builtin_cpu_supports("avx512f"))
     test::expect_error(
-        [&] { poolkit::max_pool2d(x, {.kernel = {2, 2}}, {.isa = instruction_set::avx512}); },
+        [&] {
+          poolkit::max_pool2d(x, {.kernel = {2, 2}}, {.isa = instruction_set::avx512});
+        },
         {"policy.isa = avx512", "this CPU does not support it"});
 #endif
   for (instruction_set s : poolkit::available_instruction_sets())
@@ -82,14 +87,18 @@ TEST(Policy, NegativeThreadsAreAnError) {
   const auto x = random_input({1, 1, 4, 4}, 3);
   poolkit::tensor<float> y({1, 1, 2, 2});
   const auto before = y;
-  test::expect_error([&] { poolkit::max_pool2d(x, y, {.kernel = {2, 2}}, {.threads = -2}); },
-                     {"poolkit::max_pool2d: policy.threads = -2", "must be >= 0"});
+  test::expect_error(
+      [&] {
+        poolkit::max_pool2d(x, y, {.kernel = {2, 2}}, {.threads = -2});
+      },
+      {"poolkit::max_pool2d: policy.threads = -2", "must be >= 0"});
   EXPECT_TRUE(bitwise_equal(y, before));
 }
 
 TEST(Threads, ResultsDoNotDependOnTheThreadCount) {
   // Fewer planes than threads too: rows are split within planes then.
-  for (const poolkit::extents4 e : {poolkit::extents4{2, 5, 61, 47}, poolkit::extents4{1, 1, 200, 90}}) {
+  for (const poolkit::extents4 e :
+       {poolkit::extents4{2, 5, 61, 47}, poolkit::extents4{1, 1, 200, 90}}) {
     const auto x = random_input(e, 4);
     const poolkit::pool2d_params p{.kernel = {3, 3}, .stride = {2, 1}, .padding = {1, 1}};
     for (instruction_set s : poolkit::available_instruction_sets()) {

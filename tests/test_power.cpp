@@ -29,8 +29,7 @@ TEST(PowerSeed, ArticleValuesOnTheFourByFourInput) {
   const auto x = make_tensor<float>({1, 1, 4, 4}, one_to_sixteen());
   const poolkit::pool2d_params p{.kernel = {2, 2}};
   // SPEC section 2 seed check.
-  expect_values(poolkit::l2_pool2d(x, p), {8.1240384, 11.74734012, 23.36664289, 27.31300057},
-                2e-7);
+  expect_values(poolkit::l2_pool2d(x, p), {8.1240384, 11.74734012, 23.36664289, 27.31300057}, 2e-7);
   expect_values(poolkit::lp_pool2d(x, 3.0, p), {7.04729873, 9.81665916, 18.82385684, 21.91843072},
                 2e-7);
   expect_values(poolkit::power_avg_pool2d(x, 3.0, p),
@@ -120,7 +119,8 @@ void random_power_suite(std::uint64_t seed, int count, double tolerance) {
         const auto plane = [&](index_t h, index_t w) { return x(n, c, h, w); };
         for (index_t oh = 0; oh < OH; ++oh)
           for (index_t ow = 0; ow < OW; ++ow) {
-            const long double want = ref::power_one<T>(plane, H, W, oh, ow, rp, static_cast<long double>(power), average);
+            const long double want = ref::power_one<T>(plane, H, W, oh, ow, rp,
+                                                       static_cast<long double>(power), average);
             const T got = scalar(n, c, oh, ow);
             if (std::isnan(want) || std::isinf(want)) {
               ASSERT_TRUE(test::same_value(got, static_cast<T>(want)))
@@ -129,7 +129,10 @@ void random_power_suite(std::uint64_t seed, int count, double tolerance) {
             }
             const long double error = std::fabs(static_cast<long double>(got) - want);
             const bool exact = std::isinf(power);
-            ASSERT_LE(error, exact ? 0.0L : static_cast<long double>(tolerance) * want + static_cast<long double>(std::numeric_limits<T>::denorm_min()))
+            ASSERT_LE(error,
+                      exact ? 0.0L
+                            : static_cast<long double>(tolerance) * want +
+                                  static_cast<long double>(std::numeric_limits<T>::denorm_min()))
                 << "p " << power << (average ? " power_avg" : " lp") << " scale " << scale
                 << " got " << got << " want " << static_cast<double>(want) << " at (" << n << ","
                 << c << "," << oh << "," << ow << ") of " << H << "x" << W;
@@ -152,7 +155,8 @@ TEST(PowerExtremes, InfinityNanZeroAndEmptyWindows) {
   const poolkit::pool2d_params p{.kernel = {1, 2}};
   for (double power : {0.5, 1.0, 2.0, 3.0, 7.5, 64.0, static_cast<double>(inf)}) {
     for (bool average : {false, true}) {
-      const auto y = average ? poolkit::power_avg_pool2d(x, power, p) : poolkit::lp_pool2d(x, power, p);
+      const auto y =
+          average ? poolkit::power_avg_pool2d(x, power, p) : poolkit::lp_pool2d(x, power, p);
       EXPECT_EQ(y.values()[0], inf) << power;
       EXPECT_TRUE(std::isnan(y.values()[1])) << power;
       EXPECT_EQ(y.values()[2], 0.0f) << power;
@@ -162,7 +166,8 @@ TEST(PowerExtremes, InfinityNanZeroAndEmptyWindows) {
   // Windows at -2, -1, 0 with taps 3 apart over padding 2: the middle one sees no input.
   const auto two = make_tensor<float>({1, 1, 1, 2}, {5.0f, 7.0f});
   const auto y = poolkit::lp_pool2d(
-      two, 3.0, {.kernel = {1, 2}, .stride = poolkit::hw{1, 1}, .padding = {0, 2}, .dilation = {1, 3}});
+      two, 3.0,
+      {.kernel = {1, 2}, .stride = poolkit::hw{1, 1}, .padding = {0, 2}, .dilation = {1, 3}});
   ASSERT_EQ(y.extent(3), 3);
   EXPECT_EQ(y.values()[0], 7.0f);
   EXPECT_EQ(y.values()[1], 0.0f);
@@ -181,8 +186,8 @@ TEST(PowerExtremes, LargeAndTinyMagnitudesDoNotOverflowOrUnderflow) {
       }
       // Denormal results keep the absolute precision of a denormal.
       EXPECT_NEAR(got, want, 1e-5 * want + 1.5e-45) << v << " p " << power;
-      EXPECT_NEAR(poolkit::power_avg_pool2d(x, power, {.kernel = {2, 2}}).values()[0], static_cast<double>(v),
-                  1e-5 * static_cast<double>(v) + 1.5e-45)
+      EXPECT_NEAR(poolkit::power_avg_pool2d(x, power, {.kernel = {2, 2}}).values()[0],
+                  static_cast<double>(v), 1e-5 * static_cast<double>(v) + 1.5e-45)
           << v << " p " << power;
     }
   }
@@ -230,28 +235,38 @@ void check_mean_of_magnitudes_near_the_top(double tolerance) {
                                    .count_include_pad = rp.count_include_pad,
                                    .divisor_override = rp.divisor_override};
     poolkit::tensor<T> x({1, 2, H, W});
-    for (T& v : x.values()) v = static_cast<T>(fraction(rng) * static_cast<double>(lim::max())) * (rng() % 2 ? T(1) : T(-1));
-    const auto y = poolkit::power_avg_pool2d(x, 1.0, p, {.isa = poolkit::instruction_set::scalar, .threads = 1});
+    for (T& v : x.values())
+      v = static_cast<T>(fraction(rng) * static_cast<double>(lim::max())) *
+          (rng() % 2 ? T(1) : T(-1));
+    const auto y = poolkit::power_avg_pool2d(
+        x, 1.0, p, {.isa = poolkit::instruction_set::scalar, .threads = 1});
     for (auto isa : poolkit::available_instruction_sets()) {
-      const auto other = poolkit::power_avg_pool2d(x, 1.0, p, {.isa = isa, .threads = 1 + static_cast<int>(rng() % 3)});
+      const auto other = poolkit::power_avg_pool2d(
+          x, 1.0, p, {.isa = isa, .threads = 1 + static_cast<int>(rng() % 3)});
       for (index_t i = 0; i < y.size(); ++i)
-        ASSERT_TRUE(test::same_value(other.data_handle()[i], y.data_handle()[i])) << poolkit::name_of(isa);
+        ASSERT_TRUE(test::same_value(other.data_handle()[i], y.data_handle()[i]))
+            << poolkit::name_of(isa);
     }
     for (index_t c = 0; c < 2; ++c)
       for (index_t oh = 0; oh < OH; ++oh)
         for (index_t ow = 0; ow < OW; ++ow) {
-          const long double want = ref::power_one<T>([&](index_t h, index_t w) { return x(0, c, h, w); }, H, W, oh, ow,
-                                                     rp, 1.0L, true);
+          const long double want = ref::power_one<T>(
+              [&](index_t h, index_t w) { return x(0, c, h, w); }, H, W, oh, ow, rp, 1.0L, true);
           const T got = y(0, c, oh, ow);
-          const auto where = ::testing::Message() << "trial " << trial << " (" << c << ", " << oh << ", " << ow
-                                                  << "): got " << got << " want " << static_cast<double>(want);
+          const auto where = ::testing::Message()
+                             << "trial " << trial << " (" << c << ", " << oh << ", " << ow
+                             << "): got " << got << " want " << static_cast<double>(want);
           if (want > static_cast<long double>(lim::max())) {
             // A mean beyond the type's range (divisor_override below the tap count).
-            ASSERT_TRUE(std::isinf(got) || std::fabs(static_cast<long double>(got) - want) <= static_cast<long double>(tolerance) * want) << where;
+            ASSERT_TRUE(std::isinf(got) || std::fabs(static_cast<long double>(got) - want) <=
+                                               static_cast<long double>(tolerance) * want)
+                << where;
             continue;
           }
           ASSERT_TRUE(std::isfinite(got)) << where;
-          ASSERT_LE(std::fabs(static_cast<long double>(got) - want), static_cast<long double>(tolerance) * want) << where;
+          ASSERT_LE(std::fabs(static_cast<long double>(got) - want),
+                    static_cast<long double>(tolerance) * want)
+              << where;
           ++finite;
         }
   }
@@ -278,17 +293,21 @@ TEST(PowerErrors, BadExponentNamesPAndWritesNothing) {
   }
   test::expect_error([&] { (void)poolkit::lp_pool2d(x, 0.0, p); }, {"p = 0"});
   test::expect_error([&] { (void)poolkit::lp_pool2d(x, -2.5, p); }, {"p = -2.5"});
-  test::expect_error([&] { (void)poolkit::l2_pool2d(x, {.kernel = {0, 2}}); },
-                     {"l2_pool2d", "kernel"});
+  test::expect_error(
+      [&] {
+        (void)poolkit::l2_pool2d(x, {.kernel = {0, 2}});
+      },
+      {"l2_pool2d", "kernel"});
   EXPECT_EQ(y.values()[0], 42.0f);
 }
 
 TEST(PowerReducers, PublicReducersWorkThroughPool2d) {
   const auto x = make_tensor<double>({1, 1, 2, 2}, {1, -2, 3, -4});
   const poolkit::pool2d_params p{.kernel = {2, 2}};
-  EXPECT_NEAR(poolkit::pool2d(x, poolkit::reduce::l2<double>{}, p).values()[0], std::sqrt(30.0), 1e-15);
-  EXPECT_NEAR(poolkit::pool2d(x, poolkit::reduce::lp<double>(3.0), p).values()[0],
-              std::cbrt(100.0), 1e-14);
+  EXPECT_NEAR(poolkit::pool2d(x, poolkit::reduce::l2<double>{}, p).values()[0], std::sqrt(30.0),
+              1e-15);
+  EXPECT_NEAR(poolkit::pool2d(x, poolkit::reduce::lp<double>(3.0), p).values()[0], std::cbrt(100.0),
+              1e-14);
   EXPECT_NEAR(poolkit::pool2d(x, poolkit::reduce::power_avg<double>(2.0), p).values()[0],
               std::sqrt(7.5), 1e-15);
 }

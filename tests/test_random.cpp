@@ -168,10 +168,9 @@ void check(const config& c, kind k, poolkit::instruction_set isa, std::mt19937_6
           if (!ok && ++failures <= 3) {
             ADD_FAILURE() << describe(c) << " op " << static_cast<int>(k) << " isa "
                           << poolkit::name_of(isa) << " threads " << pol.threads << " at (" << n
-                          << "," << ch << "," << oh << "," << ow << "): got " << got
-                          << " scalar " << scalar_y(n, ch, oh, ow) << " expected "
-                          << expected.value << " index " << idx.view(n, ch, oh, ow) << " vs "
-                          << expected.index;
+                          << "," << ch << "," << oh << "," << ow << "): got " << got << " scalar "
+                          << scalar_y(n, ch, oh, ow) << " expected " << expected.value << " index "
+                          << idx.view(n, ch, oh, ow) << " vs " << expected.index;
           }
         }
     }
@@ -186,8 +185,8 @@ class RandomConfigurations : public ::testing::TestWithParam<poolkit::instructio
   template <class T>
   void run_suite(std::uint64_t seed, int count) {
     std::mt19937_64 rng(seed);
-    constexpr kind kinds[] = {kind::max, kind::min, kind::sum, kind::avg, kind::max_indices,
-                              kind::min_indices};
+    constexpr kind kinds[] = {kind::max, kind::min,         kind::sum,
+                              kind::avg, kind::max_indices, kind::min_indices};
     for (int i = 0; i < count; ++i) {
       const config c = draw(rng);
       // Each configuration runs every reducer on fresh data.
@@ -208,6 +207,8 @@ TEST_P(RandomConfigurations, DoubleMatchesTheReferenceAndTheScalarPathBitForBit)
 
 INSTANTIATE_TEST_SUITE_P(EveryInstructionSet, RandomConfigurations,
                          ::testing::ValuesIn(poolkit::available_instruction_sets()),
-                         [](const auto& param_info) { return std::string(poolkit::name_of(param_info.param)); });
+                         [](const auto& param_info) {
+                           return std::string(poolkit::name_of(param_info.param));
+                         });
 
 }  // namespace

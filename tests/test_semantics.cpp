@@ -42,8 +42,11 @@ TEST(Semantics, AllMinusInfinityWindowIndexesItsFirstTap) {
 TEST(Semantics, EmptyWindowsFromDilationOverPadding) {
   // in = 1, k = 2, d = 3 (eff 4), padding 2 then 3: windows start at -2, -1, 0 with taps
   // {-2, 1}, {-1, 2}, {0, 3}. The first two straddle the input but hit no element.
-  const poolkit::pool2d_params p{.kernel = {1, 2}, .stride = {1, 1}, .padding = {0, 2},
-                                 .padding_end = {0, 3}, .dilation = {1, 3}};
+  const poolkit::pool2d_params p{.kernel = {1, 2},
+                                 .stride = {1, 1},
+                                 .padding = {0, 2},
+                                 .padding_end = {0, 3},
+                                 .dilation = {1, 3}};
   auto x = test::make_tensor<float>({1, 1, 1, 1}, {4});
   ASSERT_EQ(poolkit::pool2d_output_extents(x.extents(), p), (poolkit::extents4{1, 1, 1, 3}));
   auto [y, idx] = poolkit::max_pool2d_with_indices(x, p);
@@ -67,8 +70,8 @@ TEST(Semantics, AverageDivisorCountsPaddingButNotCeilOverhang) {
   // 1x1x3x3 of ones, k = 2, s = 2, pad 1, ceil: windows start at -1 and 1.
   poolkit::tensor<float> x({1, 1, 3, 3});
   for (auto& v : x.values()) v = 1;
-  const poolkit::pool2d_params p{.kernel = {2, 2}, .stride = {2, 2}, .padding = {1, 1},
-                                 .ceil_mode = true};
+  const poolkit::pool2d_params p{
+      .kernel = {2, 2}, .stride = {2, 2}, .padding = {1, 1}, .ceil_mode = true};
   auto y = poolkit::avg_pool2d(x, p);
   ASSERT_EQ(y.extents(), (poolkit::extents4{1, 1, 2, 2}));
   // Window (0, 0): one input tap, 4 padded taps: 1 / 4.
@@ -88,8 +91,8 @@ TEST(Semantics, AverageDivisorOverhangIsNotCounted) {
   // where 4 is end padding (counted) and 5 is overhang (not counted): divisor 2 per axis.
   poolkit::tensor<float> x({1, 1, 4, 4});
   for (auto& v : x.values()) v = 2;
-  auto y = poolkit::avg_pool2d(x, {.kernel = {3, 3}, .stride = {2, 2}, .padding = {1, 1},
-                                   .ceil_mode = true});
+  auto y = poolkit::avg_pool2d(
+      x, {.kernel = {3, 3}, .stride = {2, 2}, .padding = {1, 1}, .ceil_mode = true});
   ASSERT_EQ(y.extent(2), 3);
   EXPECT_EQ(y(0, 0, 2, 2), 2.0f * 1 / 4);  // one tap of value 2 over 2 x 2 padded taps
 }
@@ -100,7 +103,8 @@ struct root_mean_square {
   double identity() const { return 0.0; }
   double combine(double acc, float x) const { return acc + double(x) * double(x); }
   float finalize(double acc, poolkit::window_counts counts) const {
-    return counts.in_bounds == 0 ? 0.0f : static_cast<float>(std::sqrt(acc / double(counts.in_bounds)));
+    return counts.in_bounds == 0 ? 0.0f
+                                 : static_cast<float>(std::sqrt(acc / double(counts.in_bounds)));
   }
 };
 static_assert(poolkit::reducer<root_mean_square, float>);
@@ -115,15 +119,18 @@ TEST(Semantics, UserDefinedReducerGoesThroughTheSameEntryPoint) {
   // The built-in reducers through the same entry point give the named operations' results.
   auto via_pool2d = poolkit::pool2d(x, poolkit::reduce::max<float>{}, {.kernel = {2, 2}});
   auto direct = poolkit::max_pool2d(x, {.kernel = {2, 2}});
-  EXPECT_TRUE(std::equal(via_pool2d.values().begin(), via_pool2d.values().end(),
-                         direct.values().begin()));
+  EXPECT_TRUE(
+      std::equal(via_pool2d.values().begin(), via_pool2d.values().end(), direct.values().begin()));
   // And into a caller's view, validated like every other operation.
   std::vector<float> out(2, -1.0f);
   poolkit::pool2d(x, poolkit::nchw_view<float>(out.data(), {1, 1, 1, 2}), root_mean_square{},
                   {.kernel = {2, 2}});
   EXPECT_FLOAT_EQ(out[0], 2.5f);
-  test::expect_error([&] { poolkit::pool2d(x, root_mean_square{}, {.kernel = {3, 3}}); },
-                     {"poolkit::pool2d: output size"});
+  test::expect_error(
+      [&] {
+        poolkit::pool2d(x, root_mean_square{}, {.kernel = {3, 3}});
+      },
+      {"poolkit::pool2d: output size"});
 }
 
 }  // namespace

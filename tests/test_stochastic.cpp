@@ -20,11 +20,14 @@ using test::make_tensor;
 TEST(Philox, Random123KnownAnswers) {
   using poolkit::random::philox4x32_10;
   using B = poolkit::random::block;
-  EXPECT_EQ(philox4x32_10({0, 0, 0, 0}, {0, 0}), (B{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}));
-  EXPECT_EQ(philox4x32_10({0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}, {0xffffffff, 0xffffffff}),
-            (B{0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}));
-  EXPECT_EQ(philox4x32_10({0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, {0xa4093822, 0x299f31d0}),
-            (B{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}));
+  EXPECT_EQ(philox4x32_10({0, 0, 0, 0}, {0, 0}),
+            (B{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}));
+  EXPECT_EQ(
+      philox4x32_10({0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}, {0xffffffff, 0xffffffff}),
+      (B{0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}));
+  EXPECT_EQ(
+      philox4x32_10({0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, {0xa4093822, 0x299f31d0}),
+      (B{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}));
   // Usable at compile time.
   static_assert(philox4x32_10({0, 0, 0, 0}, {0, 0})[0] == 0x6627e8d5);
 }
@@ -59,7 +62,8 @@ TEST(StochasticSeed, FourByFourExample) {
   EXPECT_EQ(inf.indices.size(), 0);
   // Training: each output is one of its window's taps, and the index says which.
   for (std::uint64_t seed = 0; seed < 50; ++seed) {
-    const auto tr = poolkit::stochastic_pool2d(x, {.kernel = {2, 2}}, stochastic_mode::training, seed);
+    const auto tr =
+        poolkit::stochastic_pool2d(x, {.kernel = {2, 2}}, stochastic_mode::training, seed);
     for (index_t oh = 0; oh < 2; ++oh)
       for (index_t ow = 0; ow < 2; ++ow) {
         const index_t i = tr.indices(0, 0, oh, ow);
@@ -94,7 +98,8 @@ void check_against_reference(std::uint32_t seed_of_test) {
   const auto isas = poolkit::available_instruction_sets();
   for (int trial = 0; trial < 150; ++trial) {
     const index_t N = 1 + static_cast<index_t>(rng() % 2), C = 1 + static_cast<index_t>(rng() % 3);
-    const index_t H = 1 + static_cast<index_t>(rng() % 11), W = 1 + static_cast<index_t>(rng() % 11);
+    const index_t H = 1 + static_cast<index_t>(rng() % 11),
+                  W = 1 + static_cast<index_t>(rng() % 11);
     const poolkit::pool2d_params p = test::random_small_window(rng);
     const hw_check ok = hw_check::of(H, W, p);
     if (!ok.valid) continue;
@@ -119,14 +124,17 @@ void check_against_reference(std::uint32_t seed_of_test) {
       const bool training = mode == stochastic_mode::training;
       for (auto isa : isas) {
         const int threads = 1 + static_cast<int>(rng() % 3);
-        const auto r = poolkit::stochastic_pool2d(in, p, mode, seed, {.isa = isa, .threads = threads});
+        const auto r =
+            poolkit::stochastic_pool2d(in, p, mode, seed, {.isa = isa, .threads = threads});
         ASSERT_EQ(r.values.extents(), (poolkit::extents4{N, C, ok.out_h, ok.out_w}));
         for (index_t n = 0; n < N; ++n)
           for (index_t c = 0; c < C; ++c)
             for (index_t oh = 0; oh < ok.out_h; ++oh)
               for (index_t ow = 0; ow < ok.out_w; ++ow) {
-                const auto flat = static_cast<std::uint64_t>(((n * C + c) * ok.out_h + oh) * ok.out_w + ow);
-                const auto w = poolkit::random::draw(seed, poolkit::random::stream::stochastic_pool, flat);
+                const auto flat =
+                    static_cast<std::uint64_t>(((n * C + c) * ok.out_h + oh) * ok.out_w + ow);
+                const auto w =
+                    poolkit::random::draw(seed, poolkit::random::stream::stochastic_pool, flat);
                 const auto want = ref::stochastic_one<T>(
                     [&](index_t h, index_t ww) { return in(n, c, h, ww); }, H, W, oh, ow, ok.ref,
                     training, poolkit::random::unit_double(w[0], w[1]));
@@ -142,15 +150,20 @@ void check_against_reference(std::uint32_t seed_of_test) {
   }
 }
 
-TEST(Stochastic, MatchesReferenceEveryIsaAndThreadCountFloat) { check_against_reference<float>(11); }
-TEST(Stochastic, MatchesReferenceEveryIsaAndThreadCountDouble) { check_against_reference<double>(12); }
+TEST(Stochastic, MatchesReferenceEveryIsaAndThreadCountFloat) {
+  check_against_reference<float>(11);
+}
+TEST(Stochastic, MatchesReferenceEveryIsaAndThreadCountDouble) {
+  check_against_reference<double>(12);
+}
 
 /// Picks of many windows, counted by position inside the 2x2 window.
 std::array<int, 4> count_picks(const poolkit::tensor<float>& x, std::uint64_t seed) {
   const auto r = poolkit::stochastic_pool2d(x, {.kernel = {2, 2}}, stochastic_mode::training, seed);
   std::array<int, 4> counts{};
   const index_t W = x.extent(3);
-  for (const index_t i : r.indices.values()) ++counts[static_cast<std::size_t>(i / W % 2 * 2 + i % W % 2)];
+  for (const index_t i : r.indices.values())
+    ++counts[static_cast<std::size_t>(i / W % 2 * 2 + i % W % 2)];
   return counts;
 }
 
@@ -233,7 +246,8 @@ TEST(StochasticInference, ExtremeMagnitudesDoNotOverflow) {
   // accumulation would underflow d^2 to 0 and give 0.
   const float d = std::numeric_limits<float>::denorm_min();
   const auto tiny = make_tensor<float>({1, 1, 1, 2}, {d, 2 * d});
-  const auto yt = poolkit::stochastic_pool2d(tiny, {.kernel = {1, 2}}, stochastic_mode::inference, 0);
+  const auto yt =
+      poolkit::stochastic_pool2d(tiny, {.kernel = {1, 2}}, stochastic_mode::inference, 0);
   EXPECT_EQ(yt.values(0, 0, 0, 0), 2 * d);
 }
 
@@ -285,8 +299,8 @@ TEST(StochasticSemantics, ZeroWindowsSpecialValuesAndPadding) {
   EXPECT_EQ(in.values(0, 0, 0, 2), inf);
   // With padding, the first in-bounds tap is the fallback index, never a padded one.
   const auto z = make_tensor<float>({1, 1, 2, 2}, {0, 0, 0, 0});
-  const auto pz = poolkit::stochastic_pool2d(z, {.kernel = {2, 2}, .stride = {1, 1}, .padding = {1, 1}},
-                                             stochastic_mode::training, 0);
+  const auto pz = poolkit::stochastic_pool2d(
+      z, {.kernel = {2, 2}, .stride = {1, 1}, .padding = {1, 1}}, stochastic_mode::training, 0);
   EXPECT_EQ(pz.indices(0, 0, 0, 0), 0);
   EXPECT_EQ(pz.indices(0, 0, 2, 2), 3);
   EXPECT_EQ(pz.indices(0, 0, 1, 2), 1);
@@ -302,29 +316,39 @@ TEST(StochasticInto, ViewsIndicesAndErrors) {
   EXPECT_TRUE(y.outside_untouched(-3.0f));
   for (index_t i = 0; i < 4; ++i) {
     EXPECT_EQ(y.view(0, 0, i / 2, i % 2), want.values.values()[static_cast<std::size_t>(i)]);
-    EXPECT_EQ(idx.values()[static_cast<std::size_t>(i)], want.indices.values()[static_cast<std::size_t>(i)]);
+    EXPECT_EQ(idx.values()[static_cast<std::size_t>(i)],
+              want.indices.values()[static_cast<std::size_t>(i)]);
   }
   // Inference: indices may be an empty view, or output-shaped (then -1).
   poolkit::tensor<float> y2({1, 1, 2, 2});
-  poolkit::stochastic_pool2d(x, y2, poolkit::nchw_view<index_t>{}, p, stochastic_mode::inference, 0);
+  poolkit::stochastic_pool2d(x, y2, poolkit::nchw_view<index_t>{}, p, stochastic_mode::inference,
+                             0);
   EXPECT_FLOAT_EQ(y2(0, 0, 0, 0), float(30.0 / 10));
   poolkit::stochastic_pool2d(x, y2, idx, p, stochastic_mode::inference, 0);
   EXPECT_EQ(idx(0, 0, 1, 1), -1);
   // Training needs indices; wrong extents are named.
   poolkit::tensor<float> untouched({1, 1, 2, 2});
-  test::expect_error([&] {
-    poolkit::stochastic_pool2d(x, untouched, poolkit::nchw_view<index_t>{}, p, stochastic_mode::training, 0);
-  }, {"poolkit::stochastic_pool2d", "indices extents", "{0, 0, 0, 0}", "{1, 1, 2, 2}"});
+  test::expect_error(
+      [&] {
+        poolkit::stochastic_pool2d(x, untouched, poolkit::nchw_view<index_t>{}, p,
+                                   stochastic_mode::training, 0);
+      },
+      {"poolkit::stochastic_pool2d", "indices extents", "{0, 0, 0, 0}", "{1, 1, 2, 2}"});
   EXPECT_EQ(untouched(0, 0, 0, 0), 0.0f);
-  test::expect_error([&] {
-    (void)poolkit::stochastic_pool2d(x, p, static_cast<stochastic_mode>(7), 0);
-  }, {"mode = 7", "training", "inference"});
-  test::expect_error([&] {
-    (void)poolkit::stochastic_pool2d(x, {.kernel = {0, 2}}, stochastic_mode::training, 0);
-  }, {"poolkit::stochastic_pool2d", "kernel"});
-  test::expect_error([&] {
-    (void)poolkit::stochastic_pool2d(x, {.kernel = {2, 2}, .padding = {2, 0}}, stochastic_mode::inference, 0);
-  }, {"poolkit::stochastic_pool2d", "padding"});
+  test::expect_error(
+      [&] { (void)poolkit::stochastic_pool2d(x, p, static_cast<stochastic_mode>(7), 0); },
+      {"mode = 7", "training", "inference"});
+  test::expect_error(
+      [&] {
+        (void)poolkit::stochastic_pool2d(x, {.kernel = {0, 2}}, stochastic_mode::training, 0);
+      },
+      {"poolkit::stochastic_pool2d", "kernel"});
+  test::expect_error(
+      [&] {
+        (void)poolkit::stochastic_pool2d(x, {.kernel = {2, 2}, .padding = {2, 0}},
+                                         stochastic_mode::inference, 0);
+      },
+      {"poolkit::stochastic_pool2d", "padding"});
 }
 
 }  // namespace

@@ -84,9 +84,11 @@ TEST(OutputSize, CeilClipAppliesWithZeroPadding) {
 
 TEST(OutputSize, DilationAndAsymmetricPadding) {
   // eff = 2 * (3 - 1) + 1 = 5: (10 + 1 + 2 - 5) / 1 + 1 = 9.
-  EXPECT_EQ(out({1, 1, 10, 10},
-                {.kernel = {3, 3}, .stride = {1, 1}, .padding = {1, 0}, .padding_end = {2, 0},
-                 .dilation = {2, 2}}),
+  EXPECT_EQ(out({1, 1, 10, 10}, {.kernel = {3, 3},
+                                 .stride = {1, 1},
+                                 .padding = {1, 0},
+                                 .padding_end = {2, 0},
+                                 .dilation = {2, 2}}),
             (extents4{1, 1, 9, 6}));
 }
 
@@ -135,8 +137,8 @@ TEST(AutoPad, SameKeepsCeilOfInputOverStrideForManySizes) {
 }
 
 TEST(AutoPad, ValidMeansNoPadding) {
-  auto p = poolkit::apply_auto_pad({.kernel = {3, 3}, .padding = {1, 1}, .ceil_mode = true},
-                                   {7, 7}, poolkit::auto_pad::valid);
+  auto p = poolkit::apply_auto_pad({.kernel = {3, 3}, .padding = {1, 1}, .ceil_mode = true}, {7, 7},
+                                   poolkit::auto_pad::valid);
   EXPECT_EQ(p.padding, (poolkit::hw{0, 0}));
   EXPECT_FALSE(p.ceil_mode);
   EXPECT_EQ(out({1, 1, 7, 7}, p), (extents4{1, 1, 2, 2}));

@@ -18,7 +18,8 @@ poolkit::tensor<float> random_tensor(const poolkit::extents4& e, unsigned seed) 
 
 /// u must be the scatter of x's window maxima to where the reference (not poolkit's own
 /// indices) finds them, zeros elsewhere: max_pool2d then max_unpool2d with parameters p.
-void expect_inverse(const poolkit::tensor<float>& u, const poolkit::tensor<float>& x, const poolkit::pool2d_params& p) {
+void expect_inverse(const poolkit::tensor<float>& u, const poolkit::tensor<float>& x,
+                    const poolkit::pool2d_params& p) {
   const ref::params rp = ref::from(p);
   const index_t H = x.extent(2), W = x.extent(3);
   const index_t OH = ref::output_size(H, rp.kh, rp.sh, rp.dh, rp.pbh, rp.peh, rp.ceil_mode);
@@ -28,13 +29,15 @@ void expect_inverse(const poolkit::tensor<float>& u, const poolkit::tensor<float
       std::vector<float> want(static_cast<std::size_t>(u.extent(2) * u.extent(3)), 0.0f);
       for (index_t oh = 0; oh < OH; ++oh)
         for (index_t ow = 0; ow < OW; ++ow) {
-          const auto m = ref::pool_one<float>([&](index_t h, index_t w) { return x(n, c, h, w); }, H, W, oh, ow,
-                                              rp, ref::op::max);
-          if (m.index >= 0) want[static_cast<std::size_t>((m.index / W) * u.extent(3) + m.index % W)] = m.value;
+          const auto m = ref::pool_one<float>([&](index_t h, index_t w) { return x(n, c, h, w); },
+                                              H, W, oh, ow, rp, ref::op::max);
+          if (m.index >= 0)
+            want[static_cast<std::size_t>((m.index / W) * u.extent(3) + m.index % W)] = m.value;
         }
       for (index_t h = 0; h < u.extent(2); ++h)
         for (index_t w = 0; w < u.extent(3); ++w)
-          ASSERT_EQ(u(n, c, h, w), want[static_cast<std::size_t>(h * u.extent(3) + w)]) << h << "," << w;
+          ASSERT_EQ(u(n, c, h, w), want[static_cast<std::size_t>(h * u.extent(3) + w)])
+              << h << "," << w;
     }
 }
 
@@ -65,12 +68,19 @@ TEST(Unpool, DefaultOutputSizeForEveryWindowOption) {
   std::mt19937 rng(17);
   int checked = 0;
   for (int trial = 0; trial < 400; ++trial) {
-    const auto draw = [&](int lo, int hi) { return static_cast<index_t>(lo + static_cast<int>(rng() % static_cast<unsigned>(hi - lo + 1))); };
-    poolkit::pool2d_params p{.kernel = {draw(1, 5), draw(1, 5)}, .stride = {draw(1, 4), draw(1, 4)},
+    const auto draw = [&](int lo, int hi) {
+      return static_cast<index_t>(lo +
+                                  static_cast<int>(rng() % static_cast<unsigned>(hi - lo + 1)));
+    };
+    poolkit::pool2d_params p{.kernel = {draw(1, 5), draw(1, 5)},
+                             .stride = {draw(1, 4), draw(1, 4)},
                              .dilation = {draw(1, 3), draw(1, 3)}};
-    const index_t eh = p.dilation.h * (p.kernel.h - 1) + 1, ew = p.dilation.w * (p.kernel.w - 1) + 1;
+    const index_t eh = p.dilation.h * (p.kernel.h - 1) + 1,
+                  ew = p.dilation.w * (p.kernel.w - 1) + 1;
     p.padding = {draw(0, static_cast<int>(eh) - 1), draw(0, static_cast<int>(ew) - 1)};
-    if (rng() % 2) p.padding_end = poolkit::hw{draw(0, static_cast<int>(eh) - 1), draw(0, static_cast<int>(ew) - 1)};
+    if (rng() % 2)
+      p.padding_end =
+          poolkit::hw{draw(0, static_cast<int>(eh) - 1), draw(0, static_cast<int>(ew) - 1)};
     const poolkit::hw pe = p.effective_padding_end();
     const poolkit::extents4 in{1 + draw(0, 1), 1 + draw(0, 2), draw(1, 5), draw(1, 5)};
     const index_t OH = (in[2] - 1) * p.effective_stride().h - p.padding.h - pe.h + eh;
@@ -79,10 +89,12 @@ TEST(Unpool, DefaultOutputSizeForEveryWindowOption) {
     for (auto& v : values.values()) v = static_cast<float>(draw(-50, 50));
     poolkit::tensor<index_t> idx(in);
     if (OH < 1 || OW < 1) {
-      test::expect_error([&] { (void)poolkit::max_unpool2d(values, idx, p); }, {"poolkit::max_unpool2d"});
+      test::expect_error([&] { (void)poolkit::max_unpool2d(values, idx, p); },
+                         {"poolkit::max_unpool2d"});
       continue;
     }
-    for (auto& i : idx.values()) i = rng() % 5 == 0 ? -1 : static_cast<index_t>(rng() % static_cast<unsigned>(OH * OW));
+    for (auto& i : idx.values())
+      i = rng() % 5 == 0 ? -1 : static_cast<index_t>(rng() % static_cast<unsigned>(OH * OW));
     const auto u = poolkit::max_unpool2d(values, idx, p);
     ASSERT_EQ(u.extents(), (poolkit::extents4{in[0], in[1], OH, OW})) << "trial " << trial;
     for (index_t n = 0; n < in[0]; ++n)
@@ -90,9 +102,11 @@ TEST(Unpool, DefaultOutputSizeForEveryWindowOption) {
         std::vector<float> want(static_cast<std::size_t>(OH * OW), 0.0f);
         for (index_t h = 0; h < in[2]; ++h)
           for (index_t w = 0; w < in[3]; ++w)
-            if (idx(n, c, h, w) >= 0) want[static_cast<std::size_t>(idx(n, c, h, w))] = values(n, c, h, w);
+            if (idx(n, c, h, w) >= 0)
+              want[static_cast<std::size_t>(idx(n, c, h, w))] = values(n, c, h, w);
         for (index_t i = 0; i < OH * OW; ++i)
-          ASSERT_EQ(u(n, c, i / OW, i % OW), want[static_cast<std::size_t>(i)]) << "trial " << trial << " at " << i;
+          ASSERT_EQ(u(n, c, i / OW, i % OW), want[static_cast<std::size_t>(i)])
+              << "trial " << trial << " at " << i;
       }
     ++checked;
   }
@@ -109,13 +123,18 @@ TEST(Unpool, BracedSizeAsTheReadmeWritesIt) {
   const auto& idx = pooled.indices;
   const auto braced = poolkit::max_unpool2d(y, idx, {5, 7});
   EXPECT_EQ(braced.extents(), (poolkit::extents4{1, 2, 5, 7}));
-  EXPECT_EQ(test::values_of(braced), test::values_of(poolkit::max_unpool2d(y, idx, poolkit::hw{5, 7})));
+  EXPECT_EQ(test::values_of(braced),
+            test::values_of(poolkit::max_unpool2d(y, idx, poolkit::hw{5, 7})));
   const auto tried = poolkit::try_max_unpool2d(y, idx, {5, 7});
   ASSERT_TRUE(tried);
   EXPECT_EQ(test::values_of(*tried), test::values_of(braced));
   const auto by_params = poolkit::max_unpool2d(y, idx, {.kernel = {2, 2}});
   EXPECT_EQ(by_params.extents(), (poolkit::extents4{1, 2, 4, 6}));  // (in - 1) * 2 + 2
-  test::expect_error([&] { (void)poolkit::max_unpool2d(y, idx, {1, 7}); }, {"poolkit::max_unpool2d"});
+  test::expect_error(
+      [&] {
+        (void)poolkit::max_unpool2d(y, idx, {1, 7});
+      },
+      {"poolkit::max_unpool2d"});
 }
 
 TEST(Unpool, ExplicitSizeIntoAStridedView) {
@@ -163,16 +182,20 @@ TEST(Indices, OnnxIndicesPointAtTheMaximaOfTheWholeTensor) {
     EXPECT_EQ(x.values()[static_cast<std::size_t>(global.values()[i])], y.values()[i]);
 }
 
-
 // An empty batch converts to an empty batch, as it pools and unpools to one (found by
 // fuzz/fuzz_unpool.cpp: the converters refused what max_unpool2d accepted); an empty
 // plane is refused.
 TEST(IndexConversion, EmptyBatchIsValidEmptyPlaneIsNot) {
   const poolkit::tensor<poolkit::index_t> none({0, 2, 2, 2});
-  EXPECT_EQ(poolkit::to_onnx_indices(none, {0, 2, 4, 4}).extents(), (poolkit::extents4{0, 2, 2, 2}));
-  EXPECT_EQ(poolkit::to_pytorch_indices(none, {0, 2, 4, 4}).extents(), (poolkit::extents4{0, 2, 2, 2}));
-  test::expect_error([&] { (void)poolkit::to_onnx_indices(none, {0, 2, 0, 4}); },
-                     {"poolkit::to_onnx_indices", "input_extents = {0, 2, 0, 4}", "H and W >= 1"});
+  EXPECT_EQ(poolkit::to_onnx_indices(none, {0, 2, 4, 4}).extents(),
+            (poolkit::extents4{0, 2, 2, 2}));
+  EXPECT_EQ(poolkit::to_pytorch_indices(none, {0, 2, 4, 4}).extents(),
+            (poolkit::extents4{0, 2, 2, 2}));
+  test::expect_error(
+      [&] {
+        (void)poolkit::to_onnx_indices(none, {0, 2, 0, 4});
+      },
+      {"poolkit::to_onnx_indices", "input_extents = {0, 2, 0, 4}", "H and W >= 1"});
 }
 
 // Rows in the padding read a row of identity elements. The selection kernels load a
@@ -194,9 +217,9 @@ TEST(Indices, PaddingRowsOfTwoWideStrideTwoWindowsOnEveryInstructionSet) {
         for (index_t c = 0; c < 2; ++c)
           for (index_t oh = 0; oh < y.extent(2); ++oh)
             for (index_t ow = 0; ow < y.extent(3); ++ow) {
-              const auto want = ref::pool_one<float>(
-                  [&](ref::i64 h, ref::i64 w) { return x(0, c, h, w); }, 5, width, oh, ow, r,
-                  ref::op::max);
+              const auto want =
+                  ref::pool_one<float>([&](ref::i64 h, ref::i64 w) { return x(0, c, h, w); }, 5,
+                                       width, oh, ow, r, ref::op::max);
               ASSERT_EQ(y(0, c, oh, ow), want.value) << width << " " << pad_left << " " << ow;
               ASSERT_EQ(idx(0, c, oh, ow), want.index) << width << " " << pad_left << " " << ow;
             }

@@ -85,8 +85,8 @@ tensor<float> load_picture(const char* path) {
 
 // ---- the contact sheet ----------------------------------------------------------------
 
-constexpr int tile = 256;    // each picture fits a tile x tile square
-constexpr int label = 22;    // label band above each tile
+constexpr int tile = 256;  // each picture fits a tile x tile square
+constexpr int label = 22;  // label band above each tile
 constexpr int columns = 5;
 
 struct sheet {
@@ -112,12 +112,14 @@ struct sheet {
     // stb_easy_font needs up to ~10 quads (64 bytes each) per character; a short buffer
     // silently cuts the label.
     std::vector<char> buffer(s.size() * 1024 + 1024);
-    const int quads = stb_easy_font_print(0, 0, const_cast<char*>(s.c_str()), nullptr, buffer.data(),
-                                          static_cast<int>(buffer.size()));
+    const int quads = stb_easy_font_print(0, 0, const_cast<char*>(s.c_str()), nullptr,
+                                          buffer.data(), static_cast<int>(buffer.size()));
     const auto* v = reinterpret_cast<const float*>(buffer.data());  // x, y, z, colour
     for (int q = 0; q < quads; ++q) {
       const float* quad = v + q * 16;
-      const auto at = [](float coordinate) { return static_cast<int>(std::lround(coordinate * 2)); };
+      const auto at = [](float coordinate) {
+        return static_cast<int>(std::lround(coordinate * 2));
+      };
       const int x0 = at(quad[0]), y0 = at(quad[1]), x1 = at(quad[8]), y1 = at(quad[9]);
       for (int yy = y0; yy < y1; ++yy)
         for (int xx = x0; xx < x1; ++xx) put(x + xx, y + yy, 0.95f, 0.95f, 0.95f);
@@ -132,7 +134,8 @@ struct sheet {
     text(x0, y0 + 2, name);
     const auto H = static_cast<int>(y.extent(2)), W = static_cast<int>(y.extent(3));
     const double scale = std::min(static_cast<double>(tile) / W, static_cast<double>(tile) / H);
-    const int tw = std::max(1, static_cast<int>(W * scale)), th = std::max(1, static_cast<int>(H * scale));
+    const int tw = std::max(1, static_cast<int>(W * scale)),
+              th = std::max(1, static_cast<int>(H * scale));
     const auto channel = [&](index_t c, index_t h, index_t w) {
       const float v = y(0, std::min<index_t>(c, y.extent(1) - 1), h, w);
       return std::isfinite(v) ? (v - lo) / (hi - lo) : 1.0f;
@@ -168,63 +171,97 @@ std::vector<operation> operations() {
   const pool2d_params k4{.kernel = {4, 4}};
   const pool2d_params k8{.kernel = {8, 8}};
   return {
-      {"max 4x4", [=](const tensor<float>& x) { return max_pool2d(x, k4); }, true},
-      {"avg 4x4", [=](const tensor<float>& x) { return avg_pool2d(x, k4); }, true},
-      {"min 4x4", [=](const tensor<float>& x) { return min_pool2d(x, k4); }, true},
-      {"sum 4x4", [=](const tensor<float>& x) { return sum_pool2d(x, k4); }, false},
-      {"max 8x8", [=](const tensor<float>& x) { return max_pool2d(x, k8); }, true},
-      {"max 3x3 s1 dil 3", [](const tensor<float>& x) {
-         return max_pool2d(x, {.kernel = {3, 3}, .stride = {1, 1}, .dilation = {3, 3}});
-       }, true},
-      {"L2 4x4", [=](const tensor<float>& x) { return l2_pool2d(x, k4); }, false},
-      {"Lp p=8 4x4", [=](const tensor<float>& x) { return lp_pool2d(x, 8.0, k4); }, false},
-      {"power-avg p=3 4x4", [=](const tensor<float>& x) { return power_avg_pool2d(x, 3.0, k4); }, true},
-      {"adaptive max 12x16", [](const tensor<float>& x) { return adaptive_max_pool2d(x, {12, 16}); }, true},
-      {"adaptive avg 6x8", [](const tensor<float>& x) { return adaptive_avg_pool2d(x, {6, 8}); }, true},
-      {"global avg", [](const tensor<float>& x) { return global_avg_pool2d(x); }, true},
-      {"SPP level 4 (max)", [](const tensor<float>& x) {
-         // The pyramid {1, 2, 4} as one vector per image; its finest level shown as 4x4.
-         const auto v = spatial_pyramid_pool2d(x, {1, 2, 4});
-         tensor<float> level({1, x.extent(1), 4, 4});
-         const index_t C = x.extent(1);
-         for (index_t c = 0; c < C; ++c)
-           for (index_t i = 0; i < 16; ++i) level(0, c, i / 4, i % 4) = v(0, C * (1 + 4) + c * 16 + i, 0, 0);
-         return level;
-       }, true},
-      {"stochastic train 4x4", [=](const tensor<float>& x) {
-         return stochastic_pool2d(x, k4, stochastic_mode::training, 7).values;
-       }, true},
-      {"stochastic infer 4x4", [=](const tensor<float>& x) {
-         return stochastic_pool2d(x, k4, stochastic_mode::inference, 7).values;
-       }, true},
-      {"fractional max /2.7", [](const tensor<float>& x) {
-         return fractional_max_pool2d(x, fractional_max_params{.kernel = {2, 2}, .output_ratio = {0.37, 0.37}}, 7).values;
-       }, true},
-      {"fractional avg (TF) /2.7", [](const tensor<float>& x) {
-         return fractional_avg_pool2d(x, fractional_ratio_params{.pooling_ratio = {2.7, 2.7}, .overlapping = true}, 7).values;
-       }, true},
-      {"unpool(max 4x4)", [=](const tensor<float>& x) {
-         const auto r = max_pool2d_with_indices(x, k4);
-         return max_unpool2d(r.values, r.indices, hw{x.extent(2), x.extent(3)});
-       }, true},
+    {"max 4x4", [=](const tensor<float>& x) { return max_pool2d(x, k4); }, true},
+        {"avg 4x4", [=](const tensor<float>& x) { return avg_pool2d(x, k4); }, true},
+        {"min 4x4", [=](const tensor<float>& x) { return min_pool2d(x, k4); }, true},
+        {"sum 4x4", [=](const tensor<float>& x) { return sum_pool2d(x, k4); }, false},
+        {"max 8x8", [=](const tensor<float>& x) { return max_pool2d(x, k8); }, true},
+        {"max 3x3 s1 dil 3",
+         [](const tensor<float>& x) {
+           return max_pool2d(x, {.kernel = {3, 3}, .stride = {1, 1}, .dilation = {3, 3}});
+         },
+         true},
+        {"L2 4x4", [=](const tensor<float>& x) { return l2_pool2d(x, k4); }, false},
+        {"Lp p=8 4x4", [=](const tensor<float>& x) { return lp_pool2d(x, 8.0, k4); }, false},
+        {"power-avg p=3 4x4", [=](const tensor<float>& x) { return power_avg_pool2d(x, 3.0, k4); },
+         true},
+        {"adaptive max 12x16",
+         [](const tensor<float>& x) {
+           return adaptive_max_pool2d(x, {12, 16});
+         },
+         true},
+        {"adaptive avg 6x8",
+         [](const tensor<float>& x) {
+           return adaptive_avg_pool2d(x, {6, 8});
+         },
+         true},
+        {"global avg", [](const tensor<float>& x) { return global_avg_pool2d(x); }, true},
+        {"SPP level 4 (max)",
+         [](const tensor<float>& x) {
+           // The pyramid {1, 2, 4} as one vector per image; its finest level shown as 4x4.
+           const auto v = spatial_pyramid_pool2d(x, {1, 2, 4});
+           tensor<float> level({1, x.extent(1), 4, 4});
+           const index_t C = x.extent(1);
+           for (index_t c = 0; c < C; ++c)
+             for (index_t i = 0; i < 16; ++i)
+               level(0, c, i / 4, i % 4) = v(0, C * (1 + 4) + c * 16 + i, 0, 0);
+           return level;
+         },
+         true},
+        {"stochastic train 4x4",
+         [=](const tensor<float>& x) {
+           return stochastic_pool2d(x, k4, stochastic_mode::training, 7).values;
+         },
+         true},
+        {"stochastic infer 4x4",
+         [=](const tensor<float>& x) {
+           return stochastic_pool2d(x, k4, stochastic_mode::inference, 7).values;
+         },
+         true},
+        {"fractional max /2.7",
+         [](const tensor<float>& x) {
+           return fractional_max_pool2d(
+                      x, fractional_max_params{.kernel = {2, 2}, .output_ratio = {0.37, 0.37}}, 7)
+               .values;
+         },
+         true},
+        {"fractional avg (TF) /2.7",
+         [](const tensor<float>& x) {
+           return fractional_avg_pool2d(
+                      x, fractional_ratio_params{.pooling_ratio = {2.7, 2.7}, .overlapping = true},
+                      7)
+               .values;
+         },
+         true},
+        {"unpool(max 4x4)",
+         [=](const tensor<float>& x) {
+           const auto r = max_pool2d_with_indices(x, k4);
+           return max_unpool2d(r.values, r.indices, hw{x.extent(2), x.extent(3)});
+         },
+         true},
 #if POOLKIT_DEMO_WITH_EIGEN
-      {"bilateral 4x4 diag", [=](const tensor<float>& x) {
-         // Each window's 3x3 colour second moment; shown: its diagonal (mean squares).
-         const auto m = bilateral_pool2d(x, k4, {.sigma_r = 0.2});
-         tensor<float> d({1, 3, m.extent(2), m.extent(3)});
-         for (index_t c = 0; c < 3; ++c)
+        {"bilateral 4x4 diag",
+         [=](const tensor<float>& x) {
+           // Each window's 3x3 colour second moment; shown: its diagonal (mean squares).
+           const auto m = bilateral_pool2d(x, k4, {.sigma_r = 0.2});
+           tensor<float> d({1, 3, m.extent(2), m.extent(3)});
+           for (index_t c = 0; c < 3; ++c)
+             for (index_t h = 0; h < m.extent(2); ++h)
+               for (index_t w = 0; w < m.extent(3); ++w)
+                 d(0, c, h, w) = std::sqrt(m(0, c * 3 + c, h, w));
+           return d;
+         },
+         true},
+        {"covariance 8x8 (trace)",
+         [=](const tensor<float>& x) {
+           const auto m = bilateral_pool2d(x, k8, {.centering = true});
+           tensor<float> d({1, 1, m.extent(2), m.extent(3)});
            for (index_t h = 0; h < m.extent(2); ++h)
-             for (index_t w = 0; w < m.extent(3); ++w) d(0, c, h, w) = std::sqrt(m(0, c * 3 + c, h, w));
-         return d;
-       }, true},
-      {"covariance 8x8 (trace)", [=](const tensor<float>& x) {
-         const auto m = bilateral_pool2d(x, k8, {.centering = true});
-         tensor<float> d({1, 1, m.extent(2), m.extent(3)});
-         for (index_t h = 0; h < m.extent(2); ++h)
-           for (index_t w = 0; w < m.extent(3); ++w)
-             d(0, 0, h, w) = std::sqrt(m(0, 0, h, w) + m(0, 4, h, w) + m(0, 8, h, w));
-         return d;
-       }, false},
+             for (index_t w = 0; w < m.extent(3); ++w)
+               d(0, 0, h, w) = std::sqrt(m(0, 0, h, w) + m(0, 4, h, w) + m(0, 8, h, w));
+           return d;
+         },
+         false},
 #endif
   };
 }

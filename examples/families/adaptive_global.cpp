@@ -19,14 +19,17 @@ int main() {
   auto [m, where] = poolkit::adaptive_max_pool2d_with_indices(x, {2, 3});
   example::show("adaptive_max_pool2d to 2x3, indices", where);
   // Any reducer: here the L3 norm of each bin.
-  example::show("adaptive_pool2d with reduce::lp(3)", poolkit::adaptive_pool2d(x, {2, 3}, poolkit::reduce::lp<float>(3.0)), 0, 0, 5);
+  example::show("adaptive_pool2d with reduce::lp(3)",
+                poolkit::adaptive_pool2d(x, {2, 3}, poolkit::reduce::lp<float>(3.0)), 0, 0, 5);
   //! [adaptive]
 
   //! [global]
   const auto g = poolkit::global_avg_pool2d(x);  // extents {1, 2, 1, 1}
-  std::printf("global_avg_pool2d: %g %g\n", static_cast<double>(g(0, 0, 0, 0)), static_cast<double>(g(0, 1, 0, 0)));
+  std::printf("global_avg_pool2d: %g %g\n", static_cast<double>(g(0, 0, 0, 0)),
+              static_cast<double>(g(0, 1, 0, 0)));
   const auto gm = poolkit::global_max_pool2d(x);
-  std::printf("global_max_pool2d: %g %g\n", static_cast<double>(gm(0, 0, 0, 0)), static_cast<double>(gm(0, 1, 0, 0)));
+  std::printf("global_max_pool2d: %g %g\n", static_cast<double>(gm(0, 0, 0, 0)),
+              static_cast<double>(gm(0, 1, 0, 0)));
   //! [global]
 
   //! [spp]
@@ -39,9 +42,11 @@ int main() {
   for (poolkit::index_t i = 2; i < 6; ++i) std::printf(" %g", static_cast<double>(spp(0, i, 0, 0)));
   std::printf("\n");
   //! [spp]
-  const auto spp_paper = poolkit::spatial_pyramid_pool2d(x, {1, 2}, poolkit::reduce::avg<float>{}, poolkit::spp_bin_rule::paper);
+  const auto spp_paper = poolkit::spatial_pyramid_pool2d(x, {1, 2}, poolkit::reduce::avg<float>{},
+                                                         poolkit::spp_bin_rule::paper);
   std::printf("paper bins, avg, level 2, channel 1:");
-  for (poolkit::index_t i = 6; i < 10; ++i) std::printf(" %g", static_cast<double>(spp_paper(0, i, 0, 0)));
+  for (poolkit::index_t i = 6; i < 10; ++i)
+    std::printf(" %g", static_cast<double>(spp_paper(0, i, 0, 0)));
   std::printf("\n");
   return 0;
 }

@@ -12,7 +12,8 @@ int main() {
   for (poolkit::index_t h = 0; h < H; ++h)
     for (poolkit::index_t w = 0; w < W; ++w)
       for (poolkit::index_t c = 0; c < C; ++c)
-        hwc[static_cast<std::size_t>((h * W + w) * C + c)] = static_cast<float>(100 * c + 10 * h + w);
+        hwc[static_cast<std::size_t>((h * W + w) * C + c)] =
+            static_cast<float>(100 * c + 10 * h + w);
 
   //! [view]
   // NCHW view of HWC memory: strides in elements for n, c, h, w.
@@ -22,7 +23,8 @@ int main() {
   // channel (one pixel of border), contiguous NCHW canvas.
   const poolkit::index_t CH = 4, CW = 5;
   std::vector<float> canvas(static_cast<std::size_t>(C * CH * CW), -1.0f);
-  const poolkit::nchw_view<float> y(canvas.data() + CW + 1, {1, C, 2, 3}, {C * CH * CW, CH * CW, CW, 1});
+  const poolkit::nchw_view<float> y(canvas.data() + CW + 1, {1, C, 2, 3},
+                                    {C * CH * CW, CH * CW, CW, 1});
   poolkit::max_pool2d(x, y, {.kernel = {2, 2}});
   //! [view]
 
@@ -30,7 +32,8 @@ int main() {
     std::printf("channel %lld of the canvas:\n", static_cast<long long>(c));
     for (poolkit::index_t r = 0; r < CH; ++r) {
       for (poolkit::index_t q = 0; q < CW; ++q)
-        std::printf("%6g", static_cast<double>(canvas[static_cast<std::size_t>((c * CH + r) * CW + q)]));
+        std::printf("%6g",
+                    static_cast<double>(canvas[static_cast<std::size_t>((c * CH + r) * CW + q)]));
       std::printf("\n");
     }
   }

@@ -48,9 +48,13 @@ int main() {
   const poolkit::nchw_view<const float> x(v.data(), {1, 1, 4, 4});
 
   example::show("range, 2x2 windows", poolkit::pool2d(x, window_range{}, {.kernel = {2, 2}}));
-  example::show("range, 3x3 stride 1 padding 1", poolkit::pool2d(x, window_range{}, {.kernel = {3, 3}, .stride = {1, 1}, .padding = {1, 1}}));
-  example::show("soft max (beta 4), 2x2 windows", poolkit::pool2d(x, soft_max{}, {.kernel = {2, 2}}), 0, 0, 4);
-  example::show("soft max, adaptive 1x3 bins", poolkit::adaptive_pool2d(x, {1, 3}, soft_max{}), 0, 0, 4);
+  example::show(
+      "range, 3x3 stride 1 padding 1",
+      poolkit::pool2d(x, window_range{}, {.kernel = {3, 3}, .stride = {1, 1}, .padding = {1, 1}}));
+  example::show("soft max (beta 4), 2x2 windows",
+                poolkit::pool2d(x, soft_max{}, {.kernel = {2, 2}}), 0, 0, 4);
+  example::show("soft max, adaptive 1x3 bins", poolkit::adaptive_pool2d(x, {1, 3}, soft_max{}), 0,
+                0, 4);
   example::show("range of the whole plane", poolkit::global_pool2d(x, window_range{}));
   return 0;
 }

@@ -12,12 +12,14 @@ int main() {
   //! [eigen_view]
   // A ColMajor tensor (Eigen's default) holds NCHW memory with dimensions (W, H, C, N).
   Eigen::Tensor<float, 4> features(6, 4, 3, 1);
-  for (Eigen::Index i = 0; i < features.size(); ++i) features.data()[i] = static_cast<float>(i % 7) - 3.0f;
+  for (Eigen::Index i = 0; i < features.size(); ++i)
+    features.data()[i] = static_cast<float>(i % 7) - 3.0f;
 
   const auto pooled = poolkit::max_pool2d(poolkit::eigen::view(features), {.kernel = {2, 2}});
-  std::printf("max_pool2d of a (W=6, H=4, C=3, N=1) Eigen tensor: extents {%lld, %lld, %lld, %lld}\n",
-              static_cast<long long>(pooled.extent(0)), static_cast<long long>(pooled.extent(1)),
-              static_cast<long long>(pooled.extent(2)), static_cast<long long>(pooled.extent(3)));
+  std::printf(
+      "max_pool2d of a (W=6, H=4, C=3, N=1) Eigen tensor: extents {%lld, %lld, %lld, %lld}\n",
+      static_cast<long long>(pooled.extent(0)), static_cast<long long>(pooled.extent(1)),
+      static_cast<long long>(pooled.extent(2)), static_cast<long long>(pooled.extent(3)));
 
   // The result as an Eigen map (RowMajor, dimensions N, C, H, W), no copy; Eigen
   // expressions work on it.
@@ -37,13 +39,15 @@ int main() {
     std::printf(t == &gram ? "X^T X / HW:\n" : "signed sqrt + L2:\n");
     for (int i = 0; i < 3; ++i)
       std::printf("  [%8.4f %8.4f %8.4f]\n", static_cast<double>((*t)(0, i * 3 + 0, 0, 0)),
-                  static_cast<double>((*t)(0, i * 3 + 1, 0, 0)), static_cast<double>((*t)(0, i * 3 + 2, 0, 0)));
+                  static_cast<double>((*t)(0, i * 3 + 1, 0, 0)),
+                  static_cast<double>((*t)(0, i * 3 + 2, 0, 0)));
   }
 
   //! [bilateral_local]
   // Local, edge-aware second-order pooling into an Eigen tensor, packed upper triangles.
   Eigen::Tensor<float, 4, Eigen::RowMajor> local(1, 6, 2, 3);
-  poolkit::bilateral_pool2d(poolkit::eigen::view(features), poolkit::eigen::view(local), {.kernel = {2, 2}},
+  poolkit::bilateral_pool2d(poolkit::eigen::view(features), poolkit::eigen::view(local),
+                            {.kernel = {2, 2}},
                             {.layout = poolkit::bilateral_layout::packed, .sigma_r = 2.0});
   //! [bilateral_local]
   std::printf("packed (0,0) (0,1) (0,2) (1,1) (1,2) (2,2) of window (0, 0):");

@@ -27,7 +27,8 @@ int main() {
   //! [fractional]
   // PyTorch: 2 x 2 windows, output 5 x 5 from 7 x 7, window starts drawn from a seed
   // (or pass the `_random_samples` tensor PyTorch would use, for its exact numbers).
-  auto [values, indices] = poolkit::fractional_max_pool2d(x, {.kernel = {2, 2}, .output_size = {5, 5}}, 7);
+  auto [values, indices] =
+      poolkit::fractional_max_pool2d(x, {.kernel = {2, 2}, .output_size = {5, 5}}, 7);
   example::show("fractional_max_pool2d 2x2 -> 5x5, seed 7", values);
 
   // TensorFlow / Graham: a pooling ratio; the regions' boundaries are returned.
@@ -37,7 +38,8 @@ int main() {
   show_sequence("column boundaries", tf.sequences.cols);
   example::show("fractional_max_pool2d ratio 1.5, seed 7", tf.values);
   // The same regions again, averaged this time: pass the sequences back.
-  example::show("fractional_avg_pool2d, same regions", poolkit::fractional_avg_pool2d(x, ratio, tf.sequences).values, 0, 0, 5);
+  example::show("fractional_avg_pool2d, same regions",
+                poolkit::fractional_avg_pool2d(x, ratio, tf.sequences).values, 0, 0, 5);
   //! [fractional]
   return 0;
 }

@@ -72,7 +72,8 @@ template <class T>
 class [[nodiscard]] result {
  public:
   /// A success holding `value`.
-  result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  result(T value)
+      : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
   /// A failure; `failure` must not be ok.
   result(status failure) : state_(std::in_place_index<1>, std::move(failure)) {}  // NOLINT
 
@@ -121,8 +122,8 @@ namespace detail {
 using problem = std::optional<std::string>;
 
 /// Formats a problem as `poolkit::<op>: <parameter> = <value>: <rule>`.
-inline std::string describe(std::string_view op, std::string_view parameter,
-                            std::string_view value, std::string_view rule) {
+inline std::string describe(std::string_view op, std::string_view parameter, std::string_view value,
+                            std::string_view rule) {
   std::string text = "poolkit::";
   text.append(op).append(": ").append(parameter).append(" = ").append(value);
   text.append(": ").append(rule);

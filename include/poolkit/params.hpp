@@ -114,13 +114,13 @@ POOLKIT_BEGIN_NAMESPACE
 
 /// The resolved parameters of the height axis (stride and end padding defaults applied).
 inline axis_params height_axis(const pool2d_params& p) noexcept {
-  return {p.kernel.h, p.effective_stride().h, p.dilation.h, p.padding.h,
-          p.effective_padding_end().h, p.ceil_mode};
+  return {p.kernel.h,  p.effective_stride().h,      p.dilation.h,
+          p.padding.h, p.effective_padding_end().h, p.ceil_mode};
 }
 /// The resolved parameters of the width axis (stride and end padding defaults applied).
 inline axis_params width_axis(const pool2d_params& p) noexcept {
-  return {p.kernel.w, p.effective_stride().w, p.dilation.w, p.padding.w,
-          p.effective_padding_end().w, p.ceil_mode};
+  return {p.kernel.w,  p.effective_stride().w,      p.dilation.w,
+          p.padding.w, p.effective_padding_end().w, p.ceil_mode};
 }
 
 namespace detail {
@@ -137,11 +137,9 @@ inline problem validate_params(std::string_view op, const pool2d_params& p) {
     return describe(op, "dilation", to_text(p.dilation.h, p.dilation.w),
                     "every entry must be >= 1");
   if (p.padding.h < 0 || p.padding.w < 0)
-    return describe(op, "padding", to_text(p.padding.h, p.padding.w),
-                    "every entry must be >= 0");
+    return describe(op, "padding", to_text(p.padding.h, p.padding.w), "every entry must be >= 0");
   if (pad_end.h < 0 || pad_end.w < 0)
-    return describe(op, "padding_end", to_text(pad_end.h, pad_end.w),
-                    "every entry must be >= 0");
+    return describe(op, "padding_end", to_text(pad_end.h, pad_end.w), "every entry must be >= 0");
   const checked_int eff_h = checked_add(checked_mul(p.dilation.h, p.kernel.h - 1), 1);
   const checked_int eff_w = checked_add(checked_mul(p.dilation.w, p.kernel.w - 1), 1);
   if (!eff_h || !eff_w)
@@ -165,8 +163,8 @@ inline problem validate_params(std::string_view op, const pool2d_params& p) {
 /// Output size along one axis (PyTorch `pooling_output_shape_pad_lr`), or nothing when
 /// an intermediate overflows. May be < 1; the caller reports that.
 inline checked_int pooled_size(index_t in, const axis_params& a) noexcept {
-  checked_int span = checked_sub(
-      checked_add(checked_add(in, a.pad_begin), a.pad_end), a.effective_kernel());
+  checked_int span =
+      checked_sub(checked_add(checked_add(in, a.pad_begin), a.pad_end), a.effective_kernel());
   if (a.ceil_mode) span = checked_add(span, a.stride - 1);
   if (!span) return std::nullopt;
   index_t out = floor_div(*span, a.stride) + 1;
@@ -177,8 +175,7 @@ inline checked_int pooled_size(index_t in, const axis_params& a) noexcept {
 }
 
 /// Checks the output size along both axes; `in` are the input's H and W.
-inline problem validate_output_size(std::string_view op, hw in, const pool2d_params& p,
-                                    hw* out) {
+inline problem validate_output_size(std::string_view op, hw in, const pool2d_params& p, hw* out) {
   const checked_int oh = pooled_size(in.h, height_axis(p));
   const checked_int ow = pooled_size(in.w, width_axis(p));
   if (!oh || !ow)
@@ -208,7 +205,6 @@ inline result<extents4> try_pool2d_output_extents(const extents4& input, const p
   return extents4{input[0], input[1], out.h, out.w};
 }
 
-
 /// Non-throwing apply_auto_pad(): the parameters, or the failure as a status.
 inline result<pool2d_params> try_apply_auto_pad(pool2d_params p, hw input, auto_pad mode) {
   constexpr std::string_view op = "apply_auto_pad";
@@ -224,7 +220,7 @@ inline result<pool2d_params> try_apply_auto_pad(pool2d_params p, hw input, auto_
   const auto split = [mode](index_t in, const axis_params& a, index_t* begin, index_t* end) {
     const index_t out = detail::ceil_div(in, a.stride);
     const index_t last_start = (out - 1) * a.stride;  // < in, cannot overflow
-    const index_t tail = in - last_start;  // input left for the last window, >= 1
+    const index_t tail = in - last_start;             // input left for the last window, >= 1
     const index_t total = a.effective_kernel() > tail ? a.effective_kernel() - tail : 0;
     *begin = mode == auto_pad::same_upper ? total / 2 : total - total / 2;
     *end = total - *begin;

@@ -224,7 +224,8 @@ class tensor {
   ///@{
   nchw_view<T> view() noexcept { return {data_.get(), extents_}; }
   nchw_view<const T> view() const noexcept { return {data_.get(), extents_}; }
-  operator nchw_view<const T>() const noexcept { return view(); }  // NOLINT: implicit by design
+  // NOLINTNEXTLINE: implicit by design
+  operator nchw_view<const T>() const noexcept { return view(); }
   ///@}
 
  private:
@@ -260,8 +261,8 @@ struct is_tensor<tensor<T>> : std::true_type {};
 
 /// Something an operation can read: an nchw_view (const or not) or a tensor.
 template <class X>
-concept readable_nchw =
-    detail::is_view<std::remove_cvref_t<X>>::value || detail::is_tensor<std::remove_cvref_t<X>>::value;
+concept readable_nchw = detail::is_view<std::remove_cvref_t<X>>::value ||
+                        detail::is_tensor<std::remove_cvref_t<X>>::value;
 
 /// Something an operation can write: an nchw_view of non-const elements, or a
 /// non-const tensor (lvalue).

@@ -53,9 +53,13 @@ void check_one(std::mt19937_64& rng, poolkit::instruction_set isa, stats& s) {
   const index_t oh = ref::output_size(in[2], r.kh, r.sh, r.dh, r.pbh, r.peh, r.ceil_mode);
   const index_t ow = ref::output_size(in[3], r.kw, r.sw, r.dw, r.pbw, r.pew, r.ceil_mode);
   if (oh < 1 || ow < 1) return;
-  poolkit::pool2d_params p{.kernel = {r.kh, r.kw}, .stride = {r.sh, r.sw}, .padding = {r.pbh, r.pbw},
-                           .padding_end = poolkit::hw{r.peh, r.pew}, .dilation = {r.dh, r.dw},
-                           .ceil_mode = r.ceil_mode, .count_include_pad = r.count_include_pad};
+  poolkit::pool2d_params p{.kernel = {r.kh, r.kw},
+                           .stride = {r.sh, r.sw},
+                           .padding = {r.pbh, r.pbw},
+                           .padding_end = poolkit::hw{r.peh, r.pew},
+                           .dilation = {r.dh, r.dw},
+                           .ceil_mode = r.ceil_mode,
+                           .count_include_pad = r.count_include_pad};
   poolkit::tensor<T> x(in);
   std::uniform_real_distribution<T> value(-5, 5);
   for (T& v : x.values()) v = (rng() % 50 == 0) ? std::numeric_limits<T>::quiet_NaN() : value(rng);
@@ -71,23 +75,43 @@ void check_one(std::mt19937_64& rng, poolkit::instruction_set isa, stats& s) {
       case 4: {
         auto a = poolkit::max_pool2d_with_indices(x, p, pol);
         auto b = poolkit::max_pool2d_with_indices(x, p, scalar);
-        y = std::move(a.values); yi = std::move(a.indices);
-        ys = std::move(b.values); ysi = std::move(b.indices);
+        y = std::move(a.values);
+        yi = std::move(a.indices);
+        ys = std::move(b.values);
+        ysi = std::move(b.indices);
         o = ref::op::max;
         break;
       }
       case 5: {
         auto a = poolkit::min_pool2d_with_indices(x, p, pol);
         auto b = poolkit::min_pool2d_with_indices(x, p, scalar);
-        y = std::move(a.values); yi = std::move(a.indices);
-        ys = std::move(b.values); ysi = std::move(b.indices);
+        y = std::move(a.values);
+        yi = std::move(a.indices);
+        ys = std::move(b.values);
+        ysi = std::move(b.indices);
         o = ref::op::min;
         break;
       }
-      case 0: y = poolkit::max_pool2d(x, p, pol); ys = poolkit::max_pool2d(x, p, scalar); o = ref::op::max; break;
-      case 1: y = poolkit::min_pool2d(x, p, pol); ys = poolkit::min_pool2d(x, p, scalar); o = ref::op::min; break;
-      case 2: y = poolkit::sum_pool2d(x, p, pol); ys = poolkit::sum_pool2d(x, p, scalar); o = ref::op::sum; break;
-      default: y = poolkit::avg_pool2d(x, p, pol); ys = poolkit::avg_pool2d(x, p, scalar); o = ref::op::avg; break;
+      case 0:
+        y = poolkit::max_pool2d(x, p, pol);
+        ys = poolkit::max_pool2d(x, p, scalar);
+        o = ref::op::max;
+        break;
+      case 1:
+        y = poolkit::min_pool2d(x, p, pol);
+        ys = poolkit::min_pool2d(x, p, scalar);
+        o = ref::op::min;
+        break;
+      case 2:
+        y = poolkit::sum_pool2d(x, p, pol);
+        ys = poolkit::sum_pool2d(x, p, scalar);
+        o = ref::op::sum;
+        break;
+      default:
+        y = poolkit::avg_pool2d(x, p, pol);
+        ys = poolkit::avg_pool2d(x, p, scalar);
+        o = ref::op::avg;
+        break;
     }
     for (index_t n = 0; n < in[0]; ++n)
       for (index_t c = 0; c < in[1]; ++c) {
@@ -97,8 +121,8 @@ void check_one(std::mt19937_64& rng, poolkit::instruction_set isa, stats& s) {
             const auto want_full = ref::pool_one<T>(plane, in[2], in[3], i, j, r, o);
             const T want = want_full.value;
             ++s.checked;
-            const bool index_ok = op < 4 || (yi(n, c, i, j) == want_full.index &&
-                                             ysi(n, c, i, j) == want_full.index);
+            const bool index_ok =
+                op < 4 || (yi(n, c, i, j) == want_full.index && ysi(n, c, i, j) == want_full.index);
             if (!same(y(n, c, i, j), want) || !same(ys(n, c, i, j), want) || !index_ok) {
               if (++s.failures <= 5)
                 std::printf("mismatch isa %s op %d at (%ld,%ld,%ld,%ld): %g scalar %g want %g\n",
@@ -132,11 +156,13 @@ void check_fractional(std::mt19937_64& rng, poolkit::instruction_set isa, stats&
   const auto seed = static_cast<std::uint64_t>(pick(0, 1000));
   const auto u = poolkit::fractional_samples<T>(1, C, seed);
   const auto r = poolkit::fractional_max_pool2d(x, p, u, pol);
-  const poolkit::fractional_ratio_params q{.pooling_ratio = {1.5, 1.25}, .overlapping = pick(0, 1) == 1};
+  const poolkit::fractional_ratio_params q{.pooling_ratio = {1.5, 1.25},
+                                           .overlapping = pick(0, 1) == 1};
   const auto g = poolkit::fractional_max_pool2d(x, q, seed, pol);
   // One past the last row (or column) of region i of sequence a (TensorFlow's clipping).
   const auto region_end = [&](const std::vector<index_t>& a, index_t i, index_t size) {
-    const index_t last = q.overlapping ? a[static_cast<std::size_t>(i + 1)] : a[static_cast<std::size_t>(i + 1)] - 1;
+    const index_t last =
+        q.overlapping ? a[static_cast<std::size_t>(i + 1)] : a[static_cast<std::size_t>(i + 1)] - 1;
     return std::min(last, size - 1) + 1;
   };
   for (index_t c = 0; c < C; ++c) {
@@ -145,10 +171,12 @@ void check_fractional(std::mt19937_64& rng, poolkit::instruction_set isa, stats&
     const auto cols = ref::fractional_starts<T>(u(0, c, 0, 0), W, p.output_size.w, kw);
     for (index_t oh = 0; oh < p.output_size.h; ++oh)
       for (index_t ow = 0; ow < p.output_size.w; ++ow) {
-        const auto want = ref::window_one<T>(plane, H, W, rows[static_cast<std::size_t>(oh)],
-                                             cols[static_cast<std::size_t>(ow)], kh, kw, ref::op::max);
+        const auto want =
+            ref::window_one<T>(plane, H, W, rows[static_cast<std::size_t>(oh)],
+                               cols[static_cast<std::size_t>(ow)], kh, kw, ref::op::max);
         ++s.checked;
-        if (!same(r.values(0, c, oh, ow), want.value) || r.indices(0, c, oh, ow) != want.index) ++s.failures;
+        if (!same(r.values(0, c, oh, ow), want.value) || r.indices(0, c, oh, ow) != want.index)
+          ++s.failures;
       }
     const auto& a = g.sequences.rows;
     const auto& b = g.sequences.cols;
@@ -158,13 +186,16 @@ void check_fractional(std::mt19937_64& rng, poolkit::instruction_set isa, stats&
         const auto want = ref::window_one<T>(plane, H, W, h0, w0, region_end(a, oh, H) - h0,
                                              region_end(b, ow, W) - w0, ref::op::max);
         ++s.checked;
-        if (!same(g.values(0, c, oh, ow), want.value) || g.indices(0, c, oh, ow) != want.index) ++s.failures;
+        if (!same(g.values(0, c, oh, ow), want.value) || g.indices(0, c, oh, ow) != want.index)
+          ++s.failures;
       }
   }
   const poolkit::pool2d_params sp{.kernel = {kh, kw}, .stride = {1, 2}};
-  const auto mine = poolkit::stochastic_pool2d(x, sp, poolkit::stochastic_mode::training, seed, pol);
-  const auto scalar = poolkit::stochastic_pool2d(x, sp, poolkit::stochastic_mode::training, seed,
-                                                 {.isa = poolkit::instruction_set::scalar, .threads = 1});
+  const auto mine =
+      poolkit::stochastic_pool2d(x, sp, poolkit::stochastic_mode::training, seed, pol);
+  const auto scalar =
+      poolkit::stochastic_pool2d(x, sp, poolkit::stochastic_mode::training, seed,
+                                 {.isa = poolkit::instruction_set::scalar, .threads = 1});
   for (std::size_t i = 0; i < static_cast<std::size_t>(mine.indices.size()); ++i) {
     ++s.checked;
     if (mine.indices.values()[i] != scalar.indices.values()[i]) ++s.failures;

@@ -4,7 +4,8 @@
 //   fresh(x, pol)        the form that returns new tensors;
 //   into(x, y, i, pol)   the form that writes into caller views (absent when the operation
 //                        has none), y and i shaped like fresh's outputs.
-// Bilateral pooling needs Eigen: the catalogue is built with it (catalogue_float.cpp, catalogue_double.cpp).
+// Bilateral pooling needs Eigen: the catalogue is built with it (catalogue_float.cpp,
+// catalogue_double.cpp).
 #pragma once
 
 #include <functional>
@@ -55,7 +56,10 @@ struct abs_sum {
 /// padding (1, 2): the stride-1 vector path with dilation.
 inline poolkit::pool2d_params window(bool wide) {
   if (wide)
-    return {.kernel = {3, 3}, .stride = {2, 2}, .padding = {1, 1}, .ceil_mode = true,
+    return {.kernel = {3, 3},
+            .stride = {2, 2},
+            .padding = {1, 1},
+            .ceil_mode = true,
             .count_include_pad = false};
   return {.kernel = {2, 3}, .stride = {1, 1}, .padding = {1, 2}, .dilation = {1, 2}};
 }
@@ -72,14 +76,19 @@ inline poolkit::fractional_max_params fractional_window(const extents4& e) {
 
 inline poolkit::fractional_ratio_params fractional_ratio(const extents4& e, bool overlapping) {
   return {.pooling_ratio = {e[2] >= 2 ? 1.5 : 1.0, e[3] >= 3 ? 1.75 : 1.0},
-          .pseudo_random = overlapping, .overlapping = overlapping};
+          .pseudo_random = overlapping,
+          .overlapping = overlapping};
 }
 
 template <class T, class Fresh, class Into>
 operation<T> values_op(std::string name, Fresh fresh, Into into) {
   return {std::move(name),
-          [fresh](input<T> x, const poolkit::policy& pol) { return outputs<T>{fresh(x, pol), {}}; },
-          [into](input<T> x, output<T> y, index_output, const poolkit::policy& pol) { into(x, y, pol); }};
+          [fresh](input<T> x, const poolkit::policy& pol) {
+            return outputs<T>{fresh(x, pol), {}};
+          },
+          [into](input<T> x, output<T> y, index_output, const poolkit::policy& pol) {
+            into(x, y, pol);
+          }};
 }
 
 template <class T, class Fresh, class Into>
@@ -94,7 +103,9 @@ operation<T> indexed_op(std::string name, Fresh fresh, Into into) {
 
 template <class T, class Fresh>
 operation<T> fresh_only(std::string name, Fresh fresh) {
-  return {std::move(name), [fresh](input<T> x, const poolkit::policy& pol) { return fresh(x, pol); }, {}};
+  return {std::move(name),
+          [fresh](input<T> x, const poolkit::policy& pol) { return fresh(x, pol); },
+          {}};
 }
 
 /// Every operation, for element type T.
@@ -106,50 +117,67 @@ std::vector<operation<T>> all_operations() {
   for (bool wide : {true, false}) {
     const pk::pool2d_params p = window(wide);
     const std::string tag = wide ? "[3x3/2 ceil]" : "[2x3/1 dil]";
-    ops.push_back(values_op<T>("max_pool2d" + tag,
+    ops.push_back(values_op<T>(
+        "max_pool2d" + tag,
         [p](input<T> x, const policy& pol) { return pk::max_pool2d(x, p, pol); },
         [p](input<T> x, output<T> y, const policy& pol) { pk::max_pool2d(x, y, p, pol); }));
-    ops.push_back(values_op<T>("min_pool2d" + tag,
+    ops.push_back(values_op<T>(
+        "min_pool2d" + tag,
         [p](input<T> x, const policy& pol) { return pk::min_pool2d(x, p, pol); },
         [p](input<T> x, output<T> y, const policy& pol) { pk::min_pool2d(x, y, p, pol); }));
-    ops.push_back(values_op<T>("sum_pool2d" + tag,
+    ops.push_back(values_op<T>(
+        "sum_pool2d" + tag,
         [p](input<T> x, const policy& pol) { return pk::sum_pool2d(x, p, pol); },
         [p](input<T> x, output<T> y, const policy& pol) { pk::sum_pool2d(x, y, p, pol); }));
-    ops.push_back(values_op<T>("avg_pool2d" + tag,
+    ops.push_back(values_op<T>(
+        "avg_pool2d" + tag,
         [p](input<T> x, const policy& pol) { return pk::avg_pool2d(x, p, pol); },
         [p](input<T> x, output<T> y, const policy& pol) { pk::avg_pool2d(x, y, p, pol); }));
-    ops.push_back(values_op<T>("pool2d(abs_sum)" + tag,
+    ops.push_back(values_op<T>(
+        "pool2d(abs_sum)" + tag,
         [p](input<T> x, const policy& pol) { return pk::pool2d(x, abs_sum<T>{}, p, pol); },
-        [p](input<T> x, output<T> y, const policy& pol) { pk::pool2d(x, y, abs_sum<T>{}, p, pol); }));
-    ops.push_back(values_op<T>("lp_pool2d(p=3)" + tag,
+        [p](input<T> x, output<T> y, const policy& pol) {
+          pk::pool2d(x, y, abs_sum<T>{}, p, pol);
+        }));
+    ops.push_back(values_op<T>(
+        "lp_pool2d(p=3)" + tag,
         [p](input<T> x, const policy& pol) { return pk::lp_pool2d(x, 3.0, p, pol); },
         [p](input<T> x, output<T> y, const policy& pol) { pk::lp_pool2d(x, y, 3.0, p, pol); }));
-    ops.push_back(values_op<T>("l2_pool2d" + tag,
-        [p](input<T> x, const policy& pol) { return pk::l2_pool2d(x, p, pol); },
+    ops.push_back(values_op<T>(
+        "l2_pool2d" + tag, [p](input<T> x, const policy& pol) { return pk::l2_pool2d(x, p, pol); },
         [p](input<T> x, output<T> y, const policy& pol) { pk::l2_pool2d(x, y, p, pol); }));
-    ops.push_back(values_op<T>("power_avg_pool2d(p=2.5)" + tag,
+    ops.push_back(values_op<T>(
+        "power_avg_pool2d(p=2.5)" + tag,
         [p](input<T> x, const policy& pol) { return pk::power_avg_pool2d(x, 2.5, p, pol); },
-        [p](input<T> x, output<T> y, const policy& pol) { pk::power_avg_pool2d(x, y, 2.5, p, pol); }));
-    ops.push_back(indexed_op<T>("max_pool2d_with_indices" + tag,
+        [p](input<T> x, output<T> y, const policy& pol) {
+          pk::power_avg_pool2d(x, y, 2.5, p, pol);
+        }));
+    ops.push_back(indexed_op<T>(
+        "max_pool2d_with_indices" + tag,
         [p](input<T> x, const policy& pol) { return pk::max_pool2d_with_indices(x, p, pol); },
         [p](input<T> x, output<T> y, index_output i, const policy& pol) {
           pk::max_pool2d_with_indices(x, y, i, p, pol);
         }));
-    ops.push_back(indexed_op<T>("min_pool2d_with_indices" + tag,
+    ops.push_back(indexed_op<T>(
+        "min_pool2d_with_indices" + tag,
         [p](input<T> x, const policy& pol) { return pk::min_pool2d_with_indices(x, p, pol); },
         [p](input<T> x, output<T> y, index_output i, const policy& pol) {
           pk::min_pool2d_with_indices(x, y, i, p, pol);
         }));
     for (auto mode : {pk::stochastic_mode::training, pk::stochastic_mode::inference}) {
       const std::string m = mode == pk::stochastic_mode::training ? "training" : "inference";
-      ops.push_back(indexed_op<T>("stochastic_pool2d(" + m + ")" + tag,
-          [p, mode](input<T> x, const policy& pol) { return pk::stochastic_pool2d(x, p, mode, 11, pol); },
+      ops.push_back(indexed_op<T>(
+          "stochastic_pool2d(" + m + ")" + tag,
+          [p, mode](input<T> x, const policy& pol) {
+            return pk::stochastic_pool2d(x, p, mode, 11, pol);
+          },
           [p, mode](input<T> x, output<T> y, index_output i, const policy& pol) {
             pk::stochastic_pool2d(x, y, i, p, mode, 11, pol);
           }));
     }
     // Unpooling scatters max_pool2d_with_indices' values back to the input's shape.
-    ops.push_back(values_op<T>("max_unpool2d" + tag,
+    ops.push_back(values_op<T>(
+        "max_unpool2d" + tag,
         [p](input<T> x, const policy& pol) {
           const auto pooled = pk::max_pool2d_with_indices(x, p, pol);
           return pk::max_unpool2d(pooled.values, pooled.indices, extents_hw(x.extents()));
@@ -161,57 +189,76 @@ std::vector<operation<T>> all_operations() {
   }
   // Adaptive: an output both smaller and larger than small inputs.
   const hw adaptive_size{3, 5};
-  ops.push_back(values_op<T>("adaptive_max_pool2d",
+  ops.push_back(values_op<T>(
+      "adaptive_max_pool2d",
       [=](input<T> x, const policy& pol) { return pk::adaptive_max_pool2d(x, adaptive_size, pol); },
       [](input<T> x, output<T> y, const policy& pol) { pk::adaptive_max_pool2d(x, y, pol); }));
-  ops.push_back(values_op<T>("adaptive_min_pool2d",
+  ops.push_back(values_op<T>(
+      "adaptive_min_pool2d",
       [=](input<T> x, const policy& pol) { return pk::adaptive_min_pool2d(x, adaptive_size, pol); },
       [](input<T> x, output<T> y, const policy& pol) { pk::adaptive_min_pool2d(x, y, pol); }));
-  ops.push_back(values_op<T>("adaptive_sum_pool2d",
+  ops.push_back(values_op<T>(
+      "adaptive_sum_pool2d",
       [=](input<T> x, const policy& pol) { return pk::adaptive_sum_pool2d(x, adaptive_size, pol); },
       [](input<T> x, output<T> y, const policy& pol) { pk::adaptive_sum_pool2d(x, y, pol); }));
-  ops.push_back(values_op<T>("adaptive_avg_pool2d",
+  ops.push_back(values_op<T>(
+      "adaptive_avg_pool2d",
       [=](input<T> x, const policy& pol) { return pk::adaptive_avg_pool2d(x, adaptive_size, pol); },
       [](input<T> x, output<T> y, const policy& pol) { pk::adaptive_avg_pool2d(x, y, pol); }));
-  ops.push_back(values_op<T>("adaptive_pool2d(lp p=2)",
+  ops.push_back(values_op<T>(
+      "adaptive_pool2d(lp p=2)",
       [=](input<T> x, const policy& pol) {
         return pk::adaptive_pool2d(x, adaptive_size, pk::reduce::lp<T>(2.0), pol);
       },
-      [](input<T> x, output<T> y, const policy& pol) { pk::adaptive_pool2d(x, y, pk::reduce::lp<T>(2.0), pol); }));
-  ops.push_back(fresh_only<T>("adaptive_max_pool2d_with_indices", [=](input<T> x, const policy& pol) {
-    auto r = pk::adaptive_max_pool2d_with_indices(x, adaptive_size, pol);
-    return outputs<T>{std::move(r.values), std::move(r.indices)};
-  }));
+      [](input<T> x, output<T> y, const policy& pol) {
+        pk::adaptive_pool2d(x, y, pk::reduce::lp<T>(2.0), pol);
+      }));
+  ops.push_back(
+      fresh_only<T>("adaptive_max_pool2d_with_indices", [=](input<T> x, const policy& pol) {
+        auto r = pk::adaptive_max_pool2d_with_indices(x, adaptive_size, pol);
+        return outputs<T>{std::move(r.values), std::move(r.indices)};
+      }));
   // Global: the 1x1 adaptive into-view form runs the same global kernels.
-  ops.push_back(values_op<T>("global_max_pool2d",
+  ops.push_back(values_op<T>(
+      "global_max_pool2d",
       [](input<T> x, const policy& pol) { return pk::global_max_pool2d(x, pol); },
       [](input<T> x, output<T> y, const policy& pol) { pk::adaptive_max_pool2d(x, y, pol); }));
-  ops.push_back(values_op<T>("global_min_pool2d",
+  ops.push_back(values_op<T>(
+      "global_min_pool2d",
       [](input<T> x, const policy& pol) { return pk::global_min_pool2d(x, pol); },
       [](input<T> x, output<T> y, const policy& pol) { pk::adaptive_min_pool2d(x, y, pol); }));
-  ops.push_back(values_op<T>("global_sum_pool2d",
+  ops.push_back(values_op<T>(
+      "global_sum_pool2d",
       [](input<T> x, const policy& pol) { return pk::global_sum_pool2d(x, pol); },
       [](input<T> x, output<T> y, const policy& pol) { pk::adaptive_sum_pool2d(x, y, pol); }));
-  ops.push_back(values_op<T>("global_avg_pool2d",
+  ops.push_back(values_op<T>(
+      "global_avg_pool2d",
       [](input<T> x, const policy& pol) { return pk::global_avg_pool2d(x, pol); },
       [](input<T> x, output<T> y, const policy& pol) { pk::adaptive_avg_pool2d(x, y, pol); }));
   const std::vector<index_t> levels{1, 2, 4};
-  ops.push_back(values_op<T>("spatial_pyramid_pool2d(max)",
+  ops.push_back(values_op<T>(
+      "spatial_pyramid_pool2d(max)",
       [=](input<T> x, const policy& pol) {
-        return pk::spatial_pyramid_pool2d(x, levels, pk::reduce::max<T>{}, pk::spp_bin_rule::adaptive, pol);
+        return pk::spatial_pyramid_pool2d(x, levels, pk::reduce::max<T>{},
+                                          pk::spp_bin_rule::adaptive, pol);
       },
       [=](input<T> x, output<T> y, const policy& pol) {
-        pk::spatial_pyramid_pool2d(x, y, levels, pk::reduce::max<T>{}, pk::spp_bin_rule::adaptive, pol);
+        pk::spatial_pyramid_pool2d(x, y, levels, pk::reduce::max<T>{}, pk::spp_bin_rule::adaptive,
+                                   pol);
       }));
-  ops.push_back(values_op<T>("spatial_pyramid_pool2d(avg)",
+  ops.push_back(values_op<T>(
+      "spatial_pyramid_pool2d(avg)",
       [=](input<T> x, const policy& pol) {
-        return pk::spatial_pyramid_pool2d(x, levels, pk::reduce::avg<T>{}, pk::spp_bin_rule::adaptive, pol);
+        return pk::spatial_pyramid_pool2d(x, levels, pk::reduce::avg<T>{},
+                                          pk::spp_bin_rule::adaptive, pol);
       },
       [=](input<T> x, output<T> y, const policy& pol) {
-        pk::spatial_pyramid_pool2d(x, y, levels, pk::reduce::avg<T>{}, pk::spp_bin_rule::adaptive, pol);
+        pk::spatial_pyramid_pool2d(x, y, levels, pk::reduce::avg<T>{}, pk::spp_bin_rule::adaptive,
+                                   pol);
       }));
   // Fractional, PyTorch form: samples for every plane from a fixed seed.
-  ops.push_back(indexed_op<T>("fractional_max_pool2d(samples)",
+  ops.push_back(indexed_op<T>(
+      "fractional_max_pool2d(samples)",
       [](input<T> x, const policy& pol) {
         const auto u = pk::fractional_samples<T>(x.extent(0), x.extent(1), 5);
         return pk::fractional_max_pool2d(x, fractional_window(x.extents()), u, pol);
@@ -222,25 +269,33 @@ std::vector<operation<T>> all_operations() {
       }));
   for (bool overlapping : {false, true}) {
     const std::string o = overlapping ? "(overlapping)" : "";
-    ops.push_back(fresh_only<T>("fractional_max_pool2d(ratio)" + o, [=](input<T> x, const policy& pol) {
-      auto r = pk::fractional_max_pool2d(x, fractional_ratio(x.extents(), overlapping), 9, pol);
-      return outputs<T>{std::move(r.values), std::move(r.indices)};
-    }));
-    ops.push_back(fresh_only<T>("fractional_avg_pool2d(ratio)" + o, [=](input<T> x, const policy& pol) {
-      auto r = pk::fractional_avg_pool2d(x, fractional_ratio(x.extents(), overlapping), 9, pol);
-      return outputs<T>{std::move(r.values), {}};
-    }));
+    ops.push_back(
+        fresh_only<T>("fractional_max_pool2d(ratio)" + o, [=](input<T> x, const policy& pol) {
+          auto r = pk::fractional_max_pool2d(x, fractional_ratio(x.extents(), overlapping), 9, pol);
+          return outputs<T>{std::move(r.values), std::move(r.indices)};
+        }));
+    ops.push_back(
+        fresh_only<T>("fractional_avg_pool2d(ratio)" + o, [=](input<T> x, const policy& pol) {
+          auto r = pk::fractional_avg_pool2d(x, fractional_ratio(x.extents(), overlapping), 9, pol);
+          return outputs<T>{std::move(r.values), {}};
+        }));
   }
   for (auto layout : {pk::bilateral_layout::full, pk::bilateral_layout::packed}) {
     const pk::bilateral_options o{.layout = layout, .signed_sqrt = true};
     const std::string l = layout == pk::bilateral_layout::full ? "(full)" : "(packed)";
     const pk::pool2d_params p = window(true);
-    ops.push_back(values_op<T>("bilateral_pool2d" + l,
+    ops.push_back(values_op<T>(
+        "bilateral_pool2d" + l,
         [=](input<T> x, const policy& pol) { return pk::bilateral_pool2d(x, p, o, pol); },
-        [=](input<T> x, output<T> y, const policy& pol) { pk::bilateral_pool2d(x, y, p, o, pol); }));
-    ops.push_back(values_op<T>("global_bilateral_pool2d" + l,
+        [=](input<T> x, output<T> y, const policy& pol) {
+          pk::bilateral_pool2d(x, y, p, o, pol);
+        }));
+    ops.push_back(values_op<T>(
+        "global_bilateral_pool2d" + l,
         [=](input<T> x, const policy& pol) { return pk::global_bilateral_pool2d(x, o, pol); },
-        [=](input<T> x, output<T> y, const policy& pol) { pk::global_bilateral_pool2d(x, y, o, pol); }));
+        [=](input<T> x, output<T> y, const policy& pol) {
+          pk::global_bilateral_pool2d(x, y, o, pol);
+        }));
   }
   return ops;
 }

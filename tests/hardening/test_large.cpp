@@ -24,7 +24,8 @@ static_assert(elements > (index_t{1} << 31));
 class zero_mapping {
  public:
   explicit zero_mapping(std::size_t bytes) : bytes_(bytes) {
-    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     data_ = p == MAP_FAILED ? nullptr : static_cast<float*>(p);
   }
   zero_mapping(const zero_mapping&) = delete;
@@ -99,7 +100,8 @@ TEST_F(LargeTensor, MaxPoolIndicesPastTwoToTheThirtyOne) {
 // kernels, with the same results as the reference.
 TEST(LargeGeometry, WindowsFarBeyondTheInput) {
   poolkit::tensor<float> x({1, 2, 5, 40});
-  for (index_t i = 0; i < x.size(); ++i) x.data_handle()[i] = static_cast<float>((i * 13) % 17) - 8.0f;
+  for (index_t i = 0; i < x.size(); ++i)
+    x.data_handle()[i] = static_cast<float>((i * 13) % 17) - 8.0f;
   const index_t far = index_t{1} << 40;
   const poolkit::pool2d_params cases[] = {
       {.kernel = {2, 2}, .stride = {1, far}, .padding = {1, far}, .dilation = {1, far}},
@@ -110,7 +112,8 @@ TEST(LargeGeometry, WindowsFarBeyondTheInput) {
       {.kernel = {2, 2}, .stride = {index_t{1} << 62, 3}},
   };
   for (const auto& p : cases) {
-    const auto want_sum = poolkit::sum_pool2d(x, p, {.isa = poolkit::instruction_set::scalar, .threads = 1});
+    const auto want_sum =
+        poolkit::sum_pool2d(x, p, {.isa = poolkit::instruction_set::scalar, .threads = 1});
     const auto extents = want_sum.extents();
     EXPECT_LE(extents[2] * extents[3], 200);
     for (auto isa : poolkit::available_instruction_sets()) {

@@ -27,7 +27,8 @@ std::size_t count_of(const extents4& e) {
 }
 
 template <class T>
-bool same_tensor(const poolkit::tensor<T>& want, poolkit::nchw_view<std::type_identity_t<const T>> got) {
+bool same_tensor(const poolkit::tensor<T>& want,
+                 poolkit::nchw_view<std::type_identity_t<const T>> got) {
   if (want.extents() != got.extents()) return false;
   const auto w = want.view();
   for (index_t n = 0; n < got.extent(0); ++n)
@@ -56,8 +57,8 @@ void run_page_guards() {
       for (poolkit::instruction_set isa : sets) {
         const poolkit::policy pol{.isa = isa, .threads = 1 + static_cast<int>(width % 2)};
         for (auto side : {guarded::flush::begin, guarded::flush::end}) {
-          const std::string where = op.name + " isa " + std::string(poolkit::name_of(isa)) +
-                                    " H " + std::to_string(height) + " W " + std::to_string(width) +
+          const std::string where = op.name + " isa " + std::string(poolkit::name_of(isa)) + " H " +
+                                    std::to_string(height) + " W " + std::to_string(width) +
                                     (side == guarded::flush::end ? " flush end" : " flush begin");
           guarded::set_case(where);
           SCOPED_TRACE(where);
@@ -109,7 +110,8 @@ void run_wide_bilateral_page_guards() {
       const auto want = op.fresh(x.view(), one_thread);
       for (int threads : {2, 3, 4})
         for (auto side : {guarded::flush::begin, guarded::flush::end}) {
-          const std::string where = op.name + " C " + std::to_string(C) + " threads " + std::to_string(threads) +
+          const std::string where = op.name + " C " + std::to_string(C) + " threads " +
+                                    std::to_string(threads) +
                                     (side == guarded::flush::end ? " flush end" : " flush begin");
           guarded::set_case(where);
           SCOPED_TRACE(where);
@@ -119,7 +121,8 @@ void run_wide_bilateral_page_guards() {
           const poolkit::nchw_view<const T> xin(gx.data(), in);
           ASSERT_TRUE(same_tensor(want.values, op.fresh(xin, pol).values.view()));
           guarded::array<T> gy(count_of(want.values.extents()), side);
-          op.into(xin, flat_view(gy, want.values.extents()), poolkit::nchw_view<index_t>(nullptr, {0, 0, 0, 0}), pol);
+          op.into(xin, flat_view(gy, want.values.extents()),
+                  poolkit::nchw_view<index_t>(nullptr, {0, 0, 0, 0}), pol);
           ASSERT_TRUE(same_tensor(want.values, flat_view(gy, want.values.extents())));
           ++runs;
         }
@@ -129,8 +132,12 @@ void run_wide_bilateral_page_guards() {
   EXPECT_EQ(runs, 4 * 3 * 3 * 2);  // {local, global} x {full, packed}, 3 channel counts
 }
 
-TEST(PageGuard, BilateralWideChannelsAnyThreadCountFloat) { run_wide_bilateral_page_guards<float>(); }
-TEST(PageGuard, BilateralWideChannelsAnyThreadCountDouble) { run_wide_bilateral_page_guards<double>(); }
+TEST(PageGuard, BilateralWideChannelsAnyThreadCountFloat) {
+  run_wide_bilateral_page_guards<float>();
+}
+TEST(PageGuard, BilateralWideChannelsAnyThreadCountDouble) {
+  run_wide_bilateral_page_guards<double>();
+}
 
 // The guard itself works: reading one element past a flush-end array is caught.
 TEST(PageGuardDeathTest, GuardCatchesOneElementPastTheEnd) {

@@ -25,11 +25,25 @@ using poolkit::index_t;
 template <class T>
 std::vector<T> wild_values() {
   using lim = std::numeric_limits<T>;
-  return {lim::quiet_NaN(),       -lim::quiet_NaN(),   lim::infinity(),       -lim::infinity(),
-          T(0),                   -T(0),               lim::denorm_min(),     -lim::denorm_min(),
-          lim::min() / T(3),      -lim::min() / T(7),  lim::min(),            lim::max(),
-          lim::lowest(),          lim::max() / T(2),   T(1e30),               -T(1e30),
-          lim::epsilon(),         T(1),                T(-2.5)};
+  return {lim::quiet_NaN(),
+          -lim::quiet_NaN(),
+          lim::infinity(),
+          -lim::infinity(),
+          T(0),
+          -T(0),
+          lim::denorm_min(),
+          -lim::denorm_min(),
+          lim::min() / T(3),
+          -lim::min() / T(7),
+          lim::min(),
+          lim::max(),
+          lim::lowest(),
+          lim::max() / T(2),
+          T(1e30),
+          -T(1e30),
+          lim::epsilon(),
+          T(1),
+          T(-2.5)};
 }
 
 /// A tensor where about a third of the elements are wild, the rest small integers / 4
@@ -39,13 +53,15 @@ poolkit::tensor<T> wild_tensor(std::mt19937_64& rng, const extents4& e) {
   const auto wild = wild_values<T>();
   poolkit::tensor<T> x(e);
   for (T& v : x.values())
-    v = rng() % 3 == 0 ? wild[rng() % wild.size()] : static_cast<T>(static_cast<int>(rng() % 17) - 8) / T(4);
+    v = rng() % 3 == 0 ? wild[rng() % wild.size()]
+                       : static_cast<T>(static_cast<int>(rng() % 17) - 8) / T(4);
   return x;
 }
 
 template <class T>
 void check_against_reference(std::mt19937_64& rng, poolkit::instruction_set isa) {
-  const extents4 in{1, 2, 1 + static_cast<index_t>(rng() % 9), 1 + static_cast<index_t>(rng() % 21)};
+  const extents4 in{1, 2, 1 + static_cast<index_t>(rng() % 9),
+                    1 + static_cast<index_t>(rng() % 21)};
   const auto x = wild_tensor<T>(rng, in);
   poolkit::pool2d_params p = test::random_small_window(rng);
   p.count_include_pad = rng() % 2 == 0;
@@ -78,11 +94,11 @@ void check_against_reference(std::mt19937_64& rng, poolkit::instruction_set isa)
         ASSERT_EQ(mx.indices(0, c, oh, ow), wmax.index) << where;
         ASSERT_TRUE(test::same_value(mn.values(0, c, oh, ow), wmin.value)) << where;
         ASSERT_EQ(mn.indices(0, c, oh, ow), wmin.index) << where;
-        ASSERT_TRUE(test::same_value(sm(0, c, oh, ow),
-                                     ref::pool_one<T>(plane, in[2], in[3], oh, ow, r, ref::op::sum).value))
+        ASSERT_TRUE(test::same_value(
+            sm(0, c, oh, ow), ref::pool_one<T>(plane, in[2], in[3], oh, ow, r, ref::op::sum).value))
             << where << " sum";
-        ASSERT_TRUE(test::same_value(av(0, c, oh, ow),
-                                     ref::pool_one<T>(plane, in[2], in[3], oh, ow, r, ref::op::avg).value))
+        ASSERT_TRUE(test::same_value(
+            av(0, c, oh, ow), ref::pool_one<T>(plane, in[2], in[3], oh, ow, r, ref::op::avg).value))
             << where << " avg";
         const struct {
           const poolkit::tensor<T>& got;
@@ -90,11 +106,13 @@ void check_against_reference(std::mt19937_64& rng, poolkit::instruction_set isa)
           bool average;
         } family[] = {{l2, 2, false}, {l3, 3, false}, {pa, 2, true}};
         for (const auto& f : family) {
-          const long double want = ref::power_one<T>(plane, in[2], in[3], oh, ow, r, f.power, f.average);
+          const long double want =
+              ref::power_one<T>(plane, in[2], in[3], oh, ow, r, f.power, f.average);
           const T got = f.got(0, c, oh, ow);
           const T want_t = static_cast<T>(want);
           if (std::isnan(want_t) || std::isinf(want_t)) {
-            ASSERT_TRUE(test::same_value(got, want_t)) << where << " power " << static_cast<double>(f.power);
+            ASSERT_TRUE(test::same_value(got, want_t))
+                << where << " power " << static_cast<double>(f.power);
             continue;
           }
           const long double error = std::fabs(static_cast<long double>(got) - want);
@@ -133,8 +151,9 @@ void check_against_reference(std::mt19937_64& rng, poolkit::instruction_set isa)
       for (index_t w = 0; w < in[3]; ++w) all.push_back(plane(h, w));
     const T sum = ref::canonical_global_sum(all);
     const T avg = sum / static_cast<T>(in[2] * in[3]);
-    ASSERT_TRUE(test::same_value(gmax(0, c, 0, 0),
-                                 ref::adaptive_one<T>(plane, in[2], in[3], 1, 1, 0, 0, ref::op::max).value))
+    ASSERT_TRUE(
+        test::same_value(gmax(0, c, 0, 0),
+                         ref::adaptive_one<T>(plane, in[2], in[3], 1, 1, 0, 0, ref::op::max).value))
         << where;
     ASSERT_TRUE(test::same_value(gavg(0, c, 0, 0), avg)) << where << " global avg";
     if (size == poolkit::hw{1, 1}) {
@@ -149,13 +168,15 @@ void check_against_reference(std::mt19937_64& rng, poolkit::instruction_set isa)
   const auto fr = poolkit::fractional_max_pool2d(x, fp, u, pol);
   for (index_t c = 0; c < in[1]; ++c) {
     const auto plane = [&](index_t h, index_t w) { return x(0, c, h, w); };
-    const auto rows = ref::fractional_starts<T>(u(0, c, 0, 1), in[2], fp.output_size.h, fp.kernel.h);
-    const auto cols = ref::fractional_starts<T>(u(0, c, 0, 0), in[3], fp.output_size.w, fp.kernel.w);
+    const auto rows =
+        ref::fractional_starts<T>(u(0, c, 0, 1), in[2], fp.output_size.h, fp.kernel.h);
+    const auto cols =
+        ref::fractional_starts<T>(u(0, c, 0, 0), in[3], fp.output_size.w, fp.kernel.w);
     for (index_t oh = 0; oh < fp.output_size.h; ++oh)
       for (index_t ow = 0; ow < fp.output_size.w; ++ow) {
-        const auto want = ref::window_one<T>(plane, in[2], in[3], rows[static_cast<std::size_t>(oh)],
-                                             cols[static_cast<std::size_t>(ow)], fp.kernel.h,
-                                             fp.kernel.w, ref::op::max);
+        const auto want = ref::window_one<T>(
+            plane, in[2], in[3], rows[static_cast<std::size_t>(oh)],
+            cols[static_cast<std::size_t>(ow)], fp.kernel.h, fp.kernel.w, ref::op::max);
         ASSERT_TRUE(test::same_value(fr.values(0, c, oh, ow), want.value)) << where;
         ASSERT_EQ(fr.indices(0, c, oh, ow), want.index) << where;
       }
@@ -241,20 +262,23 @@ TEST(SpecialValues, SpecRulesSpelledOut) {
     // max of {-0, -0} is -0: a tap's own value, not the identity.
     EXPECT_TRUE(std::signbit(m(0, 0, 0, 1))) << poolkit::name_of(isa);
     // Huge magnitudes overflow to inf in a float sum, and +inf + -inf is NaN.
-    const auto h = test::make_tensor<float>({1, 1, 1, 4}, {lim::max(), lim::max(), lim::infinity(), -lim::infinity()});
+    const auto h = test::make_tensor<float>(
+        {1, 1, 1, 4}, {lim::max(), lim::max(), lim::infinity(), -lim::infinity()});
     const auto hs = poolkit::sum_pool2d(h, {.kernel = {1, 2}}, pol);
     EXPECT_EQ(hs(0, 0, 0, 0), lim::infinity());
     EXPECT_TRUE(std::isnan(hs(0, 0, 0, 1)));
     // L2 of huge values does not overflow while the true result fits: scaled by max|x|.
     const auto big = test::make_tensor<float>({1, 1, 1, 2}, {1e30f, 1e30f});
-    EXPECT_NEAR(poolkit::l2_pool2d(big, {.kernel = {1, 2}}, pol)(0, 0, 0, 0) / 1.41421356e30f, 1.0f, 1e-6f);
+    EXPECT_NEAR(poolkit::l2_pool2d(big, {.kernel = {1, 2}}, pol)(0, 0, 0, 0) / 1.41421356e30f, 1.0f,
+                1e-6f);
     // ... nor underflow on denormals.
     const auto tiny = test::make_tensor<float>({1, 1, 1, 2}, {lim::min() / 4, lim::min() / 4});
     // sqrt(2) * 2^-128, a denormal with 21 significant bits: within 1e-5 of it, so neither
     // 0 (underflow) nor infinity passes.
     const float tiny_l2 = poolkit::l2_pool2d(tiny, {.kernel = {1, 2}}, pol)(0, 0, 0, 0);
     const double tiny_want = 1.4142135623730951 * static_cast<double>(lim::min() / 4);
-    EXPECT_NEAR(static_cast<double>(tiny_l2) / tiny_want, 1.0, 1e-5) << poolkit::name_of(isa) << ": " << tiny_l2;
+    EXPECT_NEAR(static_cast<double>(tiny_l2) / tiny_want, 1.0, 1e-5)
+        << poolkit::name_of(isa) << ": " << tiny_l2;
   }
 }
 

@@ -53,7 +53,8 @@ void concurrent_calls(int callers, int rounds) {
     threads.emplace_back([&, id] {
       for (int round = 0; round < rounds; ++round)
         for (std::size_t i = 0; i < ops.size(); ++i) {
-          const auto& pol = policies[(static_cast<std::size_t>(id + round) + i) % std::size(policies)];
+          const auto& pol =
+              policies[(static_cast<std::size_t>(id + round) + i) % std::size(policies)];
           if (!same_outputs(want[i], ops[i].fresh(x, pol))) mismatches.fetch_add(1);
           calls.fetch_add(1);
         }
@@ -71,7 +72,8 @@ TEST(Threads, ConcurrentCallsOnSharedInputDouble) { concurrent_calls<double>(3, 
 TEST(Threads, PoolHandOverUnderContention) {
   poolkit::tensor<float> x({1, 8, 16, 16});
   for (index_t i = 0; i < x.size(); ++i) x.data_handle()[i] = static_cast<float>(i % 13);
-  const auto want = poolkit::avg_pool2d(x, {.kernel = {2, 2}}, {.isa = poolkit::instruction_set::scalar, .threads = 1});
+  const auto want = poolkit::avg_pool2d(x, {.kernel = {2, 2}},
+                                        {.isa = poolkit::instruction_set::scalar, .threads = 1});
   std::atomic<long> mismatches{0};
   auto caller = [&] {
     for (int i = 0; i < 300; ++i) {

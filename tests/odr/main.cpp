@@ -36,7 +36,8 @@ int main() {
     ++failures;
   }
   if (base.values.size() != wide.values.size() ||
-      std::memcmp(base.values.data(), wide.values.data(), base.values.size() * sizeof(float)) != 0) {
+      std::memcmp(base.values.data(), wide.values.data(), base.values.size() * sizeof(float)) !=
+          0) {
     std::puts("FAIL: the two units computed different results");
     ++failures;
   }

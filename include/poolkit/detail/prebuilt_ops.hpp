@@ -14,88 +14,80 @@
 
 // PREFIX is `extern` (declaration) or empty (definition); T the element type.
 #define POOLKIT_PREBUILT_REGULAR(PREFIX, T, R)                                                   \
-  PREFIX template result<tensor<T>> detail::pool_new<T, R>(std::string_view, const R&,              \
-                                                           nchw_view<const T>,                      \
-                                                           const pool2d_params&, const policy&);    \
-  PREFIX template status detail::pool_into<T, R>(std::string_view, const R&, nchw_view<const T>,    \
-                                                 nchw_view<T>, const pool2d_params&, const policy&); \
-  PREFIX template result<tensor<T>> detail::adaptive_new<T, R>(std::string_view, const R&,          \
-                                                               nchw_view<const T>, hw,              \
-                                                               const policy&);                      \
-  PREFIX template status detail::adaptive_into<T, R>(std::string_view, const R&,                     \
-                                                     nchw_view<const T>, nchw_view<T>,              \
-                                                     const policy&);
+  PREFIX template result<tensor<T>> detail::pool_new<T, R>(                                      \
+      std::string_view, const R&, nchw_view<const T>, const pool2d_params&, const policy&);      \
+  PREFIX template status detail::pool_into<T, R>(std::string_view, const R&, nchw_view<const T>, \
+                                                 nchw_view<T>, const pool2d_params&,             \
+                                                 const policy&);                                 \
+  PREFIX template result<tensor<T>> detail::adaptive_new<T, R>(                                  \
+      std::string_view, const R&, nchw_view<const T>, hw, const policy&);                        \
+  PREFIX template status detail::adaptive_into<T, R>(                                            \
+      std::string_view, const R&, nchw_view<const T>, nchw_view<T>, const policy&);
 
-#define POOLKIT_PREBUILT_SELECTOR(PREFIX, T, S)                                                  \
+#define POOLKIT_PREBUILT_SELECTOR(PREFIX, T, S)                                                    \
   PREFIX template result<pooled_with_indices<T>> detail::select_new<T, S>(                         \
       std::string_view, const S&, nchw_view<const T>, const pool2d_params&, const policy&);        \
-  PREFIX template status detail::select_into<T, S>(std::string_view, const S&,                      \
-                                                   nchw_view<const T>, nchw_view<T>,                \
-                                                   nchw_view<index_t>, const pool2d_params&,        \
-                                                   const policy&);                                  \
-  PREFIX template void detail::run_adaptive_select<T, S>(const S&, nchw_view<const T>,              \
-                                                         nchw_view<T>, nchw_view<index_t>,          \
-                                                         const policy&,                             \
-                                                         const detail::resolved_policy&);
+  PREFIX template status detail::select_into<T, S>(std::string_view, const S&, nchw_view<const T>, \
+                                                   nchw_view<T>, nchw_view<index_t>,               \
+                                                   const pool2d_params&, const policy&);           \
+  PREFIX template void detail::run_adaptive_select<T, S>(                                          \
+      const S&, nchw_view<const T>, nchw_view<T>, nchw_view<index_t>, const policy&,               \
+      const detail::resolved_policy&);
 
 #define POOLKIT_PREBUILT_SPP(PREFIX, T, R)                                                       \
-  PREFIX template result<tensor<T>> detail::spp_new<T, R>(std::string_view, nchw_view<const T>,     \
-                                                          const std::vector<index_t>&, const R&,    \
-                                                          spp_bin_rule, const policy&);             \
-  PREFIX template status detail::spp_into<T, R>(std::string_view, nchw_view<const T>, nchw_view<T>, \
-                                                const std::vector<index_t>&, const R&,              \
-                                                spp_bin_rule, const policy&);
+  PREFIX template result<tensor<T>> detail::spp_new<T, R>(std::string_view, nchw_view<const T>,  \
+                                                          const std::vector<index_t>&, const R&, \
+                                                          spp_bin_rule, const policy&);          \
+  PREFIX template status detail::spp_into<T, R>(std::string_view, nchw_view<const T>,            \
+                                                nchw_view<T>, const std::vector<index_t>&,       \
+                                                const R&, spp_bin_rule, const policy&);
 
-#define POOLKIT_PREBUILT_POWER(PREFIX, T, AVERAGE)                                               \
-  PREFIX template result<tensor<T>> detail::power_new<T, AVERAGE>(                                 \
-      std::string_view, double, nchw_view<const T>, const pool2d_params&, const policy&);          \
-  PREFIX template status detail::power_into<T, AVERAGE>(std::string_view, double,                   \
-                                                        nchw_view<const T>, nchw_view<T>,           \
+#define POOLKIT_PREBUILT_POWER(PREFIX, T, AVERAGE)                                        \
+  PREFIX template result<tensor<T>> detail::power_new<T, AVERAGE>(                        \
+      std::string_view, double, nchw_view<const T>, const pool2d_params&, const policy&); \
+  PREFIX template status detail::power_into<T, AVERAGE>(std::string_view, double,         \
+                                                        nchw_view<const T>, nchw_view<T>, \
                                                         const pool2d_params&, const policy&);
 
 // The validation the public forms run before they funnel in.
-#define POOLKIT_PREBUILT_VALIDATION(PREFIX, T)                                                   \
-  PREFIX template detail::problem detail::validate_view<const T>(std::string_view, std::string_view,        \
-                                                         const nchw_view<const T>&);                \
-  PREFIX template detail::problem detail::validate_view<T>(std::string_view, std::string_view,              \
-                                                   const nchw_view<T>&);                            \
-  PREFIX template detail::problem detail::validate_regular<T>(std::string_view, const nchw_view<const T>&,  \
-                                                      const pool2d_params&, extents4*);             \
-  PREFIX template detail::problem detail::validate_fractional_max<T>(                                      \
-      std::string_view, const nchw_view<const T>&, const fractional_max_params&, extents4*);       \
-  PREFIX template detail::problem detail::validate_graham<T>(std::string_view, const nchw_view<const T>&,   \
-                                                     const fractional_ratio_params&,                \
-                                                     const pooling_sequences&, extents4*);
+#define POOLKIT_PREBUILT_VALIDATION(PREFIX, T)                                                 \
+  PREFIX template detail::problem detail::validate_view<const T>(                              \
+      std::string_view, std::string_view, const nchw_view<const T>&);                          \
+  PREFIX template detail::problem detail::validate_view<T>(std::string_view, std::string_view, \
+                                                           const nchw_view<T>&);               \
+  PREFIX template detail::problem detail::validate_regular<T>(                                 \
+      std::string_view, const nchw_view<const T>&, const pool2d_params&, extents4*);           \
+  PREFIX template detail::problem detail::validate_fractional_max<T>(                          \
+      std::string_view, const nchw_view<const T>&, const fractional_max_params&, extents4*);   \
+  PREFIX template detail::problem detail::validate_graham<T>(                                  \
+      std::string_view, const nchw_view<const T>&, const fractional_ratio_params&,             \
+      const pooling_sequences&, extents4*);
 
-#define POOLKIT_PREBUILT_OPS(PREFIX, T)                                                          \
-  POOLKIT_PREBUILT_VALIDATION(PREFIX, T)                                                           \
-  POOLKIT_PREBUILT_REGULAR(PREFIX, T, reduce::max<T>)                                              \
-  POOLKIT_PREBUILT_REGULAR(PREFIX, T, reduce::min<T>)                                              \
-  POOLKIT_PREBUILT_REGULAR(PREFIX, T, reduce::sum<T>)                                              \
-  POOLKIT_PREBUILT_REGULAR(PREFIX, T, reduce::avg<T>)                                              \
-  POOLKIT_PREBUILT_SELECTOR(PREFIX, T, reduce::max<T>)                                             \
-  POOLKIT_PREBUILT_SELECTOR(PREFIX, T, reduce::min<T>)                                             \
-  POOLKIT_PREBUILT_SPP(PREFIX, T, reduce::max<T>)                                                  \
-  POOLKIT_PREBUILT_SPP(PREFIX, T, reduce::avg<T>)                                                  \
-  POOLKIT_PREBUILT_POWER(PREFIX, T, false)                                                         \
-  POOLKIT_PREBUILT_POWER(PREFIX, T, true)                                                          \
-  PREFIX template result<tensor<T>> detail::unpool_new<T>(std::string_view, nchw_view<const T>,     \
-                                                          nchw_view<const index_t>, hw);            \
-  PREFIX template status detail::unpool_into<T>(std::string_view, nchw_view<const T>,               \
-                                                nchw_view<const index_t>, nchw_view<T>);            \
-  PREFIX template void detail::run_stochastic<T>(nchw_view<const T>, nchw_view<T>,                  \
-                                                 nchw_view<index_t>, const pool2d_params&,          \
-                                                 const kernel::stochastic_job&, const policy&,      \
-                                                 const detail::resolved_policy&);                   \
-  PREFIX template status detail::fractional_max_checked<T>(                                        \
-      std::string_view, nchw_view<const T>, nchw_view<const T>, nchw_view<T>, nchw_view<index_t>,  \
-      const fractional_max_params&, const policy&);                                                \
-  PREFIX template void detail::run_graham_max<T>(nchw_view<const T>, nchw_view<T>,                  \
-                                                 nchw_view<index_t>,                                \
-                                                 const fractional_ratio_params&,                    \
-                                                 const pooling_sequences&, const policy&,           \
-                                                 const detail::resolved_policy&);                   \
-  PREFIX template void detail::run_graham_avg<T>(nchw_view<const T>, nchw_view<T>,                  \
-                                                 const fractional_ratio_params&,                    \
-                                                 const pooling_sequences&, const policy&,           \
-                                                 const detail::resolved_policy&);
+#define POOLKIT_PREBUILT_OPS(PREFIX, T)                                                           \
+  POOLKIT_PREBUILT_VALIDATION(PREFIX, T)                                                          \
+  POOLKIT_PREBUILT_REGULAR(PREFIX, T, reduce::max<T>)                                             \
+  POOLKIT_PREBUILT_REGULAR(PREFIX, T, reduce::min<T>)                                             \
+  POOLKIT_PREBUILT_REGULAR(PREFIX, T, reduce::sum<T>)                                             \
+  POOLKIT_PREBUILT_REGULAR(PREFIX, T, reduce::avg<T>)                                             \
+  POOLKIT_PREBUILT_SELECTOR(PREFIX, T, reduce::max<T>)                                            \
+  POOLKIT_PREBUILT_SELECTOR(PREFIX, T, reduce::min<T>)                                            \
+  POOLKIT_PREBUILT_SPP(PREFIX, T, reduce::max<T>)                                                 \
+  POOLKIT_PREBUILT_SPP(PREFIX, T, reduce::avg<T>)                                                 \
+  POOLKIT_PREBUILT_POWER(PREFIX, T, false)                                                        \
+  POOLKIT_PREBUILT_POWER(PREFIX, T, true)                                                         \
+  PREFIX template result<tensor<T>> detail::unpool_new<T>(std::string_view, nchw_view<const T>,   \
+                                                          nchw_view<const index_t>, hw);          \
+  PREFIX template status detail::unpool_into<T>(std::string_view, nchw_view<const T>,             \
+                                                nchw_view<const index_t>, nchw_view<T>);          \
+  PREFIX template void detail::run_stochastic<T>(                                                 \
+      nchw_view<const T>, nchw_view<T>, nchw_view<index_t>, const pool2d_params&,                 \
+      const kernel::stochastic_job&, const policy&, const detail::resolved_policy&);              \
+  PREFIX template status detail::fractional_max_checked<T>(                                       \
+      std::string_view, nchw_view<const T>, nchw_view<const T>, nchw_view<T>, nchw_view<index_t>, \
+      const fractional_max_params&, const policy&);                                               \
+  PREFIX template void detail::run_graham_max<T>(                                                 \
+      nchw_view<const T>, nchw_view<T>, nchw_view<index_t>, const fractional_ratio_params&,       \
+      const pooling_sequences&, const policy&, const detail::resolved_policy&);                   \
+  PREFIX template void detail::run_graham_avg<T>(                                                 \
+      nchw_view<const T>, nchw_view<T>, const fractional_ratio_params&, const pooling_sequences&, \
+      const policy&, const detail::resolved_policy&);

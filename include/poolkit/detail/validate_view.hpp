@@ -76,9 +76,9 @@ problem validate_view(std::string_view op, std::string_view name, const nchw_vie
   const auto span = span_of(v.extents(), v.strides());
   if (!span || !checked_mul(checked_add(checked_sub(span->highest, span->lowest), 1),
                             static_cast<index_t>(sizeof(T))))
-    return describe(op, param + " strides", to_text(v.strides()),
-                    "the address span of extents " + to_text(v.extents()) +
-                        " overflows int64 bytes");
+    return describe(
+        op, param + " strides", to_text(v.strides()),
+        "the address span of extents " + to_text(v.extents()) + " overflows int64 bytes");
   return std::nullopt;
 }
 
@@ -143,9 +143,9 @@ problem validate_output(std::string_view op, std::string_view name, const nchw_v
                     "must be " + to_text(expected) + ", the shape this call produces");
   if (auto p = validate_view(op, name, y)) return p;
   if (!has_unique_elements(y.extents(), y.strides()))
-    return describe(op, param + " strides", to_text(y.strides()),
-                    "an output must not address one element twice (extents " +
-                        to_text(y.extents()) + ")");
+    return describe(
+        op, param + " strides", to_text(y.strides()),
+        "an output must not address one element twice (extents " + to_text(y.extents()) + ")");
   const byte_range out = bytes_of(y);
   problem overlap;
   const auto check = [&](const auto& input) {

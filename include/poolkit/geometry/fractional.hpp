@@ -58,9 +58,9 @@ inline std::vector<index_t> graham_sequence(index_t in, index_t out, sequence_ki
       // last at least K (TensorFlow's bounds, Graham 2014 section 2 for alpha in (1, 2)).
       const double alpha = static_cast<double>(in) / static_cast<double>(out);
       const auto whole = static_cast<double>(in / out);
-      const double u_max = std::min((whole + 2.0) / alpha - 1.0,
-                                    (static_cast<double>(in) + 1.0 - whole) / alpha -
-                                        static_cast<double>(out - 1));
+      const double u_max =
+          std::min((whole + 2.0) / alpha - 1.0,
+                   (static_cast<double>(in) + 1.0 - whole) / alpha - static_cast<double>(out - 1));
       const random::block w = random::draw(seed, s, 0);
       const double u = random::unit_double(w[0], w[1]) * u_max;
       // One-based boundaries b_0 = 1, b_i = ceil(alpha (i + u)), b_out = in + 1.

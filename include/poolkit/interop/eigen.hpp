@@ -28,17 +28,17 @@ namespace poolkit::eigen {
 namespace detail {
 /// The Eigen tensor map type over T (const T: a map of a const tensor).
 template <class T, int Layout>
-using map_of = Eigen::TensorMap<std::conditional_t<std::is_const_v<T>,
-                                                   const Eigen::Tensor<std::remove_const_t<T>, 4, Layout>,
-                                                   Eigen::Tensor<T, 4, Layout>>>;
+using map_of = Eigen::TensorMap<
+    std::conditional_t<std::is_const_v<T>, const Eigen::Tensor<std::remove_const_t<T>, 4, Layout>,
+                       Eigen::Tensor<T, 4, Layout>>>;
 
 template <class T>
 void require_contiguous(const char* op, const nchw_view<T>& v) {
   if (!v.is_contiguous())
     poolkit::detail::raise(poolkit::detail::describe(
         op, "v strides", poolkit::detail::to_text(v.strides()),
-        "must be those of a contiguous NCHW view of extents " + poolkit::detail::to_text(v.extents()) +
-            " (an Eigen TensorMap holds no strides)"));
+        "must be those of a contiguous NCHW view of extents " +
+            poolkit::detail::to_text(v.extents()) + " (an Eigen TensorMap holds no strides)"));
 }
 
 template <int Layout, class Dimensions>
@@ -54,14 +54,16 @@ constexpr extents4 nchw_extents(const Dimensions& d) noexcept {
 /// An NCHW view of an Eigen rank-4 tensor map (RowMajor: dimensions N, C, H, W;
 /// ColMajor: W, H, C, N). Writable when the map's scalar is not const.
 template <class T, int Options, class Index, int Align, template <class> class MakePointer>
-nchw_view<T> view(const Eigen::TensorMap<Eigen::Tensor<T, 4, Options, Index>, Align, MakePointer>& t) noexcept {
+nchw_view<T> view(
+    const Eigen::TensorMap<Eigen::Tensor<T, 4, Options, Index>, Align, MakePointer>& t) noexcept {
   return nchw_view<T>(t.data(), detail::nchw_extents<Options & Eigen::RowMajor>(t.dimensions()));
 }
 /// A read-only NCHW view of a map over const data.
 template <class T, int Options, class Index, int Align, template <class> class MakePointer>
-nchw_view<const T> view(
-    const Eigen::TensorMap<const Eigen::Tensor<T, 4, Options, Index>, Align, MakePointer>& t) noexcept {
-  return nchw_view<const T>(t.data(), detail::nchw_extents<Options & Eigen::RowMajor>(t.dimensions()));
+nchw_view<const T> view(const Eigen::TensorMap<const Eigen::Tensor<T, 4, Options, Index>, Align,
+                                               MakePointer>& t) noexcept {
+  return nchw_view<const T>(t.data(),
+                            detail::nchw_extents<Options & Eigen::RowMajor>(t.dimensions()));
 }
 
 /// An NCHW view of an Eigen rank-4 tensor (see the map overload for the layouts).
@@ -72,7 +74,8 @@ nchw_view<T> view(Eigen::Tensor<T, 4, Options, Index>& t) noexcept {
 /// A read-only NCHW view of an Eigen rank-4 tensor.
 template <class T, int Options, class Index>
 nchw_view<const T> view(const Eigen::Tensor<T, 4, Options, Index>& t) noexcept {
-  return nchw_view<const T>(t.data(), detail::nchw_extents<Options & Eigen::RowMajor>(t.dimensions()));
+  return nchw_view<const T>(t.data(),
+                            detail::nchw_extents<Options & Eigen::RowMajor>(t.dimensions()));
 }
 
 /// A RowMajor Eigen tensor map (dimensions N, C, H, W) over a contiguous poolkit view's

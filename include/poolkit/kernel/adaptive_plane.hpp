@@ -27,9 +27,8 @@ void pool_adaptive_rows(const R& r, plane<const T> x, plane<T> y, const geometry
     const T* rows = x.data + wh.first * x.row_stride;
     for (index_t ow = 0; ow < y.cols; ++ow) {
       const geometry::axis_window ww = gw.window(ow);
-      const auto acc =
-          fold_window(r, rows + ww.first * x.col_stride, wh.count, x.row_stride, ww.count,
-                      x.col_stride);
+      const auto acc = fold_window(r, rows + ww.first * x.col_stride, wh.count, x.row_stride,
+                                   ww.count, x.col_stride);
       const index_t taps = wh.count * ww.count;
       y.data[oh * y.row_stride + ow * y.col_stride] = static_cast<T>(r.finalize(acc, {taps, taps}));
     }

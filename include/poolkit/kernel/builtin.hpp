@@ -96,7 +96,8 @@ inline constexpr int global_partials = 32;
 
 /// Folds the partials by halving (see above).
 template <class R, class T>
-POOLKIT_FORCEINLINE T fold_partials(const R& r, T (&partial)[std::size_t{global_partials}]) noexcept {
+POOLKIT_FORCEINLINE T fold_partials(const R& r,
+                                    T (&partial)[std::size_t{global_partials}]) noexcept {
   for (int half = global_partials / 2; half >= 1; half /= 2)
     for (int j = 0; j < half; ++j) partial[j] = r.combine(partial[j], partial[j + half]);
   return partial[0];

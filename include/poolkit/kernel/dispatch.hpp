@@ -158,9 +158,8 @@ void pool_rows(instruction_set s, const plane_job<T, R>& job, T* scratch, plane<
 template <class T, class S>
 void select_rows(instruction_set s, const select_job<T>& job, plane<const T> x, plane<T> y,
                  plane<index_t> indices, index_t oh_begin, index_t oh_end) noexcept {
-  on_instruction_set(s, [&](auto tag) {
-    select_rows<T, S>(tag, job, x, y, indices, oh_begin, oh_end);
-  });
+  on_instruction_set(
+      s, [&](auto tag) { select_rows<T, S>(tag, job, x, y, indices, oh_begin, oh_end); });
 }
 
 /// The global pooling of one plane on instruction set `s`, for the built-in reducers

@@ -46,9 +46,8 @@ class column_selection {
                                                 {.kernel = {height, 1}, .stride = {1, 1}})),
         tables_(windows_),
         cols_{width, width, 1, 1, 1, 0},
-        identity_row_(
-            static_cast<std::size_t>(row_extent::of(cols_, /*shares_pairs=*/false).pitch),
-            -std::numeric_limits<T>::infinity()),
+        identity_row_(static_cast<std::size_t>(row_extent::of(cols_, /*shares_pairs=*/false).pitch),
+                      -std::numeric_limits<T>::infinity()),
         height_(height) {}
 
   column_selection(const column_selection&) = delete;
@@ -60,9 +59,9 @@ class column_selection {
   /// values into `value[0, W)`, plane indices into `index[0, W)`.
   void run(instruction_set isa, plane<const T> x, index_t top, T* value,
            index_t* index) const noexcept {
-    const select_job<T> job{&windows_, cols_, tables_.row_windows.data(),
-                            tables_.col_windows.data(),
-                            identity_row_.data() - row_extent::of(cols_, /*shares_pairs=*/false).first};
+    const select_job<T> job{
+        &windows_, cols_, tables_.row_windows.data(), tables_.col_windows.data(),
+        identity_row_.data() - row_extent::of(cols_, /*shares_pairs=*/false).first};
     const plane<const T> rows{x.data + top * x.row_stride, height_, x.cols, x.row_stride, 1};
     select_rows<T, reduce::max<T>>(isa, job, rows, {value, 1, x.cols, x.cols, 1},
                                    {index, 1, x.cols, x.cols, 1}, 0, 1);
@@ -114,11 +113,10 @@ class column_selections {
 /// With `columns` (unit column stride) the separable form runs, using `value` and `index`
 /// (W entries each) as scratch; without it, the direct row-major scan.
 template <class T>
-void fractional_max_rows(instruction_set isa, const column_selections<T>* columns,
-                         plane<const T> x, plane<T> y, plane<index_t> idx,
-                         const geometry::axis_window* row_windows,
-                         const geometry::axis_window* col_windows, index_t oh_begin,
-                         index_t oh_end, T* value, index_t* index) noexcept {
+void fractional_max_rows(instruction_set isa, const column_selections<T>* columns, plane<const T> x,
+                         plane<T> y, plane<index_t> idx, const geometry::axis_window* row_windows,
+                         const geometry::axis_window* col_windows, index_t oh_begin, index_t oh_end,
+                         T* value, index_t* index) noexcept {
   const reduce::max<T> s{};
   for (index_t oh = oh_begin; oh < oh_end; ++oh) {
     const geometry::axis_window& wh = row_windows[oh];

@@ -48,9 +48,9 @@ inline bool fits_vector_staging(const geometry::regular_windows& g) noexcept {
   };
   const index_t pitch = scratch_pitch(g.w.output_size());
   // An upper bound of row_extent::of's pitch: padding, one window, every block's stride.
-  const detail::checked_int row = detail::checked_add(
-      detail::checked_add(span(g.w), g.w.pad_begin()),
-      detail::checked_mul(g.w.stride(), pitch + 2 * max_lanes));
+  const detail::checked_int row =
+      detail::checked_add(detail::checked_add(span(g.w), g.w.pad_begin()),
+                          detail::checked_mul(g.w.stride(), pitch + 2 * max_lanes));
   const detail::checked_int band = detail::checked_mul(span(g.h), pitch);
   return row && *row <= limit && band && *band <= 4 * limit;
 }
@@ -77,12 +77,12 @@ struct row_extent {
   static row_extent of(const row_geometry& g, bool shares_pairs = true) noexcept {
     constexpr index_t L = max_lanes;
     const index_t last_block = scratch_pitch(g.out_width) - L;  // first output of it
-    const index_t start = last_block * g.stride - g.pad_begin;     // its tap 0
+    const index_t start = last_block * g.stride - g.pad_begin;  // its tap 0
     const index_t last_tap = start + (g.kernel - 1) * g.dilation;
     // One past the last element the block's loads touch (see fold_row; the 2- and 3-wide
     // stride-2 windows load one deinterleaved pair, plus one element for 3).
-    const bool shared_pair = shares_pairs && g.stride == 2 && g.dilation == 1 &&
-                             (g.kernel == 2 || g.kernel == 3);
+    const bool shared_pair =
+        shares_pairs && g.stride == 2 && g.dilation == 1 && (g.kernel == 2 || g.kernel == 3);
     const index_t end = shared_pair     ? start + 2 * L + (g.kernel == 3 ? 1 : 0)
                         : g.stride == 1 ? last_tap + L
                         : g.stride == 2 ? last_tap + 2 * L
@@ -114,8 +114,8 @@ struct scratch_layout {
   index_t band_nan = 0;       // per band input row: may hold a NaN (bool)
   index_t identity_row = 0;   // a row of identity elements, extent.pitch long
   index_t identity_length = 0;
-  index_t band_h = 0;         // large selection windows: horizontal results, band_rows x pitch
-  index_t mask_table = 0;     // edge blocks' load masks (see block_plan)
+  index_t band_h = 0;      // large selection windows: horizontal results, band_rows x pitch
+  index_t mask_table = 0;  // edge blocks' load masks (see block_plan)
   index_t mask_table_bytes = 0;
   index_t total = 0;
 
@@ -188,7 +188,7 @@ class scratch_buffer {
   scratch_buffer(index_t tasks, index_t per_task, index_t fill_at, index_t fill_count, T fill)
       : per_task_(per_task),
         data_(static_cast<T*>(::operator new(
-            static_cast<std::size_t>(std::max<index_t>(1, tasks * per_task)) * sizeof(T),
+            static_cast<std::size_t>(std::max<index_t>(1, tasks* per_task)) * sizeof(T),
             std::align_val_t{64}))) {
     for (index_t t = 0; t < tasks; ++t)
       std::fill_n(data_ + t * per_task + fill_at, static_cast<std::size_t>(fill_count), fill);

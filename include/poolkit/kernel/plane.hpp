@@ -54,8 +54,8 @@ POOLKIT_FORCEINLINE accumulator_t<R, T> fold_window(const R& r, const T* first_r
 /// `UnitStep` says adjacent taps are adjacent in memory. Both only change speed.
 template <index_t Width, bool UnitStep, class T, class R>
 void fold_interior(const R& r, const T* first_window, index_t window_step, index_t row_count,
-                   index_t row_step, index_t kernel_w, index_t col_step, T* out,
-                   index_t out_step, index_t count, window_counts counts) noexcept {
+                   index_t row_step, index_t kernel_w, index_t col_step, T* out, index_t out_step,
+                   index_t count, window_counts counts) noexcept {
   const index_t width = Width > 0 ? Width : kernel_w;
   const index_t step = UnitStep ? 1 : col_step;
   for (index_t o = 0; o < count; ++o) {
@@ -81,8 +81,8 @@ inline index_t padded_taps(index_t rows, index_t cols) noexcept {
 /// y(oh, ow) = finalize(fold of window (oh, ow)). Any strides.
 template <class T, class R>
   requires reducer<R, T>
-void pool_plane_rows(const R& r, plane<const T> x, plane<T> y,
-                     const geometry::regular_windows& g, index_t oh_begin, index_t oh_end) noexcept {
+void pool_plane_rows(const R& r, plane<const T> x, plane<T> y, const geometry::regular_windows& g,
+                     index_t oh_begin, index_t oh_end) noexcept {
   const geometry::regular_axis& gw = g.w;
   // A dilation or stride at or beyond the input's size (valid, however large) leaves at
   // most one tap or interior window along that axis, so its step is never taken; capped
@@ -92,8 +92,8 @@ void pool_plane_rows(const R& r, plane<const T> x, plane<T> y,
   const index_t window_step = std::min(gw.stride(), gw.input_size()) * x.col_stride;
   const index_t interior = gw.interior_end() - gw.interior_begin();
   // The common widths get their own unrolled loop; the rest share a generic one.
-  using interior_fn = void (*)(const R&, const T*, index_t, index_t, index_t, index_t, index_t,
-                               T*, index_t, index_t, window_counts);
+  using interior_fn = void (*)(const R&, const T*, index_t, index_t, index_t, index_t, index_t, T*,
+                               index_t, index_t, window_counts);
   interior_fn fold = fold_interior<0, false, T, R>;
   if (col_step == 1) {
     switch (gw.kernel()) {
@@ -109,8 +109,8 @@ void pool_plane_rows(const R& r, plane<const T> x, plane<T> y,
     T* out = y.data + oh * y.row_stride;
     const auto border = [&](index_t ow) {
       const geometry::axis_window ww = gw.window(ow);
-      const auto acc = fold_window(r, rows + ww.first * x.col_stride, wh.count, row_step,
-                                   ww.count, col_step);
+      const auto acc =
+          fold_window(r, rows + ww.first * x.col_stride, wh.count, row_step, ww.count, col_step);
       out[ow * y.col_stride] = static_cast<T>(
           r.finalize(acc, {wh.count * ww.count, padded_taps(wh.padded_count, ww.padded_count)}));
     };

@@ -72,8 +72,7 @@ struct vector_form<reduce::sum<T>> {
 };
 
 template <class T>
-struct vector_form<reduce::avg<T>> : vector_form<reduce::sum<T>> {
-};
+struct vector_form<reduce::avg<T>> : vector_form<reduce::sum<T>> {};
 
 /// `base + offset` computed on addresses: the result may point outside the row (its lanes
 /// outside the row are masked off and never dereferenced), which pointer arithmetic
@@ -254,7 +253,7 @@ struct block_plan {
   index_t blocks = 0;
   index_t inside_begin = 0;  // blocks [inside_begin, inside_end) take plain loads
   index_t inside_end = 0;
-  int loads = 0;              // loads per block: the stride of the mask table
+  int loads = 0;                // loads per block: the stride of the mask table
   const mask* masks = nullptr;  // edge block e's masks at masks[e * loads]; null: on the spot
 
   /// The first output of block b. When the row is at least a vector wide, the last block
@@ -364,10 +363,9 @@ POOLKIT_FORCEINLINE vec<T> direct_block(const T* const* window, index_t kh, inde
 
 /// Output row oh of the direct evaluation: edge blocks, inside blocks, edge blocks.
 template <int KH, int KW, int SW, class F, bool Exact, class T>
-POOLKIT_FORCEINLINE void direct_row(const vector_job<T>& job, const T* const* window,
-                                    index_t kh, index_t dh, const row_geometry& g,
-                                    const block_plan<T>& plan, const T* divisors, T* out,
-                                    index_t out_step) noexcept {
+POOLKIT_FORCEINLINE void direct_row(const vector_job<T>& job, const T* const* window, index_t kh,
+                                    index_t dh, const row_geometry& g, const block_plan<T>& plan,
+                                    const T* divisors, T* out, index_t out_step) noexcept {
   using V = vec<T>;
   const auto emit = [&](V acc, index_t b) {
     const index_t ow0 = plan.start(b);
@@ -449,11 +447,13 @@ void pool_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scratc
         const auto run = [&](auto exact) {
           constexpr bool E = decltype(exact)::value;
           for (index_t b = 0; b < plan.inside_begin; ++b)
-            fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b).store(hr + plan.start(b));
+            fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b)
+                .store(hr + plan.start(b));
           for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
             fold_block_row<KW, SW, F, E, true>(identity, row, g, plan, b).store(hr + plan.start(b));
           for (index_t b = plan.inside_end; b < plan.blocks; ++b)
-            fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b).store(hr + plan.start(b));
+            fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b)
+                .store(hr + plan.start(b));
         };
         if (!probe || may_hold_nan[i]) {
           run(std::true_type{});
@@ -470,7 +470,8 @@ void pool_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scratc
           const index_t ow0 = plan.start(b);
           V acc = identity;
           if (exact) {
-            for (index_t t = 0; t < kh; ++t) acc = F::combine(acc, V::load(window + t * dh * pitch + ow0));
+            for (index_t t = 0; t < kh; ++t)
+              acc = F::combine(acc, V::load(window + t * dh * pitch + ow0));
           } else {
             for (index_t t = 0; t < kh; ++t)
               acc = F::combine_no_nan(acc, V::load(window + t * dh * pitch + ow0));
@@ -553,12 +554,12 @@ POOLKIT_FORCEINLINE void strip_block(const vector_job<T>& job, const block_plan<
   const mask* table = Inside ? nullptr : plan.masks_of(b);
   if (table != nullptr)
     for (std::size_t k = 0; k < loads; ++k) masks[k] = table[k];
-  const auto row_taps = [&](const T* row, V (&taps)[std::size_t{K}]) {
+  const auto row_taps = [&](const T* row, V(&taps)[std::size_t{K}]) {
     if constexpr (Inside) {
       load_taps<K, S, T>(inside_loads<T>{row}, g, ow0, taps);
     } else {
-      load_taps<K, S, T>(edge_loads<T>{row, g.in_width, F::identity(), table ? masks : nullptr},
-                         g, ow0, taps);
+      load_taps<K, S, T>(edge_loads<T>{row, g.in_width, F::identity(), table ? masks : nullptr}, g,
+                         ow0, taps);
     }
   };
   T* out = y.data + ow0 * y.col_stride;

@@ -99,10 +99,9 @@ selection<T> stochastic_window(const stochastic_job& job, plane<const T> x,
     return false;
   });
   if (s.first_nan >= 0) return {std::numeric_limits<T>::quiet_NaN(), s.first_nan};
-  const random::block bits =
-      job.training ? random::draw(job.seed, random::stream::stochastic_pool,
-                                  static_cast<std::uint64_t>(flat))
-                   : random::block{};
+  const random::block bits = job.training ? random::draw(job.seed, random::stream::stochastic_pool,
+                                                         static_cast<std::uint64_t>(flat))
+                                          : random::block{};
   if (s.infinities > 0) {
     if (!job.training) return {infinity, -1};
     auto pick = static_cast<index_t>(random::below(static_cast<std::uint64_t>(s.infinities), bits));

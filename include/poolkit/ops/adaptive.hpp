@@ -122,8 +122,8 @@ status adaptive_into(std::string_view op, const R& r, nchw_view<const T> x, nchw
 }
 
 template <class T, class S>
-void run_adaptive_select(const S& s, nchw_view<const T> x, nchw_view<T> y,
-                         nchw_view<index_t> idx, const policy& pol, const resolved_policy& rp) {
+void run_adaptive_select(const S& s, nchw_view<const T> x, nchw_view<T> y, nchw_view<index_t> idx,
+                         const policy& pol, const resolved_policy& rp) {
   const geometry::adaptive_axis gh(x.extent(2), y.extent(2));
   const geometry::adaptive_axis gw(x.extent(3), y.extent(3));
   if (gh.is_regular() && gw.is_regular()) {
@@ -184,7 +184,8 @@ void adaptive_pool2d(const X& x, Y&& y, const R& r, const policy& pol = {}) {
 /// Non-throwing adaptive_max_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<tensor<element_of<X>>> try_adaptive_max_pool2d(const X& x, hw output_size, const policy& pol = {}) {
+result<tensor<element_of<X>>> try_adaptive_max_pool2d(const X& x, hw output_size,
+                                                      const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   return detail::adaptive_new("adaptive_max_pool2d", reduce::max<T>{}, as_input(x), output_size,
@@ -203,7 +204,8 @@ template <readable_nchw X, class Y>
 status try_adaptive_max_pool2d(const X& x, Y&& y, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::adaptive_into("adaptive_max_pool2d", reduce::max<T>{}, as_input(x), as_output(y), pol);
+  return detail::adaptive_into("adaptive_max_pool2d", reduce::max<T>{}, as_input(x), as_output(y),
+                               pol);
 }
 /// The adaptive max pooling into the caller's view `y`, whose extents {N, C, OH, OW} give the
 /// output size (any strides, no overlap with `x`).
@@ -217,7 +219,8 @@ void adaptive_max_pool2d(const X& x, Y&& y, const policy& pol = {}) {
 /// Non-throwing adaptive_min_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<tensor<element_of<X>>> try_adaptive_min_pool2d(const X& x, hw output_size, const policy& pol = {}) {
+result<tensor<element_of<X>>> try_adaptive_min_pool2d(const X& x, hw output_size,
+                                                      const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   return detail::adaptive_new("adaptive_min_pool2d", reduce::min<T>{}, as_input(x), output_size,
@@ -235,7 +238,8 @@ template <readable_nchw X, class Y>
 status try_adaptive_min_pool2d(const X& x, Y&& y, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::adaptive_into("adaptive_min_pool2d", reduce::min<T>{}, as_input(x), as_output(y), pol);
+  return detail::adaptive_into("adaptive_min_pool2d", reduce::min<T>{}, as_input(x), as_output(y),
+                               pol);
 }
 /// The adaptive min pooling into the caller's view `y`, whose extents {N, C, OH, OW} give the
 /// output size (any strides, no overlap with `x`).
@@ -249,7 +253,8 @@ void adaptive_min_pool2d(const X& x, Y&& y, const policy& pol = {}) {
 /// Non-throwing adaptive_sum_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<tensor<element_of<X>>> try_adaptive_sum_pool2d(const X& x, hw output_size, const policy& pol = {}) {
+result<tensor<element_of<X>>> try_adaptive_sum_pool2d(const X& x, hw output_size,
+                                                      const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   return detail::adaptive_new("adaptive_sum_pool2d", reduce::sum<T>{}, as_input(x), output_size,
@@ -267,7 +272,8 @@ template <readable_nchw X, class Y>
 status try_adaptive_sum_pool2d(const X& x, Y&& y, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::adaptive_into("adaptive_sum_pool2d", reduce::sum<T>{}, as_input(x), as_output(y), pol);
+  return detail::adaptive_into("adaptive_sum_pool2d", reduce::sum<T>{}, as_input(x), as_output(y),
+                               pol);
 }
 /// The adaptive sum pooling into the caller's view `y`, whose extents {N, C, OH, OW} give the
 /// output size (any strides, no overlap with `x`).
@@ -281,7 +287,8 @@ void adaptive_sum_pool2d(const X& x, Y&& y, const policy& pol = {}) {
 /// Non-throwing adaptive_avg_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<tensor<element_of<X>>> try_adaptive_avg_pool2d(const X& x, hw output_size, const policy& pol = {}) {
+result<tensor<element_of<X>>> try_adaptive_avg_pool2d(const X& x, hw output_size,
+                                                      const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   return detail::adaptive_new("adaptive_avg_pool2d", reduce::avg<T>{}, as_input(x), output_size,
@@ -301,7 +308,8 @@ template <readable_nchw X, class Y>
 status try_adaptive_avg_pool2d(const X& x, Y&& y, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::adaptive_into("adaptive_avg_pool2d", reduce::avg<T>{}, as_input(x), as_output(y), pol);
+  return detail::adaptive_into("adaptive_avg_pool2d", reduce::avg<T>{}, as_input(x), as_output(y),
+                               pol);
 }
 /// The adaptive average pooling into the caller's view `y`, whose extents {N, C, OH, OW} give the
 /// output size (any strides, no overlap with `x`).
@@ -315,8 +323,8 @@ void adaptive_avg_pool2d(const X& x, Y&& y, const policy& pol = {}) {
 /// Non-throwing adaptive_max_pool2d_with_indices(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<pooled_with_indices<element_of<X>>> try_adaptive_max_pool2d_with_indices(const X& x, hw output_size,
-                                                                                const policy& pol = {}) {
+result<pooled_with_indices<element_of<X>>> try_adaptive_max_pool2d_with_indices(
+    const X& x, hw output_size, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   constexpr std::string_view op = "adaptive_max_pool2d_with_indices";
@@ -324,7 +332,8 @@ result<pooled_with_indices<element_of<X>>> try_adaptive_max_pool2d_with_indices(
   extents4 out{};
   if (auto failure = detail::validate_adaptive(op, in, output_size, &out)) return status(*failure);
   detail::resolved_policy rp;
-  if (auto failure = detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
+  if (auto failure =
+          detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
     return status(*failure);
   pooled_with_indices<T> r{tensor<T>(out, tensor<T>::uninitialized),
                            tensor<index_t>(out, tensor<index_t>::uninitialized)};

@@ -62,7 +62,9 @@ class spatial_weights {
   /// exp(-d^2 / (2 sigma^2)), d the distance in input pixels (dilation included) from the
   /// tap to the window centre ((kh - 1) / 2, (kw - 1) / 2), a half-pixel position for even
   /// kernels. sigma must be finite and > 0.
-  static spatial_weights gaussian(double sigma) { return spatial_weights(kind::gaussian, sigma, {}); }
+  static spatial_weights gaussian(double sigma) {
+    return spatial_weights(kind::gaussian, sigma, {});
+  }
   /// The caller's weights, one per tap, row-major: kh x kw of them for bilateral_pool2d,
   /// H x W for global_bilateral_pool2d. Each must be finite.
   static spatial_weights custom(std::vector<double> values) {
@@ -137,7 +139,8 @@ struct bilateral_shape {
 
 inline bilateral_shape make_bilateral_shape(index_t kh, index_t kw, index_t dh, index_t dw,
                                             const spatial_weights& s) {
-  bilateral_shape shape{kh, kw, dh, dw, std::vector<double>(static_cast<std::size_t>(kh * kw), 1.0)};
+  bilateral_shape shape{kh, kw, dh, dw,
+                        std::vector<double>(static_cast<std::size_t>(kh * kw), 1.0)};
   if (s.type() == spatial_weights::kind::custom) {
     shape.spatial = s.values();
   } else if (s.type() == spatial_weights::kind::gaussian) {
@@ -148,7 +151,8 @@ inline bilateral_shape make_bilateral_shape(index_t kh, index_t kw, index_t dh, 
       for (index_t j = 0; j < kw; ++j) {
         const double dy = (static_cast<double>(i) - ch) * static_cast<double>(dh);
         const double dx = (static_cast<double>(j) - cw) * static_cast<double>(dw);
-        shape.spatial[static_cast<std::size_t>(i * kw + j)] = std::exp(-(dy * dy + dx * dx) / two_sigma2);
+        shape.spatial[static_cast<std::size_t>(i * kw + j)] =
+            std::exp(-(dy * dy + dx * dx) / two_sigma2);
       }
   }
   return shape;
@@ -165,10 +169,10 @@ struct gram_workspace {
   eigen_matrix<T> storage;
   index_t tap_count = 0;
   auto taps() { return storage.topRows(tap_count); }
-  eigen_matrix<T> gram;         // C x C, lower triangle valid
-  std::vector<double> weight;   // per tap
-  std::vector<double> mean;     // per channel
-  std::vector<double> centre;   // per channel
+  eigen_matrix<T> gram;        // C x C, lower triangle valid
+  std::vector<double> weight;  // per tap
+  std::vector<double> mean;    // per channel
+  std::vector<double> centre;  // per channel
 };
 
 /// Gathers the taps of window `win` of image n into ws.taps() (K x C), weighted, centred
@@ -194,12 +198,14 @@ bool window_taps(const nchw_view<const T>& x, index_t n, const bilateral_window&
   for (index_t k = 0; k < K; ++k) {
     const index_t i = tap_row0 + k / win.cols.count;
     const index_t j = tap_col0 + k % win.cols.count;
-    ws.weight[static_cast<std::size_t>(k)] = shape.spatial[static_cast<std::size_t>(i * shape.kw + j)];
+    ws.weight[static_cast<std::size_t>(k)] =
+        shape.spatial[static_cast<std::size_t>(i * shape.kw + j)];
   }
   if (o.sigma_r) {
     ws.centre.resize(static_cast<std::size_t>(C));
     const T* centre = image + win.centre_h * hs + win.centre_w * wsd;
-    for (index_t c = 0; c < C; ++c) ws.centre[static_cast<std::size_t>(c)] = static_cast<double>(centre[c * cs]);
+    for (index_t c = 0; c < C; ++c)
+      ws.centre[static_cast<std::size_t>(c)] = static_cast<double>(centre[c * cs]);
     const double two_sigma2 = 2 * *o.sigma_r * *o.sigma_r;
     for (index_t k = 0; k < K; ++k) {
       const T* tap = image + tap_offset(k);
@@ -224,8 +230,10 @@ bool window_taps(const nchw_view<const T>& x, index_t n, const bilateral_window&
   if (o.centering) {
     for (index_t k = 0; k < K; ++k) {
       const T* tap = image + tap_offset(k);
-      const double w2 = ws.weight[static_cast<std::size_t>(k)] * ws.weight[static_cast<std::size_t>(k)];
-      for (index_t c = 0; c < C; ++c) ws.mean[static_cast<std::size_t>(c)] += w2 * static_cast<double>(tap[c * cs]);
+      const double w2 =
+          ws.weight[static_cast<std::size_t>(k)] * ws.weight[static_cast<std::size_t>(k)];
+      for (index_t c = 0; c < C; ++c)
+        ws.mean[static_cast<std::size_t>(c)] += w2 * static_cast<double>(tap[c * cs]);
     }
     for (double& m : ws.mean) m /= total;
   }
@@ -241,7 +249,8 @@ bool window_taps(const nchw_view<const T>& x, index_t n, const bilateral_window&
       const T* tap = image + tap_offset(k);
       const double w = std::abs(ws.weight[static_cast<std::size_t>(k)]);
       for (index_t c = 0; c < C; ++c)
-        largest = std::max(largest, w * std::abs(static_cast<double>(tap[c * cs]) - ws.mean[static_cast<std::size_t>(c)]));
+        largest = std::max(largest, w * std::abs(static_cast<double>(tap[c * cs]) -
+                                                 ws.mean[static_cast<std::size_t>(c)]));
     }
     if (largest == 0) {
       ws.tap_count = 0;
@@ -255,7 +264,8 @@ bool window_taps(const nchw_view<const T>& x, index_t n, const bilateral_window&
     const T* tap = image + tap_offset(k);
     const double w = ws.weight[static_cast<std::size_t>(k)] * scale;
     for (index_t c = 0; c < C; ++c)
-      ws.storage(k, c) = static_cast<T>(w * (static_cast<double>(tap[c * cs]) - ws.mean[static_cast<std::size_t>(c)]));
+      ws.storage(k, c) = static_cast<T>(
+          w * (static_cast<double>(tap[c * cs]) - ws.mean[static_cast<std::size_t>(c)]));
   }
   return true;
 }
@@ -284,7 +294,8 @@ void finish_gram(eigen_matrix<T>& g, const bilateral_options& o) {
     double diagonal = 0, off = 0;
     for (index_t j = 0; j < C; ++j) {
       diagonal += static_cast<double>(g(j, j)) * static_cast<double>(g(j, j));
-      for (index_t i = j + 1; i < C; ++i) off += static_cast<double>(g(i, j)) * static_cast<double>(g(i, j));
+      for (index_t i = j + 1; i < C; ++i)
+        off += static_cast<double>(g(i, j)) * static_cast<double>(g(i, j));
     }
     const double norm = std::sqrt(diagonal + 2 * off);
     if (norm > 0) {
@@ -359,9 +370,10 @@ index_t windows_per_run(index_t channels, index_t out_width) noexcept {
 template <class T>
 void run_bilateral(nchw_view<const T> x, nchw_view<T> y, const pool2d_params& p,
                    const bilateral_options& o, const policy& pol, int threads) {
-  const auto g = geometry::make_regular_windows({x.extent(2), x.extent(3)}, {y.extent(2), y.extent(3)}, p);
-  const bilateral_shape shape = make_bilateral_shape(g.h.kernel(), g.w.kernel(), g.h.dilation(),
-                                                     g.w.dilation(), o.weights);
+  const auto g =
+      geometry::make_regular_windows({x.extent(2), x.extent(3)}, {y.extent(2), y.extent(3)}, p);
+  const bilateral_shape shape =
+      make_bilateral_shape(g.h.kernel(), g.w.kernel(), g.h.dilation(), g.w.dilation(), o.weights);
   const row_split split = split_rows(y.extent(0), 1, y.extent(2), threads);
   // No channels (an empty output) means no windows to read: their taps would be offsets
   // from the null data of an empty input.
@@ -381,8 +393,9 @@ void run_bilateral(nchw_view<const T> x, nchw_view<T> y, const pool2d_params& p,
           const index_t count = std::min(run, y.extent(3) - ow0);
           for (index_t b = 0; b < count; ++b) {
             const index_t ow = ow0 + b;
-            const bilateral_window win{g.h.window(oh), g.w.window(ow), g.h.window_start(oh),
-                                       g.w.window_start(ow), centre_of(g.h, oh), centre_of(g.w, ow)};
+            const bilateral_window win{g.h.window(oh),       g.w.window(ow),
+                                       g.h.window_start(oh), g.w.window_start(ow),
+                                       centre_of(g.h, oh),   centre_of(g.w, ow)};
             window_gram(x, n, win, shape, o, ws);
             finish_gram(ws.gram, o);
             stage.put(ws.gram, b, o.layout);
@@ -434,7 +447,8 @@ void run_global_bilateral(nchw_view<const T> x, nchw_view<T> y, const bilateral_
                       (x.stride(2) == W || H == 1);
   using map_type = Eigen::Map<const eigen_matrix<T>, Eigen::Unaligned, Eigen::OuterStride<>>;
   const auto input_map = [&](index_t n) {
-    return map_type(x.data_handle() + x.offset(n, 0, 0, 0), H * W, C, Eigen::OuterStride<>(x.stride(1)));
+    return map_type(x.data_handle() + x.offset(n, 0, 0, 0), H * W, C,
+                    Eigen::OuterStride<>(x.stride(1)));
   };
   const T inv_count = static_cast<T>(1 / static_cast<double>(H * W));
   const std::vector<index_t> bounds = triangle_blocks(C, global_product_blocks(C));
@@ -455,7 +469,8 @@ void run_global_bilateral(nchw_view<const T> x, nchw_view<T> y, const bilateral_
     const auto compute = [&](const auto& a, T alpha) {
       auto diagonal = ws.gram.block(j0, j0, j1 - j0, j1 - j0);
       diagonal.setZero();
-      diagonal.template selfadjointView<Eigen::Lower>().rankUpdate(a.middleCols(j0, j1 - j0).transpose(), alpha);
+      diagonal.template selfadjointView<Eigen::Lower>().rankUpdate(
+          a.middleCols(j0, j1 - j0).transpose(), alpha);
       if (j1 < C)
         ws.gram.block(j1, j0, C - j1, j1 - j0).noalias() =
             alpha * (a.rightCols(C - j1).transpose() * a.middleCols(j0, j1 - j0));
@@ -485,7 +500,8 @@ void run_global_bilateral(nchw_view<const T> x, nchw_view<T> y, const bilateral_
   // Fewer images than threads: the images in turn, each one's blocks shared by the threads.
   gram_workspace<T> ws;
   for (index_t n = 0; n < N; ++n) {
-    if (prepare(ws, n)) parallel_for(pol, blocks, threads, [&](index_t b) { compute_block(ws, n, b); });
+    if (prepare(ws, n))
+      parallel_for(pol, blocks, threads, [&](index_t b) { compute_block(ws, n, b); });
     finish_and_store(ws, n);
   }
 }
@@ -507,8 +523,7 @@ inline problem validate_bilateral_options(std::string_view op, const bilateral_o
                     "must be bilateral_layout::full or bilateral_layout::packed");
   const spatial_weights& w = o.weights;
   switch (w.type()) {
-    case spatial_weights::kind::uniform:
-      break;
+    case spatial_weights::kind::uniform: break;
     case spatial_weights::kind::gaussian:
       if (!(std::isfinite(w.sigma()) && w.sigma() > 0))
         return describe(op, "options.weights sigma", to_text(w.sigma()), "must be finite and > 0");
@@ -522,8 +537,8 @@ inline problem validate_bilateral_options(std::string_view op, const bilateral_o
                             std::to_string(expected) + ", row-major");
       for (std::size_t i = 0; i < expected; ++i)
         if (!std::isfinite(w.values()[i]))
-          return describe(op, "options.weights[" + std::to_string(i) + "]",
-                          to_text(w.values()[i]), "every weight must be finite");
+          return describe(op, "options.weights[" + std::to_string(i) + "]", to_text(w.values()[i]),
+                          "every weight must be finite");
       break;
     }
     default:
@@ -542,7 +557,8 @@ problem bilateral_output(std::string_view op, const nchw_view<const T>& x, index
                          bilateral_layout layout, extents4* out) {
   const checked_int square = checked_mul(x.extent(1), checked_add(x.extent(1), 1));
   checked_int total = square;
-  for (index_t e : {x.extent(0), oh, ow, static_cast<index_t>(sizeof(T))}) total = checked_mul(total, e);
+  for (index_t e : {x.extent(0), oh, ow, static_cast<index_t>(sizeof(T))})
+    total = checked_mul(total, e);
   if (!total)
     return describe(op, "x extents", to_text(x.extents()),
                     "the bilateral output (C x C matrices per window) overflows int64 bytes");
@@ -569,7 +585,9 @@ status bilateral_checked(std::string_view op, nchw_view<const T> in, const pool2
   if (auto failure = bilateral_output(op, in, regular[2], regular[3], o.layout, out))
     return status(*failure);
   resolved_policy rp;
-  if (auto failure = resolve_policy(op, pol, bilateral_work(in.extent(0) * regular[2] * regular[3], in.extent(1), k.h * k.w), &rp))
+  if (auto failure = resolve_policy(
+          op, pol, bilateral_work(in.extent(0) * regular[2] * regular[3], in.extent(1), k.h * k.w),
+          &rp))
     return status(*failure);
   *threads = rp.threads;
   return {};
@@ -584,7 +602,8 @@ status global_bilateral_checked(std::string_view op, nchw_view<const T> in,
     return status(*failure);
   if (auto failure = bilateral_output(op, in, 1, 1, o.layout, out)) return status(*failure);
   resolved_policy rp;
-  if (auto failure = resolve_policy(op, pol, bilateral_work(in.extent(0), in.extent(1), in.extent(2) * in.extent(3)), &rp))
+  if (auto failure = resolve_policy(
+          op, pol, bilateral_work(in.extent(0), in.extent(1), in.extent(2) * in.extent(3)), &rp))
     return status(*failure);
   *threads = rp.threads;
   return {};
@@ -596,7 +615,8 @@ status global_bilateral_checked(std::string_view op, nchw_view<const T> in,
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
 result<tensor<element_of<X>>> try_bilateral_pool2d(const X& x, const pool2d_params& p,
-                                                   const bilateral_options& options = {}, const policy& pol = {}) {
+                                                   const bilateral_options& options = {},
+                                                   const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   const nchw_view<const T> in = as_input(x);
@@ -629,7 +649,8 @@ result<tensor<element_of<X>>> try_bilateral_pool2d(const X& x, const pool2d_para
 /// @throws poolkit::error on invalid input or options; nothing is written.
 template <readable_nchw X>
 tensor<element_of<X>> bilateral_pool2d(const X& x, const pool2d_params& p,
-                                       const bilateral_options& options = {}, const policy& pol = {}) {
+                                       const bilateral_options& options = {},
+                                       const policy& pol = {}) {
   return detail::value_or_raise(try_bilateral_pool2d(x, p, options, pol));
 }
 
@@ -637,8 +658,8 @@ tensor<element_of<X>> bilateral_pool2d(const X& x, const pool2d_params& p,
 /// poolkit::status instead of thrown (works with -fno-exceptions).
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
-status try_bilateral_pool2d(const X& x, Y&& y, const pool2d_params& p, const bilateral_options& options = {},
-                            const policy& pol = {}) {
+status try_bilateral_pool2d(const X& x, Y&& y, const pool2d_params& p,
+                            const bilateral_options& options = {}, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   constexpr std::string_view op = "bilateral_pool2d";
@@ -647,7 +668,8 @@ status try_bilateral_pool2d(const X& x, Y&& y, const pool2d_params& p, const bil
   extents4 out{};
   int threads = 1;
   if (status s = detail::bilateral_checked(op, in, p, options, pol, &out, &threads); !s) return s;
-  if (auto failure = detail::validate_output(op, "y", out_view, out, detail::named_input<T>{"x", in}))
+  if (auto failure =
+          detail::validate_output(op, "y", out_view, out, detail::named_input<T>{"x", in}))
     return status(*failure);
   detail::run_bilateral(in, out_view, p, options, pol, threads);
   return {};
@@ -655,23 +677,24 @@ status try_bilateral_pool2d(const X& x, Y&& y, const pool2d_params& p, const bil
 /// Bilateral pooling into the caller's view `y` (extents as the returning form's result).
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
-void bilateral_pool2d(const X& x, Y&& y, const pool2d_params& p, const bilateral_options& options = {},
-                      const policy& pol = {}) {
+void bilateral_pool2d(const X& x, Y&& y, const pool2d_params& p,
+                      const bilateral_options& options = {}, const policy& pol = {}) {
   detail::raise_if(try_bilateral_pool2d(x, std::forward<Y>(y), p, options, pol));
 }
 
 /// Non-throwing global_bilateral_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<tensor<element_of<X>>> try_global_bilateral_pool2d(const X& x, const bilateral_options& options = {},
+result<tensor<element_of<X>>> try_global_bilateral_pool2d(const X& x,
+                                                          const bilateral_options& options = {},
                                                           const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   const nchw_view<const T> in = as_input(x);
   extents4 out{};
   int threads = 1;
-  if (status s = detail::global_bilateral_checked("global_bilateral_pool2d", in, options, pol,
-                                                  &out, &threads);
+  if (status s = detail::global_bilateral_checked("global_bilateral_pool2d", in, options, pol, &out,
+                                                  &threads);
       !s)
     return s;
   tensor<T> y(out, tensor<T>::uninitialized);
@@ -711,7 +734,8 @@ status try_global_bilateral_pool2d(const X& x, Y&& y, const bilateral_options& o
   int threads = 1;
   if (status s = detail::global_bilateral_checked(op, in, options, pol, &out, &threads); !s)
     return s;
-  if (auto failure = detail::validate_output(op, "y", out_view, out, detail::named_input<T>{"x", in}))
+  if (auto failure =
+          detail::validate_output(op, "y", out_view, out, detail::named_input<T>{"x", in}))
     return status(*failure);
   detail::run_global_bilateral(in, out_view, options, pol, threads);
   return {};

@@ -97,8 +97,7 @@ problem validate_fractional_max(std::string_view op, const nchw_view<const T>& x
   const bool by_size = p.output_size != hw{};
   const bool by_ratio = p.output_ratio != std::array<double, 2>{};
   if (by_size == by_ratio)
-    return describe(op, "output_size / output_ratio",
-                    by_size ? "both set" : "neither set",
+    return describe(op, "output_size / output_ratio", by_size ? "both set" : "neither set",
                     "set exactly one of output_size and output_ratio");
   hw o = p.output_size;
   if (by_ratio) {
@@ -205,8 +204,8 @@ void run_fractional_max(nchw_view<const T> x, nchw_view<const T> samples, nchw_v
 }
 
 template <class T>
-status fractional_max_checked(std::string_view op, nchw_view<const T> x,
-                              nchw_view<const T> samples, nchw_view<T> y, nchw_view<index_t> idx,
+status fractional_max_checked(std::string_view op, nchw_view<const T> x, nchw_view<const T> samples,
+                              nchw_view<T> y, nchw_view<index_t> idx,
                               const fractional_max_params& p, const policy& pol) {
   extents4 out{};
   if (auto failure = validate_fractional_max(op, x, p, &out)) return status(*failure);
@@ -226,8 +225,8 @@ status fractional_max_checked(std::string_view op, nchw_view<const T> x,
 
 // ---- Graham / TensorFlow family ------------------------------------------------------
 
-inline problem validate_ratio_params(std::string_view op, const fractional_ratio_params& p,
-                                     hw in, hw* out) {
+inline problem validate_ratio_params(std::string_view op, const fractional_ratio_params& p, hw in,
+                                     hw* out) {
   const index_t sizes[2] = {in.h, in.w};
   index_t result[2] = {0, 0};
   for (std::size_t axis = 0; axis < 2; ++axis) {
@@ -252,11 +251,9 @@ inline problem validate_sequence(std::string_view op, std::string_view name,
   if (a.size() < 2)
     return describe(op, param + ".size()", std::to_string(a.size()),
                     "must be >= 2 (out + 1 boundaries, out >= 1)");
-  if (a.front() != 0)
-    return describe(op, param + "[0]", std::to_string(a.front()), "must be 0");
+  if (a.front() != 0) return describe(op, param + "[0]", std::to_string(a.front()), "must be 0");
   if (a.back() != in)
-    return describe(op, param + "[" + std::to_string(a.size() - 1) + "]",
-                    std::to_string(a.back()),
+    return describe(op, param + "[" + std::to_string(a.size() - 1) + "]", std::to_string(a.back()),
                     "must be the input size " + std::to_string(in));
   for (std::size_t i = 1; i < a.size(); ++i)
     if (a[i] <= a[i - 1])
@@ -290,8 +287,8 @@ problem validate_graham(std::string_view op, const nchw_view<const T>& x,
 
 template <class T>
 void run_graham_max(nchw_view<const T> x, nchw_view<T> y, nchw_view<index_t> idx,
-                    const fractional_ratio_params& p, const pooling_sequences& s,
-                    const policy& pol, const resolved_policy& rp) {
+                    const fractional_ratio_params& p, const pooling_sequences& s, const policy& pol,
+                    const resolved_policy& rp) {
   const row_split split = split_rows(y.extent(0), y.extent(1), y.extent(2), rp.threads);
   if (split.total == 0) return;
   const auto rows = graham_windows(s.rows, x.extent(2), p.overlapping);
@@ -328,9 +325,9 @@ void run_graham_avg(nchw_view<const T> x, nchw_view<T> y, const fractional_ratio
         const geometry::axis_window& wh = rows[static_cast<std::size_t>(oh)];
         for (index_t ow = 0; ow < out.cols; ++ow) {
           const geometry::axis_window& ww = cols[static_cast<std::size_t>(ow)];
-          const T sum = kernel::fold_window(r, in.data + wh.first * in.row_stride +
-                                                   ww.first * in.col_stride,
-                                            wh.count, in.row_stride, ww.count, in.col_stride);
+          const T sum =
+              kernel::fold_window(r, in.data + wh.first * in.row_stride + ww.first * in.col_stride,
+                                  wh.count, in.row_stride, ww.count, in.col_stride);
           const index_t taps = wh.count * ww.count;
           out.data[oh * out.row_stride + ow * out.col_stride] = r.finalize(sum, {taps, taps});
         }
@@ -379,8 +376,10 @@ tensor<T> fractional_samples(index_t batches, index_t channels, std::uint64_t se
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X, readable_nchw U>
   requires std::is_same_v<element_of<X>, element_of<U>>
-result<pooled_with_indices<element_of<X>>> try_fractional_max_pool2d(const X& x, const fractional_max_params& p,
-                                                                     const U& samples, const policy& pol = {}) {
+result<pooled_with_indices<element_of<X>>> try_fractional_max_pool2d(const X& x,
+                                                                     const fractional_max_params& p,
+                                                                     const U& samples,
+                                                                     const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   constexpr std::string_view op = "fractional_max_pool2d";
@@ -412,8 +411,10 @@ pooled_with_indices<element_of<X>> fractional_max_pool2d(const X& x, const fract
 /// Non-throwing fractional_max_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<pooled_with_indices<element_of<X>>> try_fractional_max_pool2d(const X& x, const fractional_max_params& p,
-                                                                     std::uint64_t seed, const policy& pol = {}) {
+result<pooled_with_indices<element_of<X>>> try_fractional_max_pool2d(const X& x,
+                                                                     const fractional_max_params& p,
+                                                                     std::uint64_t seed,
+                                                                     const policy& pol = {}) {
   using T = element_of<X>;
   const nchw_view<const T> in = as_input(x);
   if (auto failure = detail::validate_plane_input("fractional_max_pool2d", in))
@@ -426,15 +427,15 @@ result<pooled_with_indices<element_of<X>>> try_fractional_max_pool2d(const X& x,
 /// (fractional_samples<T>(N, C, seed)): the same result for every thread count and ISA.
 template <readable_nchw X>
 pooled_with_indices<element_of<X>> fractional_max_pool2d(const X& x, const fractional_max_params& p,
-                                                         std::uint64_t seed, const policy& pol = {}) {
+                                                         std::uint64_t seed,
+                                                         const policy& pol = {}) {
   return detail::value_or_raise(try_fractional_max_pool2d(x, p, seed, pol));
 }
 
 /// Non-throwing fractional_max_pool2d(): the same call, with the failure returned as a
 /// poolkit::status instead of thrown (works with -fno-exceptions).
 template <readable_nchw X, readable_nchw U, class Y, class I>
-  requires writable_nchw<Y> && writable_nchw<I> &&
-           std::is_same_v<element_of<X>, element_of<Y>> &&
+  requires writable_nchw<Y> && writable_nchw<I> && std::is_same_v<element_of<X>, element_of<Y>> &&
            std::is_same_v<element_of<X>, element_of<U>> && std::is_same_v<element_of<I>, index_t>
 status try_fractional_max_pool2d(const X& x, Y&& y, I&& indices, const fractional_max_params& p,
                                  const U& samples, const policy& pol = {}) {
@@ -445,12 +446,12 @@ status try_fractional_max_pool2d(const X& x, Y&& y, I&& indices, const fractiona
 }
 /// PyTorch-compatible fractional max pooling into the caller's views.
 template <readable_nchw X, readable_nchw U, class Y, class I>
-  requires writable_nchw<Y> && writable_nchw<I> &&
-           std::is_same_v<element_of<X>, element_of<Y>> &&
+  requires writable_nchw<Y> && writable_nchw<I> && std::is_same_v<element_of<X>, element_of<Y>> &&
            std::is_same_v<element_of<X>, element_of<U>> && std::is_same_v<element_of<I>, index_t>
 void fractional_max_pool2d(const X& x, Y&& y, I&& indices, const fractional_max_params& p,
                            const U& samples, const policy& pol = {}) {
-  detail::raise_if(try_fractional_max_pool2d(x, std::forward<Y>(y), std::forward<I>(indices), p, samples, pol));
+  detail::raise_if(
+      try_fractional_max_pool2d(x, std::forward<Y>(y), std::forward<I>(indices), p, samples, pol));
 }
 
 // ---- Graham / TensorFlow family ------------------------------------------------------
@@ -463,8 +464,8 @@ inline result<pooling_sequences> draw_sequences(std::string_view op, hw input,
     return status(describe(op, "input", to_text(input.h, input.w), "every entry must be >= 1"));
   hw out{};
   if (auto failure = validate_ratio_params(op, p, input, &out)) return status(*failure);
-  const auto kind = p.pseudo_random ? geometry::sequence_kind::pseudo_random
-                                    : geometry::sequence_kind::random;
+  const auto kind =
+      p.pseudo_random ? geometry::sequence_kind::pseudo_random : geometry::sequence_kind::random;
   return pooling_sequences{geometry::graham_sequence(input.h, out.h, kind, seed, row_stream),
                            geometry::graham_sequence(input.w, out.w, kind, seed, col_stream)};
 }
@@ -488,9 +489,9 @@ inline pooling_sequences fractional_pooling_sequences(hw input, const fractional
 /// Non-throwing fractional_max_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<fractional_max_result<element_of<X>>> try_fractional_max_pool2d(const X& x, const fractional_ratio_params& p,
-                                                                       pooling_sequences sequences,
-                                                                       const policy& pol = {}) {
+result<fractional_max_result<element_of<X>>> try_fractional_max_pool2d(
+    const X& x, const fractional_ratio_params& p, pooling_sequences sequences,
+    const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   constexpr std::string_view op = "fractional_max_pool2d";
@@ -498,7 +499,8 @@ result<fractional_max_result<element_of<X>>> try_fractional_max_pool2d(const X& 
   extents4 out{};
   if (auto failure = detail::validate_graham(op, in, p, sequences, &out)) return status(*failure);
   detail::resolved_policy rp;
-  if (auto failure = detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
+  if (auto failure =
+          detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
     return status(*failure);
   fractional_max_result<T> r{tensor<T>(out, tensor<T>::uninitialized),
                              tensor<index_t>(out, tensor<index_t>::uninitialized),
@@ -514,7 +516,8 @@ result<fractional_max_result<element_of<X>>> try_fractional_max_pool2d(const X& 
 /// sequences. Only `overlapping` of `p` shapes the regions; the ratio is still checked.
 /// @throws poolkit::error on invalid input, parameters or sequences; nothing is written.
 template <readable_nchw X>
-fractional_max_result<element_of<X>> fractional_max_pool2d(const X& x, const fractional_ratio_params& p,
+fractional_max_result<element_of<X>> fractional_max_pool2d(const X& x,
+                                                           const fractional_ratio_params& p,
                                                            pooling_sequences sequences,
                                                            const policy& pol = {}) {
   return detail::value_or_raise(try_fractional_max_pool2d(x, p, sequences, pol));
@@ -523,9 +526,8 @@ fractional_max_result<element_of<X>> fractional_max_pool2d(const X& x, const fra
 /// Non-throwing fractional_max_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<fractional_max_result<element_of<X>>> try_fractional_max_pool2d(const X& x, const fractional_ratio_params& p,
-                                                                       std::uint64_t seed,
-                                                                       const policy& pol = {}) {
+result<fractional_max_result<element_of<X>>> try_fractional_max_pool2d(
+    const X& x, const fractional_ratio_params& p, std::uint64_t seed, const policy& pol = {}) {
   using T = element_of<X>;
   const nchw_view<const T> in = as_input(x);
   constexpr std::string_view op = "fractional_max_pool2d";
@@ -537,7 +539,8 @@ result<fractional_max_result<element_of<X>>> try_fractional_max_pool2d(const X& 
 /// Graham / TensorFlow fractional max pooling with sequences drawn from `seed`
 /// (fractional_pooling_sequences); the result carries them.
 template <readable_nchw X>
-fractional_max_result<element_of<X>> fractional_max_pool2d(const X& x, const fractional_ratio_params& p,
+fractional_max_result<element_of<X>> fractional_max_pool2d(const X& x,
+                                                           const fractional_ratio_params& p,
                                                            std::uint64_t seed,
                                                            const policy& pol = {}) {
   return detail::value_or_raise(try_fractional_max_pool2d(x, p, seed, pol));
@@ -546,9 +549,9 @@ fractional_max_result<element_of<X>> fractional_max_pool2d(const X& x, const fra
 /// Non-throwing fractional_avg_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<fractional_avg_result<element_of<X>>> try_fractional_avg_pool2d(const X& x, const fractional_ratio_params& p,
-                                                                       pooling_sequences sequences,
-                                                                       const policy& pol = {}) {
+result<fractional_avg_result<element_of<X>>> try_fractional_avg_pool2d(
+    const X& x, const fractional_ratio_params& p, pooling_sequences sequences,
+    const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   constexpr std::string_view op = "fractional_avg_pool2d";
@@ -556,7 +559,8 @@ result<fractional_avg_result<element_of<X>>> try_fractional_avg_pool2d(const X& 
   extents4 out{};
   if (auto failure = detail::validate_graham(op, in, p, sequences, &out)) return status(*failure);
   detail::resolved_policy rp;
-  if (auto failure = detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
+  if (auto failure =
+          detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
     return status(*failure);
   fractional_avg_result<T> r{tensor<T>(out, tensor<T>::uninitialized), std::move(sequences)};
   detail::run_graham_avg(in, r.values.view(), p, r.sequences, pol, rp);
@@ -566,7 +570,8 @@ result<fractional_avg_result<element_of<X>>> try_fractional_avg_pool2d(const X& 
 /// mean of each region (its taps folded row-major, divided by their count).
 /// @throws poolkit::error on invalid input, parameters or sequences; nothing is written.
 template <readable_nchw X>
-fractional_avg_result<element_of<X>> fractional_avg_pool2d(const X& x, const fractional_ratio_params& p,
+fractional_avg_result<element_of<X>> fractional_avg_pool2d(const X& x,
+                                                           const fractional_ratio_params& p,
                                                            pooling_sequences sequences,
                                                            const policy& pol = {}) {
   return detail::value_or_raise(try_fractional_avg_pool2d(x, p, sequences, pol));
@@ -575,9 +580,8 @@ fractional_avg_result<element_of<X>> fractional_avg_pool2d(const X& x, const fra
 /// Non-throwing fractional_avg_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<fractional_avg_result<element_of<X>>> try_fractional_avg_pool2d(const X& x, const fractional_ratio_params& p,
-                                                                       std::uint64_t seed,
-                                                                       const policy& pol = {}) {
+result<fractional_avg_result<element_of<X>>> try_fractional_avg_pool2d(
+    const X& x, const fractional_ratio_params& p, std::uint64_t seed, const policy& pol = {}) {
   using T = element_of<X>;
   const nchw_view<const T> in = as_input(x);
   constexpr std::string_view op = "fractional_avg_pool2d";
@@ -588,7 +592,8 @@ result<fractional_avg_result<element_of<X>>> try_fractional_avg_pool2d(const X& 
 }
 /// Graham / TensorFlow fractional average pooling with sequences drawn from `seed`.
 template <readable_nchw X>
-fractional_avg_result<element_of<X>> fractional_avg_pool2d(const X& x, const fractional_ratio_params& p,
+fractional_avg_result<element_of<X>> fractional_avg_pool2d(const X& x,
+                                                           const fractional_ratio_params& p,
                                                            std::uint64_t seed,
                                                            const policy& pol = {}) {
   return detail::value_or_raise(try_fractional_avg_pool2d(x, p, seed, pol));

@@ -33,8 +33,8 @@ namespace detail {
 template <class T, class S>
 void run_select(const S& s, nchw_view<const T> x, nchw_view<T> y, nchw_view<index_t> idx,
                 const pool2d_params& p, const policy& pol, const resolved_policy& rp) {
-  const auto g = geometry::make_regular_windows({x.extent(2), x.extent(3)},
-                                                {y.extent(2), y.extent(3)}, p);
+  const auto g =
+      geometry::make_regular_windows({x.extent(2), x.extent(3)}, {y.extent(2), y.extent(3)}, p);
   const row_split split = split_rows(y.extent(0), y.extent(1), y.extent(2), rp.threads);
   if (split.total == 0) return;
   // The vector kernels carry positions in lanes of T: exact below 2^digits elements.
@@ -69,9 +69,8 @@ void run_select(const S& s, nchw_view<const T> x, nchw_view<T> y, nchw_view<inde
 }
 
 template <class T, class S>
-result<pooled_with_indices<T>> select_new(std::string_view op, const S& s,
-                                          nchw_view<const T> x, const pool2d_params& p,
-                                          const policy& pol) {
+result<pooled_with_indices<T>> select_new(std::string_view op, const S& s, nchw_view<const T> x,
+                                          const pool2d_params& p, const policy& pol) {
   extents4 out{};
   if (auto failure = validate_regular(op, x, p, &out)) return status(*failure);
   resolved_policy rp;
@@ -90,8 +89,8 @@ status select_into(std::string_view op, const S& s, nchw_view<const T> x, nchw_v
   if (auto failure = validate_regular(op, x, p, &out)) return status(*failure);
   if (auto failure = validate_output(op, "y", y, out, named_input<T>{"x", x}))
     return status(*failure);
-  if (auto failure = validate_output(op, "indices", idx, out, named_input<T>{"x", x},
-                                     named_input<T>{"y", y}))
+  if (auto failure =
+          validate_output(op, "indices", idx, out, named_input<T>{"x", x}, named_input<T>{"y", y}))
     return status(*failure);
   resolved_policy rp;
   if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
@@ -105,12 +104,12 @@ status select_into(std::string_view op, const S& s, nchw_view<const T> x, nchw_v
 /// Non-throwing max_pool2d_with_indices(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<pooled_with_indices<element_of<X>>> try_max_pool2d_with_indices(const X& x, const pool2d_params& p,
+result<pooled_with_indices<element_of<X>>> try_max_pool2d_with_indices(const X& x,
+                                                                       const pool2d_params& p,
                                                                        const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::select_new<T>("max_pool2d_with_indices", reduce::max<T>{}, as_input(x), p,
-                               pol);
+  return detail::select_new<T>("max_pool2d_with_indices", reduce::max<T>{}, as_input(x), p, pol);
 }
 /// Max pooling that also returns, for every output, the per-plane index h * W + w of the
 /// chosen input element (PyTorch `max_pool2d(..., return_indices=True)`). Ties keep the
@@ -126,33 +125,34 @@ pooled_with_indices<element_of<X>> max_pool2d_with_indices(const X& x, const poo
 /// Non-throwing max_pool2d_with_indices(): the same call, with the failure returned as a
 /// poolkit::status instead of thrown (works with -fno-exceptions).
 template <readable_nchw X, class Y, class I>
-  requires writable_nchw<Y> && writable_nchw<I> &&
-           std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
+  requires writable_nchw<Y> && writable_nchw<I> && std::is_same_v<element_of<X>, element_of<Y>> &&
+           std::is_same_v<element_of<I>, index_t>
 status try_max_pool2d_with_indices(const X& x, Y&& y, I&& indices, const pool2d_params& p,
                                    const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::select_into<T>("max_pool2d_with_indices", reduce::max<T>{}, as_input(x), as_output(y),
-                                as_output(indices), p, pol);
+  return detail::select_into<T>("max_pool2d_with_indices", reduce::max<T>{}, as_input(x),
+                                as_output(y), as_output(indices), p, pol);
 }
 /// Max pooling with indices into the caller's views `y` and `indices` (int64).
 template <readable_nchw X, class Y, class I>
-  requires writable_nchw<Y> && writable_nchw<I> &&
-           std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
+  requires writable_nchw<Y> && writable_nchw<I> && std::is_same_v<element_of<X>, element_of<Y>> &&
+           std::is_same_v<element_of<I>, index_t>
 void max_pool2d_with_indices(const X& x, Y&& y, I&& indices, const pool2d_params& p,
                              const policy& pol = {}) {
-  detail::raise_if(try_max_pool2d_with_indices(x, std::forward<Y>(y), std::forward<I>(indices), p, pol));
+  detail::raise_if(
+      try_max_pool2d_with_indices(x, std::forward<Y>(y), std::forward<I>(indices), p, pol));
 }
 
 /// Non-throwing min_pool2d_with_indices(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<pooled_with_indices<element_of<X>>> try_min_pool2d_with_indices(const X& x, const pool2d_params& p,
+result<pooled_with_indices<element_of<X>>> try_min_pool2d_with_indices(const X& x,
+                                                                       const pool2d_params& p,
                                                                        const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::select_new<T>("min_pool2d_with_indices", reduce::min<T>{}, as_input(x), p,
-                               pol);
+  return detail::select_new<T>("min_pool2d_with_indices", reduce::min<T>{}, as_input(x), p, pol);
 }
 /// Min pooling with per-plane indices: the mirror of max_pool2d_with_indices.
 /// @throws poolkit::error on invalid input; nothing is written.
@@ -165,22 +165,23 @@ pooled_with_indices<element_of<X>> min_pool2d_with_indices(const X& x, const poo
 /// Non-throwing min_pool2d_with_indices(): the same call, with the failure returned as a
 /// poolkit::status instead of thrown (works with -fno-exceptions).
 template <readable_nchw X, class Y, class I>
-  requires writable_nchw<Y> && writable_nchw<I> &&
-           std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
+  requires writable_nchw<Y> && writable_nchw<I> && std::is_same_v<element_of<X>, element_of<Y>> &&
+           std::is_same_v<element_of<I>, index_t>
 status try_min_pool2d_with_indices(const X& x, Y&& y, I&& indices, const pool2d_params& p,
                                    const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  return detail::select_into<T>("min_pool2d_with_indices", reduce::min<T>{}, as_input(x), as_output(y),
-                                as_output(indices), p, pol);
+  return detail::select_into<T>("min_pool2d_with_indices", reduce::min<T>{}, as_input(x),
+                                as_output(y), as_output(indices), p, pol);
 }
 /// Min pooling with indices into the caller's views.
 template <readable_nchw X, class Y, class I>
-  requires writable_nchw<Y> && writable_nchw<I> &&
-           std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
+  requires writable_nchw<Y> && writable_nchw<I> && std::is_same_v<element_of<X>, element_of<Y>> &&
+           std::is_same_v<element_of<I>, index_t>
 void min_pool2d_with_indices(const X& x, Y&& y, I&& indices, const pool2d_params& p,
                              const policy& pol = {}) {
-  detail::raise_if(try_min_pool2d_with_indices(x, std::forward<Y>(y), std::forward<I>(indices), p, pol));
+  detail::raise_if(
+      try_min_pool2d_with_indices(x, std::forward<Y>(y), std::forward<I>(indices), p, pol));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -195,38 +196,37 @@ enum class index_convention { per_plane, whole_tensor };
 
 /// Converts `from` to the other convention. `input` are the extents of the tensor the
 /// indices point into; `from` has extents {N, C, *, *} with N, C equal to the input's.
-inline result<tensor<index_t>> convert_indices(std::string_view op,
-                                               nchw_view<const index_t> from,
+inline result<tensor<index_t>> convert_indices(std::string_view op, nchw_view<const index_t> from,
                                                const extents4& input, index_convention source) {
   if (auto failure = validate_view(op, "indices", from)) return status(*failure);
   // As for the pooling operations: an empty batch (N or C of 0) is valid, an empty plane
   // is not (the fuzzer found the converters refusing the empty batches unpool accepted).
   if (input[0] < 0 || input[1] < 0 || input[2] < 1 || input[3] < 1)
-    return status(describe(op, "input_extents", to_text(input),
-                           "N and C must be >= 0, H and W >= 1"));
+    return status(
+        describe(op, "input_extents", to_text(input), "N and C must be >= 0, H and W >= 1"));
   if (from.extent(0) != input[0] || from.extent(1) != input[1])
     return status(describe(op, "indices extents", to_text(from.extents()),
                            "N and C must equal those of input_extents " + to_text(input)));
   const checked_int plane_size = checked_mul(input[2], input[3]);
   if (!plane_size || !checked_mul(checked_mul(plane_size, input[0]), input[1]))
-    return status(describe(op, "input_extents", to_text(input), "the element count overflows int64"));
+    return status(
+        describe(op, "input_extents", to_text(input), "the element count overflows int64"));
   // Validate every index before writing anything.
   for (index_t n = 0; n < from.extent(0); ++n)
     for (index_t c = 0; c < from.extent(1); ++c) {
-      const index_t base = source == index_convention::whole_tensor
-                               ? (n * input[1] + c) * *plane_size
-                               : 0;
+      const index_t base =
+          source == index_convention::whole_tensor ? (n * input[1] + c) * *plane_size : 0;
       for (index_t h = 0; h < from.extent(2); ++h)
         for (index_t w = 0; w < from.extent(3); ++w) {
           const index_t i = from(n, c, h, w);
           if (i != -1 && (i < base || i >= base + *plane_size)) {
             return status(describe(op,
-                           "indices(" + std::to_string(n) + ", " + std::to_string(c) + ", " +
-                               std::to_string(h) + ", " + std::to_string(w) + ")",
-                           std::to_string(i),
-                           "must be -1 or in [" + std::to_string(base) + ", " +
-                               std::to_string(base + *plane_size) + "), plane (n, c) of an input " +
-                               to_text(input)));
+                                   "indices(" + std::to_string(n) + ", " + std::to_string(c) +
+                                       ", " + std::to_string(h) + ", " + std::to_string(w) + ")",
+                                   std::to_string(i),
+                                   "must be -1 or in [" + std::to_string(base) + ", " +
+                                       std::to_string(base + *plane_size) +
+                                       "), plane (n, c) of an input " + to_text(input)));
           }
         }
     }

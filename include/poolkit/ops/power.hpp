@@ -61,9 +61,8 @@ result<tensor<T>> power_new(std::string_view op, double p, nchw_view<const T> x,
                             const pool2d_params& params, const policy& pol) {
   require_float<T>();
   if (auto failure = validate_exponent(op, p)) return status(*failure);
-  return with_power_reducer<T, Average>(p, params, [&](const auto& r) {
-    return pool_new<T>(op, r, x, params, pol);
-  });
+  return with_power_reducer<T, Average>(
+      p, params, [&](const auto& r) { return pool_new<T>(op, r, x, params, pol); });
 }
 
 template <class T, bool Average>
@@ -71,9 +70,8 @@ status power_into(std::string_view op, double p, nchw_view<const T> x, nchw_view
                   const pool2d_params& params, const policy& pol) {
   require_float<T>();
   if (auto failure = validate_exponent(op, p)) return status(*failure);
-  return with_power_reducer<T, Average>(p, params, [&](const auto& r) {
-    return pool_into<T>(op, r, x, y, params, pol);
-  });
+  return with_power_reducer<T, Average>(
+      p, params, [&](const auto& r) { return pool_into<T>(op, r, x, y, params, pol); });
 }
 
 }  // namespace detail
@@ -102,7 +100,8 @@ tensor<element_of<X>> lp_pool2d(const X& x, double p, const pool2d_params& param
 /// poolkit::status instead of thrown (works with -fno-exceptions).
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
-status try_lp_pool2d(const X& x, Y&& y, double p, const pool2d_params& params, const policy& pol = {}) {
+status try_lp_pool2d(const X& x, Y&& y, double p, const pool2d_params& params,
+                     const policy& pol = {}) {
   return detail::power_into<element_of<X>, false>("lp_pool2d", p, as_input(x), as_output(y), params,
                                                   pol);
 }
@@ -123,8 +122,7 @@ result<tensor<element_of<X>>> try_l2_pool2d(const X& x, const pool2d_params& par
 /// L2 pooling, sqrt(sum x^2): lp_pool2d with p = 2.
 /// @throws poolkit::error on invalid pooling input; nothing is written.
 template <readable_nchw X>
-tensor<element_of<X>> l2_pool2d(const X& x, const pool2d_params& params,
-                                const policy& pol = {}) {
+tensor<element_of<X>> l2_pool2d(const X& x, const pool2d_params& params, const policy& pol = {}) {
   return detail::value_or_raise(try_l2_pool2d(x, params, pol));
 }
 /// Non-throwing l2_pool2d(): the same call, with the failure returned as a
@@ -132,8 +130,8 @@ tensor<element_of<X>> l2_pool2d(const X& x, const pool2d_params& params,
 template <readable_nchw X, class Y>
   requires writable_nchw<Y> && std::is_same_v<element_of<X>, element_of<Y>>
 status try_l2_pool2d(const X& x, Y&& y, const pool2d_params& params, const policy& pol = {}) {
-  return detail::power_into<element_of<X>, false>("l2_pool2d", 2.0, as_input(x), as_output(y), params,
-                                                  pol);
+  return detail::power_into<element_of<X>, false>("l2_pool2d", 2.0, as_input(x), as_output(y),
+                                                  params, pol);
 }
 /// L2 pooling into the caller's view `y`.
 template <readable_nchw X, class Y>
@@ -145,7 +143,8 @@ void l2_pool2d(const X& x, Y&& y, const pool2d_params& params, const policy& pol
 /// Non-throwing power_avg_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<tensor<element_of<X>>> try_power_avg_pool2d(const X& x, double p, const pool2d_params& params,
+result<tensor<element_of<X>>> try_power_avg_pool2d(const X& x, double p,
+                                                   const pool2d_params& params,
                                                    const policy& pol = {}) {
   return detail::power_new<element_of<X>, true>("power_avg_pool2d", p, as_input(x), params, pol);
 }

@@ -43,8 +43,8 @@ void require_float() {
 /// Checks input and parameters of a regular pooling; on success `out` holds the output
 /// extents.
 template <class T>
-problem validate_regular(std::string_view op, const nchw_view<const T>& x,
-                         const pool2d_params& p, extents4* out) {
+problem validate_regular(std::string_view op, const nchw_view<const T>& x, const pool2d_params& p,
+                         extents4* out) {
   if (auto e = validate_plane_input(op, x)) return e;
   if (auto e = validate_params(op, p)) return e;
   hw o{};
@@ -109,8 +109,8 @@ inline row_split split_rows(index_t batches, index_t channels, index_t rows, int
 template <class T, class R>
 void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_params& p,
                  const policy& pol, const resolved_policy& rp) {
-  const auto g = geometry::make_regular_windows({x.extent(2), x.extent(3)},
-                                                {y.extent(2), y.extent(3)}, p);
+  const auto g =
+      geometry::make_regular_windows({x.extent(2), x.extent(3)}, {y.extent(2), y.extent(3)}, p);
   const row_split split = split_rows(y.extent(0), y.extent(1), y.extent(2), rp.threads);
   if (split.total == 0) return;
   if constexpr (kernel::has_vector_kernels<R>) {
@@ -127,8 +127,7 @@ void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_
            divides ? tables.divisor_row_of.data() : nullptr},
           &r};
       const kernel::scratch_buffer<T> scratch(split.tasks, layout.total, layout.identity_row,
-                                              layout.identity_length,
-                                              r.identity());
+                                              layout.identity_length, r.identity());
       parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
         split.for_each_piece(t, [&](index_t n, index_t c, index_t oh0, index_t oh1) {
           kernel::pool_rows(rp.isa, job, scratch.task(t), kernel::plane_of(x, n, c),
@@ -140,8 +139,7 @@ void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_
   }
   parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
     split.for_each_piece(t, [&](index_t n, index_t c, index_t oh0, index_t oh1) {
-      kernel::pool_plane_rows(r, kernel::plane_of(x, n, c), kernel::plane_of(y, n, c), g, oh0,
-                              oh1);
+      kernel::pool_plane_rows(r, kernel::plane_of(x, n, c), kernel::plane_of(y, n, c), g, oh0, oh1);
     });
   });
 }
@@ -231,7 +229,8 @@ void pool2d(const X& x, Y&& y, const R& r, const pool2d_params& p, const policy&
 /// Non-throwing max_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<tensor<element_of<X>>> try_max_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
+result<tensor<element_of<X>>> try_max_pool2d(const X& x, const pool2d_params& p,
+                                             const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   return detail::pool_new<T>("max_pool2d", reduce::max<T>{}, as_input(x), p, pol);
@@ -262,7 +261,8 @@ void max_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {
 /// Non-throwing min_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<tensor<element_of<X>>> try_min_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
+result<tensor<element_of<X>>> try_min_pool2d(const X& x, const pool2d_params& p,
+                                             const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   return detail::pool_new<T>("min_pool2d", reduce::min<T>{}, as_input(x), p, pol);
@@ -292,7 +292,8 @@ void min_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {
 /// Non-throwing sum_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<tensor<element_of<X>>> try_sum_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
+result<tensor<element_of<X>>> try_sum_pool2d(const X& x, const pool2d_params& p,
+                                             const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   return detail::pool_new<T>("sum_pool2d", reduce::sum<T>{}, as_input(x), p, pol);
@@ -323,7 +324,8 @@ void sum_pool2d(const X& x, Y&& y, const pool2d_params& p, const policy& pol = {
 /// Non-throwing avg_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
-result<tensor<element_of<X>>> try_avg_pool2d(const X& x, const pool2d_params& p, const policy& pol = {}) {
+result<tensor<element_of<X>>> try_avg_pool2d(const X& x, const pool2d_params& p,
+                                             const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
   const reduce::avg<T> r{p.count_include_pad, p.divisor_override};

@@ -82,13 +82,13 @@ inline problem spp_level_params(std::string_view op, spp_bin_rule rule, hw in, i
   if (auto e = validate_output_size(op, in, p, &o))
     return describe(op, "levels", std::to_string(n),
                     std::string("the ") + name_of(rule) + " rule cannot place " +
-                        std::to_string(n) + " bins on a " + to_text(in.h, in.w) + " input (" +
-                        *e + ")");
+                        std::to_string(n) + " bins on a " + to_text(in.h, in.w) + " input (" + *e +
+                        ")");
   if (o.h != n || o.w != n)
     return describe(op, "levels", std::to_string(n),
                     std::string("the ") + name_of(rule) + " rule gives " + to_text(o.h, o.w) +
-                        " bins on a " + to_text(in.h, in.w) + " input, not " +
-                        std::to_string(n) + " per side");
+                        " bins on a " + to_text(in.h, in.w) + " input, not " + std::to_string(n) +
+                        " per side");
   *out = p;
   return std::nullopt;
 }
@@ -151,8 +151,8 @@ void spp_coarse_from_fine(const S& s, nchw_view<const T> x, nchw_view<const T> f
 /// Runs a validated pyramid into y (extents {N, features, 1, 1}).
 template <class T, class R>
 void run_spp(std::string_view op, nchw_view<const T> x, nchw_view<T> y,
-             const std::vector<index_t>& levels, const R& r, spp_bin_rule rule,
-             const policy& pol, const resolved_policy& rp) {
+             const std::vector<index_t>& levels, const R& r, spp_bin_rule rule, const policy& pol,
+             const resolved_policy& rp) {
   // An empty batch has nothing to pool, and slices of its (null) data cannot be formed.
   if (y.empty()) return;
   const index_t channels = x.extent(1);
@@ -226,11 +226,9 @@ status spp_into(std::string_view op, nchw_view<const T> x, nchw_view<T> y,
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X, class R = reduce::max<element_of<X>>>
   requires reducer<R, element_of<X>>
-result<tensor<element_of<X>>> try_spatial_pyramid_pool2d(const X& x,
-                                                         const std::vector<index_t>& levels = {1, 2, 4},
-                                                         const R& r = R{},
-                                                         spp_bin_rule rule = spp_bin_rule::adaptive,
-                                                         const policy& pol = {}) {
+result<tensor<element_of<X>>> try_spatial_pyramid_pool2d(
+    const X& x, const std::vector<index_t>& levels = {1, 2, 4}, const R& r = R{},
+    spp_bin_rule rule = spp_bin_rule::adaptive, const policy& pol = {}) {
   return detail::spp_new("spatial_pyramid_pool2d", as_input(x), levels, r, rule, pol);
 }
 /// Spatial pyramid pooling: for each level n (bins per side, default {1, 2, 4}) the
@@ -262,7 +260,8 @@ template <readable_nchw X, class Y, class R = reduce::max<element_of<X>>>
 status try_spatial_pyramid_pool2d(const X& x, Y&& y, const std::vector<index_t>& levels = {1, 2, 4},
                                   const R& r = R{}, spp_bin_rule rule = spp_bin_rule::adaptive,
                                   const policy& pol = {}) {
-  return detail::spp_into("spatial_pyramid_pool2d", as_input(x), as_output(y), levels, r, rule, pol);
+  return detail::spp_into("spatial_pyramid_pool2d", as_input(x), as_output(y), levels, r, rule,
+                          pol);
 }
 /// Spatial pyramid pooling into the caller's view `y` of extents {N, C * sum n^2, 1, 1}
 /// (any strides; no overlap with x).

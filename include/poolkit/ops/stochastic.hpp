@@ -33,10 +33,10 @@ namespace detail {
 
 template <class T>
 void run_stochastic(nchw_view<const T> x, nchw_view<T> y, nchw_view<index_t> idx,
-                    const pool2d_params& p, const kernel::stochastic_job& job,
-                    const policy& pol, const resolved_policy& rp) {
-  const auto g = geometry::make_regular_windows({x.extent(2), x.extent(3)},
-                                                {y.extent(2), y.extent(3)}, p);
+                    const pool2d_params& p, const kernel::stochastic_job& job, const policy& pol,
+                    const resolved_policy& rp) {
+  const auto g =
+      geometry::make_regular_windows({x.extent(2), x.extent(3)}, {y.extent(2), y.extent(3)}, p);
   const row_split split = split_rows(y.extent(0), y.extent(1), y.extent(2), rp.threads);
   if (split.total == 0) return;
   const bool with_indices = !idx.empty();
@@ -46,8 +46,8 @@ void run_stochastic(nchw_view<const T> x, nchw_view<T> y, nchw_view<index_t> idx
       const kernel::plane<index_t> out_idx =
           with_indices ? kernel::plane_of(idx, n, c) : kernel::plane<index_t>{nullptr, 0, 0, 0, 0};
       kernel::stochastic_plane_rows(job, kernel::plane_of(x, n, c), kernel::plane_of(y, n, c),
-                                    out_idx, g, tables.col_windows.data(), n * x.extent(1) + c,
-                                    oh0, oh1);
+                                    out_idx, g, tables.col_windows.data(), n * x.extent(1) + c, oh0,
+                                    oh1);
     });
   });
 }
@@ -65,7 +65,8 @@ inline problem validate_mode(std::string_view op, stochastic_mode mode) {
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X>
 result<pooled_with_indices<element_of<X>>> try_stochastic_pool2d(const X& x, const pool2d_params& p,
-                                                                 stochastic_mode mode, std::uint64_t seed,
+                                                                 stochastic_mode mode,
+                                                                 std::uint64_t seed,
                                                                  const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
@@ -75,12 +76,13 @@ result<pooled_with_indices<element_of<X>>> try_stochastic_pool2d(const X& x, con
   extents4 out{};
   if (auto failure = detail::validate_regular(op, in, p, &out)) return status(*failure);
   detail::resolved_policy rp;
-  if (auto failure = detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
+  if (auto failure =
+          detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
     return status(*failure);
   const bool training = mode == stochastic_mode::training;
-  pooled_with_indices<T> r{tensor<T>(out, tensor<T>::uninitialized),
-                           training ? tensor<index_t>(out, tensor<index_t>::uninitialized)
-                                    : tensor<index_t>()};
+  pooled_with_indices<T> r{
+      tensor<T>(out, tensor<T>::uninitialized),
+      training ? tensor<index_t>(out, tensor<index_t>::uninitialized) : tensor<index_t>()};
   detail::run_stochastic(in, r.values.view(), r.indices.view(), p, {training, seed}, pol, rp);
   return r;
 }
@@ -108,8 +110,8 @@ pooled_with_indices<element_of<X>> stochastic_pool2d(const X& x, const pool2d_pa
 /// Non-throwing stochastic_pool2d(): the same call, with the failure returned as a
 /// poolkit::status instead of thrown (works with -fno-exceptions).
 template <readable_nchw X, class Y, class I>
-  requires writable_nchw<Y> && writable_nchw<I> &&
-           std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
+  requires writable_nchw<Y> && writable_nchw<I> && std::is_same_v<element_of<X>, element_of<Y>> &&
+           std::is_same_v<element_of<I>, index_t>
 status try_stochastic_pool2d(const X& x, Y&& y, I&& indices, const pool2d_params& p,
                              stochastic_mode mode, std::uint64_t seed, const policy& pol = {}) {
   using T = element_of<X>;
@@ -126,26 +128,28 @@ status try_stochastic_pool2d(const X& x, Y&& y, I&& indices, const pool2d_params
   const bool training = mode == stochastic_mode::training;
   const bool skip_indices = !training && idx.extents() == extents4{};
   if (!skip_indices)
-    if (auto failure = detail::validate_output(op, "indices", idx, out,
-                                               detail::named_input<T>{"x", in},
-                                               detail::named_input<T>{"y", y_view}))
+    if (auto failure =
+            detail::validate_output(op, "indices", idx, out, detail::named_input<T>{"x", in},
+                                    detail::named_input<T>{"y", y_view}))
       return status(*failure);
   detail::resolved_policy rp;
-  if (auto failure = detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
+  if (auto failure =
+          detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
     return status(*failure);
-  detail::run_stochastic(in, y_view, skip_indices ? nchw_view<index_t>{} : idx, p,
-                         {training, seed}, pol, rp);
+  detail::run_stochastic(in, y_view, skip_indices ? nchw_view<index_t>{} : idx, p, {training, seed},
+                         pol, rp);
   return {};
 }
 /// Stochastic pooling into the caller's views. `indices` must have the output extents in
 /// training mode; in inference mode it may be an empty view (nothing written there) or
 /// output-shaped (filled with -1: no tap was drawn).
 template <readable_nchw X, class Y, class I>
-  requires writable_nchw<Y> && writable_nchw<I> &&
-           std::is_same_v<element_of<X>, element_of<Y>> && std::is_same_v<element_of<I>, index_t>
-void stochastic_pool2d(const X& x, Y&& y, I&& indices, const pool2d_params& p,
-                       stochastic_mode mode, std::uint64_t seed, const policy& pol = {}) {
-  detail::raise_if(try_stochastic_pool2d(x, std::forward<Y>(y), std::forward<I>(indices), p, mode, seed, pol));
+  requires writable_nchw<Y> && writable_nchw<I> && std::is_same_v<element_of<X>, element_of<Y>> &&
+           std::is_same_v<element_of<I>, index_t>
+void stochastic_pool2d(const X& x, Y&& y, I&& indices, const pool2d_params& p, stochastic_mode mode,
+                       std::uint64_t seed, const policy& pol = {}) {
+  detail::raise_if(
+      try_stochastic_pool2d(x, std::forward<Y>(y), std::forward<I>(indices), p, mode, seed, pol));
 }
 
 /// \}

@@ -88,14 +88,13 @@ result<tensor<T>> unpool_new(std::string_view op, nchw_view<const T> values,
 }
 
 template <class T>
-status unpool_into(std::string_view op, nchw_view<const T> values,
-                   nchw_view<const index_t> indices, nchw_view<T> y) {
+status unpool_into(std::string_view op, nchw_view<const T> values, nchw_view<const index_t> indices,
+                   nchw_view<T> y) {
   if (auto failure = validate_unpool(op, values, indices, {y.extent(2), y.extent(3)}))
     return status(*failure);
-  if (auto failure = validate_output(op, "y", y,
-                                     {values.extent(0), values.extent(1), y.extent(2), y.extent(3)},
-                                     named_input<T>{"values", values},
-                                     named_input<index_t>{"indices", indices}))
+  if (auto failure = validate_output(
+          op, "y", y, {values.extent(0), values.extent(1), y.extent(2), y.extent(3)},
+          named_input<T>{"values", values}, named_input<index_t>{"indices", indices}))
     return status(*failure);
   scatter_unpool(values, indices, y);
   return {};
@@ -107,7 +106,8 @@ status unpool_into(std::string_view op, nchw_view<const T> values,
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw V, readable_nchw I>
   requires std::is_same_v<element_of<I>, index_t>
-result<tensor<element_of<V>>> try_max_unpool2d(const V& values, const I& indices, const pool2d_params& p) {
+result<tensor<element_of<V>>> try_max_unpool2d(const V& values, const I& indices,
+                                               const pool2d_params& p) {
   using T = element_of<V>;
   detail::require_float<T>();
   constexpr std::string_view op = "max_unpool2d";
@@ -164,7 +164,8 @@ result<tensor<element_of<V>>> try_max_unpool2d(const V& values, const I& indices
 /// Max unpooling to the size `{H, W}` written as a braced pair.
 template <readable_nchw V, readable_nchw I>
   requires std::is_same_v<element_of<I>, index_t>
-tensor<element_of<V>> max_unpool2d(const V& values, const I& indices, const index_t (&output_size)[2]) {
+tensor<element_of<V>> max_unpool2d(const V& values, const I& indices,
+                                   const index_t (&output_size)[2]) {
   return max_unpool2d(values, indices, hw{output_size[0], output_size[1]});
 }
 

@@ -127,9 +127,7 @@ inline problem resolve_instruction_set(std::string_view op, instruction_set requ
   }
   if (!is_compiled(requested))
     return describe(op, "policy.isa", std::string(name_of(requested)),
-                    "this build has no kernels for it (compiled: " +
-                        compiled_names() +
-                        ")");
+                    "this build has no kernels for it (compiled: " + compiled_names() + ")");
   if (!cpu_runs(requested))
     return describe(op, "policy.isa", std::string(name_of(requested)),
                     "this CPU does not support it");

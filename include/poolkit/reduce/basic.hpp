@@ -24,7 +24,9 @@ struct max {
     return x > current || x != x;  // x != x: NaN
   }
   /// The value a fold starts from (reducer interface, reduce/reducer.hpp).
-  POOLKIT_FORCEINLINE constexpr T identity() const noexcept { return -std::numeric_limits<T>::infinity(); }
+  POOLKIT_FORCEINLINE constexpr T identity() const noexcept {
+    return -std::numeric_limits<T>::infinity();
+  }
   /// True when tap x replaces the current choice (what the with-indices kernels keep).
   /// One tap folded into the accumulator.
   // Same result as `prefer(x, acc) ? x : acc`, written so that it compiles without a
@@ -42,11 +44,16 @@ struct max {
 template <class T>
 struct min {
   /// True when tap x replaces the current choice (what the with-indices kernels keep).
-  POOLKIT_FORCEINLINE static constexpr bool prefer(T x, T current) noexcept { return x < current || x != x; }
+  POOLKIT_FORCEINLINE static constexpr bool prefer(T x, T current) noexcept {
+    return x < current || x != x;
+  }
   /// The value a fold starts from (reducer interface, reduce/reducer.hpp).
-  POOLKIT_FORCEINLINE constexpr T identity() const noexcept { return std::numeric_limits<T>::infinity(); }
+  POOLKIT_FORCEINLINE constexpr T identity() const noexcept {
+    return std::numeric_limits<T>::infinity();
+  }
   /// One tap folded into the accumulator.
-  POOLKIT_FORCEINLINE constexpr T combine(T acc, T x) const noexcept {  // branch-free form, see max::combine
+  POOLKIT_FORCEINLINE constexpr T combine(
+      T acc, T x) const noexcept {  // branch-free form, see max::combine
     const T smaller = x < acc ? x : acc;
     return x != x ? x : smaller;
   }

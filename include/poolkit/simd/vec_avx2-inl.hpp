@@ -71,18 +71,23 @@ struct vec<float> {
   }
 
   using mask = __m256i;
-  static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept { return lane_mask_8x32(lo, hi); }
+  static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept {
+    return lane_mask_8x32(lo, hi);
+  }
   static POOLKIT_FORCEINLINE vec load_masked(const float* p, mask m, float fill) noexcept {
-    return {_mm256_blendv_ps(_mm256_set1_ps(fill), _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m))};
+    return {
+        _mm256_blendv_ps(_mm256_set1_ps(fill), _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m))};
   }
 
   // Selection with positions (max/min with indices): which lanes take x.
   using choice = __m256;
   static POOLKIT_FORCEINLINE choice prefer_greater(vec x, vec acc) noexcept {
-    return _mm256_or_ps(_mm256_cmp_ps(x.v, acc.v, _CMP_GT_OQ), _mm256_cmp_ps(x.v, x.v, _CMP_UNORD_Q));
+    return _mm256_or_ps(_mm256_cmp_ps(x.v, acc.v, _CMP_GT_OQ),
+                        _mm256_cmp_ps(x.v, x.v, _CMP_UNORD_Q));
   }
   static POOLKIT_FORCEINLINE choice prefer_less(vec x, vec acc) noexcept {
-    return _mm256_or_ps(_mm256_cmp_ps(x.v, acc.v, _CMP_LT_OQ), _mm256_cmp_ps(x.v, x.v, _CMP_UNORD_Q));
+    return _mm256_or_ps(_mm256_cmp_ps(x.v, acc.v, _CMP_LT_OQ),
+                        _mm256_cmp_ps(x.v, x.v, _CMP_UNORD_Q));
   }
   static POOLKIT_FORCEINLINE vec blend(choice c, vec yes, vec no) noexcept {
     return {_mm256_blendv_ps(no.v, yes.v, c)};
@@ -132,18 +137,23 @@ struct vec<double> {
   }
 
   using mask = __m256i;
-  static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept { return lane_mask_4x64(lo, hi); }
+  static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept {
+    return lane_mask_4x64(lo, hi);
+  }
   static POOLKIT_FORCEINLINE vec load_masked(const double* p, mask m, double fill) noexcept {
-    return {_mm256_blendv_pd(_mm256_set1_pd(fill), _mm256_maskload_pd(p, m), _mm256_castsi256_pd(m))};
+    return {
+        _mm256_blendv_pd(_mm256_set1_pd(fill), _mm256_maskload_pd(p, m), _mm256_castsi256_pd(m))};
   }
 
   // Selection with positions (max/min with indices): which lanes take x.
   using choice = __m256d;
   static POOLKIT_FORCEINLINE choice prefer_greater(vec x, vec acc) noexcept {
-    return _mm256_or_pd(_mm256_cmp_pd(x.v, acc.v, _CMP_GT_OQ), _mm256_cmp_pd(x.v, x.v, _CMP_UNORD_Q));
+    return _mm256_or_pd(_mm256_cmp_pd(x.v, acc.v, _CMP_GT_OQ),
+                        _mm256_cmp_pd(x.v, x.v, _CMP_UNORD_Q));
   }
   static POOLKIT_FORCEINLINE choice prefer_less(vec x, vec acc) noexcept {
-    return _mm256_or_pd(_mm256_cmp_pd(x.v, acc.v, _CMP_LT_OQ), _mm256_cmp_pd(x.v, x.v, _CMP_UNORD_Q));
+    return _mm256_or_pd(_mm256_cmp_pd(x.v, acc.v, _CMP_LT_OQ),
+                        _mm256_cmp_pd(x.v, x.v, _CMP_UNORD_Q));
   }
   static POOLKIT_FORCEINLINE vec blend(choice c, vec yes, vec no) noexcept {
     return {_mm256_blendv_pd(no.v, yes.v, c)};

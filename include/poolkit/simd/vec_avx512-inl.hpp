@@ -50,12 +50,12 @@ struct vec<float> {
   // The zero-masking forms with all lanes selected: GCC 12 reports a false
   // -Wmaybe-uninitialized in the unmasked intrinsics.
   static POOLKIT_FORCEINLINE vec shift_prev(vec cur, vec prev) noexcept {
-    return {_mm512_castsi512_ps(_mm512_maskz_alignr_epi32(
-        0xffff, _mm512_castps_si512(cur.v), _mm512_castps_si512(prev.v), 15))};
+    return {_mm512_castsi512_ps(_mm512_maskz_alignr_epi32(0xffff, _mm512_castps_si512(cur.v),
+                                                          _mm512_castps_si512(prev.v), 15))};
   }
   static POOLKIT_FORCEINLINE vec shift_next(vec cur, vec next) noexcept {
-    return {_mm512_castsi512_ps(_mm512_maskz_alignr_epi32(
-        0xffff, _mm512_castps_si512(next.v), _mm512_castps_si512(cur.v), 1))};
+    return {_mm512_castsi512_ps(_mm512_maskz_alignr_epi32(0xffff, _mm512_castps_si512(next.v),
+                                                          _mm512_castps_si512(cur.v), 1))};
   }
   static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept {
     return _mm512_cmp_ps_mask(a.v, a.v, _CMP_UNORD_Q) != 0;
@@ -120,12 +120,12 @@ struct vec<double> {
     odd = {_mm512_permutex2var_pd(a.v, odds, b.v)};
   }
   static POOLKIT_FORCEINLINE vec shift_prev(vec cur, vec prev) noexcept {
-    return {_mm512_castsi512_pd(_mm512_maskz_alignr_epi64(
-        0xff, _mm512_castpd_si512(cur.v), _mm512_castpd_si512(prev.v), 7))};
+    return {_mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, _mm512_castpd_si512(cur.v),
+                                                          _mm512_castpd_si512(prev.v), 7))};
   }
   static POOLKIT_FORCEINLINE vec shift_next(vec cur, vec next) noexcept {
-    return {_mm512_castsi512_pd(_mm512_maskz_alignr_epi64(
-        0xff, _mm512_castpd_si512(next.v), _mm512_castpd_si512(cur.v), 1))};
+    return {_mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, _mm512_castpd_si512(next.v),
+                                                          _mm512_castpd_si512(cur.v), 1))};
   }
   static POOLKIT_FORCEINLINE bool any_nan(vec a) noexcept {
     return _mm512_cmp_pd_mask(a.v, a.v, _CMP_UNORD_Q) != 0;

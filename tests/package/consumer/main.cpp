@@ -15,7 +15,8 @@ int main() {
   int failures = 0;
   const auto expect = [&](const char* what, float got, float want) {
     if (got != want) {
-      std::printf("%s: got %g, want %g\n", what, static_cast<double>(got), static_cast<double>(want));
+      std::printf("%s: got %g, want %g\n", what, static_cast<double>(got),
+                  static_cast<double>(want));
       ++failures;
     }
   };

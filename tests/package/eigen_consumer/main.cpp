@@ -50,6 +50,7 @@ int main() {
     for (int w = 1; w <= 3; ++w) m01 += double(x(0, 0, h, w)) * double(x(0, 1, h, w));
   expect("local bilateral (0,1)", local(0, 1, 1, 1), m01 / 9);
 
-  std::printf("%s\n", failures == 0 ? "eigen consumer: all values agree" : "eigen consumer: FAILED");
+  std::printf("%s\n",
+              failures == 0 ? "eigen consumer: all values agree" : "eigen consumer: FAILED");
   return failures == 0 ? 0 : 1;
 }
