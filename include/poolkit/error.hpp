@@ -165,6 +165,6 @@ POOLKIT_END_NAMESPACE
 namespace poolkit {
 template <class T>
 POOLKIT_FORCEINLINE void result<T>::checked() const {
-  if (!ok()) detail::raise(std::get_if<1>(&state_)->message());
+  if (!ok()) ::poolkit::POOLKIT_ABI_NAMESPACE::detail::raise(std::get_if<1>(&state_)->message());
 }
 }  // namespace poolkit

@@ -98,5 +98,15 @@ inline axis_window graham_region(const index_t* a, index_t i, index_t in,
   return {first, count, count};
 }
 
+/// The regions of a Graham sequence `a` (out + 1 boundaries over `in` positions), one
+/// per output: graham_region for every i.
+inline std::vector<axis_window> graham_windows(const std::vector<index_t>& a, index_t in,
+                                               bool overlapping) {
+  std::vector<axis_window> w(a.size() - 1);
+  for (std::size_t i = 0; i + 1 < a.size(); ++i)
+    w[i] = graham_region(a.data(), static_cast<index_t>(i), in, overlapping);
+  return w;
+}
+
 }  // namespace geometry
 POOLKIT_END_NAMESPACE

@@ -140,5 +140,23 @@ void fractional_max_rows(instruction_set isa, const column_selections<T>* column
   }
 }
 
+/// Averages of output rows [oh_begin, oh_end) over given regions (the Graham family's
+/// fractional_avg_pool2d): each region folded row-major and divided by its size.
+template <class T>
+void region_avg_rows(plane<const T> x, plane<T> y, const geometry::axis_window* rows,
+                     const geometry::axis_window* cols, index_t oh_begin, index_t oh_end) noexcept {
+  const reduce::avg<T> r{};
+  for (index_t oh = oh_begin; oh < oh_end; ++oh) {
+    const geometry::axis_window& wh = rows[oh];
+    for (index_t ow = 0; ow < y.cols; ++ow) {
+      const geometry::axis_window& ww = cols[ow];
+      const T sum = fold_window(r, x.data + wh.first * x.row_stride + ww.first * x.col_stride,
+                                wh.count, x.row_stride, ww.count, x.col_stride);
+      const index_t taps = wh.count * ww.count;
+      y.data[oh * y.row_stride + ow * y.col_stride] = r.finalize(sum, {taps, taps});
+    }
+  }
+}
+
 }  // namespace kernel
 POOLKIT_END_NAMESPACE

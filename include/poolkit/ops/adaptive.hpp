@@ -16,7 +16,9 @@
 #include <poolkit/geometry/adaptive.hpp>
 #include <poolkit/kernel/adaptive_plane.hpp>
 #include <poolkit/ops/indices.hpp>
-#include <poolkit/ops/regular.hpp>
+#include <poolkit/detail/row_split.hpp>
+#include <poolkit/detail/validate_regular.hpp>
+#include <poolkit/policy/resolve.hpp>
 
 POOLKIT_BEGIN_NAMESPACE
 

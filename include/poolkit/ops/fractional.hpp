@@ -24,7 +24,9 @@
 #include <poolkit/geometry/fractional.hpp>
 #include <poolkit/kernel/fractional_plane.hpp>
 #include <poolkit/ops/indices.hpp>
-#include <poolkit/ops/regular.hpp>
+#include <poolkit/detail/row_split.hpp>
+#include <poolkit/detail/validate_regular.hpp>
+#include <poolkit/policy/resolve.hpp>
 #include <poolkit/random/philox.hpp>
 
 POOLKIT_BEGIN_NAMESPACE
@@ -263,14 +265,6 @@ inline problem validate_sequence(std::string_view op, std::string_view name,
   return std::nullopt;
 }
 
-inline std::vector<geometry::axis_window> graham_windows(const std::vector<index_t>& a, index_t in,
-                                                         bool overlapping) {
-  std::vector<geometry::axis_window> w(a.size() - 1);
-  for (std::size_t i = 0; i + 1 < a.size(); ++i)
-    w[i] = geometry::graham_region(a.data(), static_cast<index_t>(i), in, overlapping);
-  return w;
-}
-
 template <class T>
 problem validate_graham(std::string_view op, const nchw_view<const T>& x,
                         const fractional_ratio_params& p, const pooling_sequences& s,
@@ -291,8 +285,8 @@ void run_graham_max(nchw_view<const T> x, nchw_view<T> y, nchw_view<index_t> idx
                     const resolved_policy& rp) {
   const row_split split = split_rows(y.extent(0), y.extent(1), y.extent(2), rp.threads);
   if (split.total == 0) return;
-  const auto rows = graham_windows(s.rows, x.extent(2), p.overlapping);
-  const auto cols = graham_windows(s.cols, x.extent(3), p.overlapping);
+  const auto rows = geometry::graham_windows(s.rows, x.extent(2), p.overlapping);
+  const auto cols = geometry::graham_windows(s.cols, x.extent(3), p.overlapping);
   index_t tallest = 0;
   for (const auto& w : rows) tallest = std::max(tallest, w.count);
   std::optional<kernel::column_selections<T>> columns;
@@ -314,24 +308,12 @@ void run_graham_avg(nchw_view<const T> x, nchw_view<T> y, const fractional_ratio
                     const pooling_sequences& s, const policy& pol, const resolved_policy& rp) {
   const row_split split = split_rows(y.extent(0), y.extent(1), y.extent(2), rp.threads);
   if (split.total == 0) return;
-  const auto rows = graham_windows(s.rows, x.extent(2), p.overlapping);
-  const auto cols = graham_windows(s.cols, x.extent(3), p.overlapping);
-  const reduce::avg<T> r{};
+  const auto rows = geometry::graham_windows(s.rows, x.extent(2), p.overlapping);
+  const auto cols = geometry::graham_windows(s.cols, x.extent(3), p.overlapping);
   parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
     split.for_each_piece(t, [&](index_t n, index_t c, index_t oh0, index_t oh1) {
-      const kernel::plane<const T> in = kernel::plane_of(x, n, c);
-      const kernel::plane<T> out = kernel::plane_of(y, n, c);
-      for (index_t oh = oh0; oh < oh1; ++oh) {
-        const geometry::axis_window& wh = rows[static_cast<std::size_t>(oh)];
-        for (index_t ow = 0; ow < out.cols; ++ow) {
-          const geometry::axis_window& ww = cols[static_cast<std::size_t>(ow)];
-          const T sum =
-              kernel::fold_window(r, in.data + wh.first * in.row_stride + ww.first * in.col_stride,
-                                  wh.count, in.row_stride, ww.count, in.col_stride);
-          const index_t taps = wh.count * ww.count;
-          out.data[oh * out.row_stride + ow * out.col_stride] = r.finalize(sum, {taps, taps});
-        }
-      }
+      kernel::region_avg_rows(kernel::plane_of(x, n, c), kernel::plane_of(y, n, c), rows.data(),
+                              cols.data(), oh0, oh1);
     });
   });
 }

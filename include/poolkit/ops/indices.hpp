@@ -12,8 +12,17 @@
 #include <string_view>
 #include <type_traits>
 
+#include <poolkit/detail/row_split.hpp>
+#include <poolkit/detail/validate_regular.hpp>
 #include <poolkit/detail/validate_view.hpp>
-#include <poolkit/ops/regular.hpp>
+#include <poolkit/geometry/regular.hpp>
+#include <poolkit/kernel/dispatch.hpp>
+#include <poolkit/kernel/job.hpp>
+#include <poolkit/kernel/select_plane.hpp>
+#include <poolkit/policy/execution.hpp>
+#include <poolkit/policy/resolve.hpp>
+#include <poolkit/reduce/basic.hpp>
+#include <poolkit/tensor.hpp>
 
 POOLKIT_BEGIN_NAMESPACE
 

@@ -11,6 +11,8 @@
 #include <type_traits>
 #include <utility>
 
+#include <poolkit/detail/row_split.hpp>
+#include <poolkit/detail/validate_regular.hpp>
 #include <poolkit/detail/validate_view.hpp>
 #include <poolkit/error.hpp>
 #include <poolkit/geometry/regular.hpp>
@@ -20,6 +22,7 @@
 #include <poolkit/params.hpp>
 #include <poolkit/policy/cpu.hpp>
 #include <poolkit/policy/execution.hpp>
+#include <poolkit/policy/resolve.hpp>
 #include <poolkit/reduce/basic.hpp>
 #include <poolkit/tensor.hpp>
 
@@ -29,79 +32,6 @@ POOLKIT_BEGIN_NAMESPACE
 /// \{
 
 namespace detail {
-
-template <class T>
-inline constexpr bool is_supported_float = std::is_same_v<T, float> || std::is_same_v<T, double>;
-
-/// The built-in reducers are defined for floating point only (their identities are
-/// infinities); a user reducer through pool2d may take any element type.
-template <class T>
-void require_float() {
-  static_assert(is_supported_float<T>, "poolkit: this operation needs float or double elements");
-}
-
-/// Checks input and parameters of a regular pooling; on success `out` holds the output
-/// extents.
-template <class T>
-problem validate_regular(std::string_view op, const nchw_view<const T>& x, const pool2d_params& p,
-                         extents4* out) {
-  if (auto e = validate_plane_input(op, x)) return e;
-  if (auto e = validate_params(op, p)) return e;
-  hw o{};
-  if (auto e = validate_output_size(op, {x.extent(2), x.extent(3)}, p, &o)) return e;
-  *out = {x.extent(0), x.extent(1), o.h, o.w};
-  return std::nullopt;
-}
-
-/// Calls `f(n, c)` for every plane.
-template <class F>
-void for_each_plane(index_t batches, index_t channels, F&& f) {
-  for (index_t n = 0; n < batches; ++n)
-    for (index_t c = 0; c < channels; ++c) f(n, c);
-}
-
-/// The policy of one call, resolved: the instruction set to run and the threads to use.
-struct resolved_policy {
-  instruction_set isa = instruction_set::scalar;
-  int threads = 1;
-};
-
-inline problem resolve_policy(std::string_view op, const policy& p, index_t bytes,
-                              resolved_policy* out) {
-  if (auto e = validate_policy(op, p)) return e;
-  if (auto e = resolve_instruction_set(op, p.isa, &out->isa)) return e;
-  out->threads = thread_count(p, bytes);
-  return std::nullopt;
-}
-
-/// The output rows of all planes, cut into `tasks` runs of nearly equal length. A run may
-/// cover several planes or part of one (when there are fewer planes than threads); each
-/// output row belongs to exactly one run, so the split never changes a result.
-struct row_split {
-  index_t channels;
-  index_t rows;   // output rows per plane
-  index_t total;  // rows of all planes
-  index_t tasks;
-
-  /// Calls f(n, c, row_begin, row_end) for the pieces of run t.
-  template <class F>
-  void for_each_piece(index_t t, F&& f) const {
-    index_t flat = total / tasks * t + std::min(t, total % tasks);
-    const index_t end = flat + total / tasks + (t < total % tasks ? 1 : 0);
-    while (flat < end) {
-      const index_t plane = flat / rows;
-      const index_t row = flat % rows;
-      const index_t row_end = std::min(rows, row + (end - flat));
-      f(plane / channels, plane % channels, row, row_end);
-      flat += row_end - row;
-    }
-  }
-};
-
-inline row_split split_rows(index_t batches, index_t channels, index_t rows, int threads) {
-  const index_t total = batches * channels * rows;
-  return {channels, rows, total, std::max<index_t>(1, std::min<index_t>(threads, total))};
-}
 
 /// Runs a validated regular pooling into `y`: the vector kernels of the resolved
 /// instruction set for the built-in reducers over unit-stride rows, the generic scalar
@@ -142,18 +72,6 @@ void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_
       kernel::pool_plane_rows(r, kernel::plane_of(x, n, c), kernel::plane_of(y, n, c), g, oh0, oh1);
     });
   });
-}
-
-/// Memory traffic of a call, for the automatic thread count.
-template <class T>
-index_t traffic_bytes(const extents4& in, const extents4& out) noexcept {
-  index_t n_in = 1;
-  index_t n_out = 1;
-  for (std::size_t i = 0; i < 4; ++i) {
-    n_in *= in[i];
-    n_out *= out[i];
-  }
-  return (n_in + n_out) * static_cast<index_t>(sizeof(T));
 }
 
 /// Validates, then pools into the caller's view.

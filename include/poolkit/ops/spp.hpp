@@ -12,7 +12,9 @@
 #include <vector>
 
 #include <poolkit/ops/adaptive.hpp>
-#include <poolkit/ops/regular.hpp>
+#include <poolkit/detail/row_split.hpp>
+#include <poolkit/detail/validate_regular.hpp>
+#include <poolkit/policy/resolve.hpp>
 
 POOLKIT_BEGIN_NAMESPACE
 

@@ -10,7 +10,9 @@
 #include <type_traits>
 
 #include <poolkit/detail/validate_view.hpp>
-#include <poolkit/ops/regular.hpp>
+#include <poolkit/detail/row_split.hpp>
+#include <poolkit/detail/validate_regular.hpp>
+#include <poolkit/policy/resolve.hpp>
 
 POOLKIT_BEGIN_NAMESPACE
 

@@ -33,7 +33,7 @@ struct window_counts {
   index_t with_padding;
 };
 
-namespace detail {
+namespace reducer_detail {
 template <class R, class T>
 struct accumulator_of {
   using type = T;
@@ -43,12 +43,12 @@ template <class R, class T>
 struct accumulator_of<R, T> {
   using type = typename R::accumulator_type;
 };
-}  // namespace detail
+}  // namespace reducer_detail
 
 /// The accumulator type of reducer `R` on elements `T`: `R::accumulator_type` if the
 /// reducer declares one, else `T`.
 template <class R, class T>
-using accumulator_t = typename detail::accumulator_of<R, T>::type;
+using accumulator_t = typename reducer_detail::accumulator_of<R, T>::type;
 
 /// A reducer over elements of type `T`. A user-defined type that satisfies this works
 /// with poolkit::pool2d exactly like the built-in ones:
