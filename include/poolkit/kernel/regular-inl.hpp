@@ -122,6 +122,22 @@ struct edge_loads {
   }
 };
 
+/// Masked loads for an edge block whose masks are in the plan's table (always so for the
+/// fixed shapes: pool_rows_shaped checks), copied to locals once per block.
+template <class T>
+struct table_loads {
+  const T* row;
+  index_t width;
+  T fill;
+  const typename vec<T>::mask* masks;
+  POOLKIT_FORCEINLINE vec<T> operator()(index_t p, int k) const noexcept {
+    return vec<T>::load_masked(address_at(row, p), masks[k], fill);
+  }
+  POOLKIT_FORCEINLINE T element(index_t p) const noexcept {
+    return p >= 0 && p < width ? row[p] : fill;
+  }
+};
+
 /// Replays a block's loads without reading anything: records the positions the block
 /// touches and, if `masks` is set, the mask of each load.
 template <class T>
@@ -164,7 +180,8 @@ POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
 /// starting at ow0. The common 2- and 3-wide, stride-2 windows share one deinterleave for
 /// all their taps. KW, SW > 0 fix width and stride at compile time (dilation 1); 0 reads
 /// them from `g`.
-template <int KW, int SW, class F, bool Exact, bool First = false, class T, class Loads>
+template <int KW, int SW, class F, bool Exact, bool First = false, bool Pairs = (KW > 0), class T,
+          class Loads>
 POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry& g,
                                     index_t ow0) noexcept {
   using V = vec<T>;
@@ -172,7 +189,9 @@ POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry
   const index_t kernel = KW > 0 ? KW : g.kernel;
   const index_t stride = SW > 0 ? SW : g.stride;
   const index_t dilation = KW > 0 ? 1 : g.dilation;
-  if (KW > 0 && stride == 2 && (kernel == 2 || kernel == 3)) {
+  // Pairs: the shared deinterleave, compiled into the fixed shapes (and the replay of
+  // their loads, block_plan::make<true>) only.
+  if (Pairs && stride == 2 && dilation == 1 && (kernel == 2 || kernel == 3)) {
     const index_t p = ow0 * 2 - g.pad_begin;
     V even;
     V odd;
@@ -272,6 +291,11 @@ struct block_plan {
     return static_cast<int>(std::min<index_t>(L, out_width - start(b)));
   }
 
+  /// The edge blocks in order, as one loop (one copy of the edge code, not two):
+  /// for (b = first_edge(); b < blocks; b = next_edge(b)).
+  index_t first_edge() const noexcept { return inside_begin > 0 ? 0 : inside_end; }
+  index_t next_edge(index_t b) const noexcept { return b + 1 == inside_begin ? inside_end : b + 1; }
+
   /// The masks of edge block b (b < inside_begin or b >= inside_end).
   const mask* masks_of(index_t b) const noexcept {
     if (masks == nullptr) return nullptr;
@@ -279,7 +303,10 @@ struct block_plan {
     return masks + e * loads;
   }
 
-  template <int KW, int SW, class F>
+  /// Replays fold_row's loads for the shape in `g`; Pairs as fold_row's (true for the
+  /// fixed shapes). One replay per kind, not per shape: the fixed shapes' loads are the
+  /// runtime-shape fold's with the shared deinterleave.
+  template <bool Pairs, class F>
   static block_plan make(const row_geometry& g, void* table, index_t table_bytes) noexcept {
     constexpr int L = vec<T>::lanes;
     block_plan plan;
@@ -287,7 +314,7 @@ struct block_plan {
     plan.out_width = g.out_width;
     const auto inside = [&](index_t b) {
       load_recorder<T> r{g.in_width, nullptr};
-      fold_row<KW, SW, F, true>(vec<T>::broadcast(T(0)), r, g, plan.start(b));
+      fold_row<0, 0, F, true, false, Pairs>(vec<T>::broadcast(T(0)), r, g, plan.start(b));
       return r.inside();
     };
     // Move the last, partial block only when that lets it take plain loads (measured:
@@ -300,7 +327,7 @@ struct block_plan {
     plan.inside_end = plan.blocks;
     while (plan.inside_end > plan.inside_begin && !inside(plan.inside_end - 1)) --plan.inside_end;
     // Loads per block: at most two per tap, one for a 3-wide stride-2 window's last tap.
-    plan.loads = static_cast<int>(2 * (KW > 0 ? KW : g.kernel) + 1);
+    plan.loads = static_cast<int>(2 * g.kernel + 1);
     const index_t edges = plan.inside_begin + (plan.blocks - plan.inside_end);
     if (edges * plan.loads * static_cast<index_t>(sizeof(mask)) <= table_bytes) {
       auto* masks = static_cast<mask*>(table);
@@ -309,7 +336,7 @@ struct block_plan {
         if (b >= plan.blocks) break;
         const index_t e = b < plan.inside_begin ? b : plan.inside_begin + (b - plan.inside_end);
         load_recorder<T> r{g.in_width, masks + e * plan.loads};
-        fold_row<KW, SW, F, true>(vec<T>::broadcast(T(0)), r, g, plan.start(b));
+        fold_row<0, 0, F, true, false, Pairs>(vec<T>::broadcast(T(0)), r, g, plan.start(b));
       }
       plan.masks = masks;
     }
@@ -340,16 +367,14 @@ POOLKIT_FORCEINLINE vec<T> direct_block(const T* const* window, index_t kh, inde
     // do not depend on the row), rather than being reloaded row by row.
     using mask = typename vec<T>::mask;
     constexpr std::size_t loads = 2 * KW + 1;
-    mask masks[loads]{};
+    mask masks[loads];
     const mask* table = plan.masks_of(b);
-    if (table != nullptr)
-      for (std::size_t k = 0; k < loads; ++k) masks[k] = table[k];
-    const edge_loads<T> first{window[0], g.in_width, F::identity(), table ? masks : nullptr};
+    for (std::size_t k = 0; k < loads; ++k) masks[k] = table[k];
+    const table_loads<T> first{window[0], g.in_width, F::identity(), masks};
     acc = fold_row<KW, SW, F, Exact, true>(acc, first, g, plan.start(b));
     for (index_t t = 1; t < KH; ++t)
       acc = fold_row<KW, SW, F, Exact>(
-          acc, edge_loads<T>{window[t], g.in_width, F::identity(), table ? masks : nullptr}, g,
-          plan.start(b));
+          acc, table_loads<T>{window[t], g.in_width, F::identity(), masks}, g, plan.start(b));
   } else if constexpr (KH > 0) {
     acc = fold_block_row<KW, SW, F, Exact, Inside, true>(acc, window[0], g, plan, b);
     for (index_t t = 1; t < KH; ++t)
@@ -372,12 +397,10 @@ POOLKIT_FORCEINLINE void direct_row(const vector_job<T>& job, const T* const* wi
     if (divisors != nullptr) acc = V::div(acc, V::load(divisors + ow0));
     store_block(acc, out + ow0 * out_step, out_step, plan.count(b));
   };
-  for (index_t b = 0; b < plan.inside_begin; ++b)
+  for (index_t b = plan.first_edge(); b < plan.blocks; b = plan.next_edge(b))
     emit(direct_block<KH, KW, SW, F, Exact, false>(window, kh, dh, g, plan, b), b);
   for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
     emit(direct_block<KH, KW, SW, F, Exact, true>(window, kh, dh, g, plan, b), b);
-  for (index_t b = plan.inside_end; b < plan.blocks; ++b)
-    emit(direct_block<KH, KW, SW, F, Exact, false>(window, kh, dh, g, plan, b), b);
   (void)job;
 }
 
@@ -446,14 +469,11 @@ void pool_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scratc
         const T* row = rows[i];
         const auto run = [&](auto exact) {
           constexpr bool E = decltype(exact)::value;
-          for (index_t b = 0; b < plan.inside_begin; ++b)
+          for (index_t b = plan.first_edge(); b < plan.blocks; b = plan.next_edge(b))
             fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b)
                 .store(hr + plan.start(b));
           for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
             fold_block_row<KW, SW, F, E, true>(identity, row, g, plan, b).store(hr + plan.start(b));
-          for (index_t b = plan.inside_end; b < plan.blocks; ++b)
-            fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b)
-                .store(hr + plan.start(b));
         };
         if (!probe || may_hold_nan[i]) {
           run(std::true_type{});
@@ -551,15 +571,15 @@ POOLKIT_FORCEINLINE void strip_block(const vector_job<T>& job, const block_plan<
   // Edge masks: once for the whole strip.
   constexpr std::size_t loads = 2 * K + 1;
   mask masks[loads]{};
-  const mask* table = Inside ? nullptr : plan.masks_of(b);
-  if (table != nullptr)
+  if constexpr (!Inside) {
+    const mask* table = plan.masks_of(b);
     for (std::size_t k = 0; k < loads; ++k) masks[k] = table[k];
+  }
   const auto row_taps = [&](const T* row, V(&taps)[std::size_t{K}]) {
     if constexpr (Inside) {
       load_taps<K, S, T>(inside_loads<T>{row}, g, ow0, taps);
     } else {
-      load_taps<K, S, T>(edge_loads<T>{row, g.in_width, F::identity(), table ? masks : nullptr}, g,
-                         ow0, taps);
+      load_taps<K, S, T>(table_loads<T>{row, g.in_width, F::identity(), masks}, g, ow0, taps);
     }
   };
   T* out = y.data + ow0 * y.col_stride;
@@ -624,12 +644,10 @@ void strip_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scrat
       divisors[oh - oh_begin] = job.divisor_rows + job.divisor_row_of[oh] * layout.pitch;
   const auto run = [&](auto exact) {
     constexpr bool E = decltype(exact)::value;
-    for (index_t b = 0; b < plan.inside_begin; ++b)
+    for (index_t b = plan.first_edge(); b < plan.blocks; b = plan.next_edge(b))
       strip_block<K, S, F, E, false>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
     for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
       strip_block<K, S, F, E, true>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
-    for (index_t b = plan.inside_end; b < plan.blocks; ++b)
-      strip_block<K, S, F, E, false>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
   };
   if constexpr (F::selects) {
     if (!any_nan) return run(std::false_type{});
@@ -642,7 +660,7 @@ template <int KH, int KW, int SW, class F, class T>
 void pool_rows_shaped(const vector_job<T>& job, T* scratch, kernel::plane<const T> x,
                       kernel::plane<T> y, index_t oh_begin, index_t oh_end) noexcept {
   const scratch_layout& layout = *job.layout;
-  const block_plan<T> plan = block_plan<T>::template make<KW, SW, F>(
+  const block_plan<T> plan = block_plan<T>::template make<(KW > 0), F>(
       job.cols, scratch + layout.mask_table, layout.mask_table_bytes);
   const geometry::regular_axis& gh = job.windows->h;
   // The fixed square shapes run in column strips when rows are at most two vectors wide
@@ -650,6 +668,12 @@ void pool_rows_shaped(const vector_job<T>& job, T* scratch, kernel::plane<const 
   // prefetcher; 3x3 s2 on 112-wide rows ran at half speed). Sums take strips only when no
   // row is shared between output rows: carrying 3x3 s1 tap vectors cost more register
   // traffic than the loads it saved.
+  // The fixed shapes take their edge masks from the table, which holds them unless the
+  // row has an unusual number of edge blocks; then the runtime-shape kernel runs.
+  if constexpr (KW > 0) {
+    if (plan.masks == nullptr && plan.inside_end - plan.inside_begin < plan.blocks)
+      return pool_rows_shaped<0, 0, 0, F>(job, scratch, x, y, oh_begin, oh_end);
+  }
   constexpr bool square = KH > 0 && KH == KW && SW > 0 && (F::selects || KH <= SW);
   const bool strips = square && gh.stride() == SW && gh.dilation() == 1 && plan.blocks <= 2;
   for (index_t oh = oh_begin; oh < oh_end; oh += layout.band_height) {
