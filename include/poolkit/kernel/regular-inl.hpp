@@ -306,8 +306,11 @@ struct block_plan {
   /// Replays fold_row's loads for the shape in `g`; Pairs as fold_row's (true for the
   /// fixed shapes). One replay per kind, not per shape: the fixed shapes' loads are the
   /// runtime-shape fold's with the shared deinterleave.
-  template <bool Pairs, class F>
+  /// The replay folds with sum's form whatever the reducer (it records positions and
+  /// never looks at values), so all reducers share it.
+  template <bool Pairs>
   static block_plan make(const row_geometry& g, void* table, index_t table_bytes) noexcept {
+    using F = vector_form<reduce::sum<T>>;
     constexpr int L = vec<T>::lanes;
     block_plan plan;
     plan.blocks = (g.out_width + L - 1) / L;
@@ -664,7 +667,7 @@ template <int KH, int KW, int SW, class F, class T>
 void pool_rows_shaped(const vector_job<T>& job, T* scratch, kernel::plane<const T> x,
                       kernel::plane<T> y, index_t oh_begin, index_t oh_end) noexcept {
   const scratch_layout& layout = *job.layout;
-  const block_plan<T> plan = block_plan<T>::template make<(KW > 0), F>(
+  const block_plan<T> plan = block_plan<T>::template make<(KW > 0)>(
       job.cols, scratch + layout.mask_table, layout.mask_table_bytes);
   const geometry::regular_axis& gh = job.windows->h;
   // The fixed square shapes run in column strips when rows are at most two vectors wide
