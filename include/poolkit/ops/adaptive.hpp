@@ -18,6 +18,7 @@
 #include <poolkit/ops/indices.hpp>
 #include <poolkit/detail/row_split.hpp>
 #include <poolkit/detail/validate_regular.hpp>
+#include <poolkit/ops/regular.hpp>  // uniform bins run as regular pooling
 #include <poolkit/policy/resolve.hpp>
 
 POOLKIT_BEGIN_NAMESPACE
