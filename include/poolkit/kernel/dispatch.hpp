@@ -125,7 +125,7 @@ namespace kernel {
 /// and supported: see policy/cpu.hpp); an unqualified call with that tag then reaches the
 /// set's kernels. Any other value runs the one-lane forms.
 template <class Fn>
-decltype(auto) on_instruction_set(instruction_set s, Fn&& fn) {
+POOLKIT_FORCEINLINE decltype(auto) on_instruction_set(instruction_set s, Fn&& fn) {
   switch (s) {
 #if POOLKIT_KERNELS_SSE2
     case instruction_set::sse2: return fn(sse2::tag{});
