@@ -104,15 +104,17 @@ struct inside_loads {
 
 /// Masked loads for a block at an edge of the row: positions outside [0, width) read as
 /// `fill` and are never touched. Load k of the block uses masks[k], precomputed once per
-/// call (block_plan); without a table the masks are computed on the spot.
-template <class T>
+/// call (block_plan); without a table the masks are computed on the spot. `Tabled`: the
+/// caller guarantees the table (the fixed shapes: pool_rows_shaped checks), so the
+/// on-the-spot path is not compiled.
+template <class T, bool Tabled = false>
 struct edge_loads {
   const T* row;
   index_t width;
   T fill;
   const typename vec<T>::mask* masks;
   POOLKIT_FORCEINLINE vec<T> operator()(index_t p, int k) const noexcept {
-    if (masks != nullptr) return vec<T>::load_masked(address_at(row, p), masks[k], fill);
+    if (Tabled || masks != nullptr) return vec<T>::load_masked(address_at(row, p), masks[k], fill);
     constexpr int L = vec<T>::lanes;
     return vec<T>::load_range(address_at(row, p), clamp_lane(-p, L), clamp_lane(width - p, L),
                               fill);
@@ -122,21 +124,10 @@ struct edge_loads {
   }
 };
 
-/// Masked loads for an edge block whose masks are in the plan's table (always so for the
-/// fixed shapes: pool_rows_shaped checks), copied to locals once per block.
+/// Edge loads from masks the caller holds (a fixed shape's edge block copies its masks
+/// from the table to locals once).
 template <class T>
-struct table_loads {
-  const T* row;
-  index_t width;
-  T fill;
-  const typename vec<T>::mask* masks;
-  POOLKIT_FORCEINLINE vec<T> operator()(index_t p, int k) const noexcept {
-    return vec<T>::load_masked(address_at(row, p), masks[k], fill);
-  }
-  POOLKIT_FORCEINLINE T element(index_t p) const noexcept {
-    return p >= 0 && p < width ? row[p] : fill;
-  }
-};
+using table_loads = edge_loads<T, true>;
 
 /// Replays a block's loads without reading anything: records the positions the block
 /// touches and, if `masks` is set, the mask of each load.
