@@ -63,8 +63,25 @@
       std::string_view, const nchw_view<const T>&, const fractional_ratio_params&,             \
       const pooling_sequences&, extents4*);
 
+// The fractional operations' funnels (ops/fractional.hpp) and the seeded samples.
+#define POOLKIT_PREBUILT_FRACTIONAL(PREFIX, T)                                                  \
+  PREFIX template result<tensor<T>> try_fractional_samples<T>(index_t, index_t, std::uint64_t); \
+  PREFIX template result<pooled_with_indices<T>> detail::fractional_max_new<T>(                 \
+      nchw_view<const T>, const fractional_max_params&, nchw_view<const T>, const policy&);     \
+  PREFIX template result<pooled_with_indices<T>> detail::fractional_max_seeded<T>(              \
+      nchw_view<const T>, const fractional_max_params&, std::uint64_t, const policy&);          \
+  PREFIX template result<fractional_max_result<T>> detail::graham_max_new<T>(                   \
+      nchw_view<const T>, const fractional_ratio_params&, pooling_sequences, const policy&);    \
+  PREFIX template result<fractional_max_result<T>> detail::graham_max_seeded<T>(                \
+      nchw_view<const T>, const fractional_ratio_params&, std::uint64_t, const policy&);        \
+  PREFIX template result<fractional_avg_result<T>> detail::graham_avg_new<T>(                   \
+      nchw_view<const T>, const fractional_ratio_params&, pooling_sequences, const policy&);    \
+  PREFIX template result<fractional_avg_result<T>> detail::graham_avg_seeded<T>(                \
+      nchw_view<const T>, const fractional_ratio_params&, std::uint64_t, const policy&);
+
 #define POOLKIT_PREBUILT_OPS(PREFIX, T)                                                           \
   POOLKIT_PREBUILT_VALIDATION(PREFIX, T)                                                          \
+  POOLKIT_PREBUILT_FRACTIONAL(PREFIX, T)                                                          \
   POOLKIT_PREBUILT_REGULAR(PREFIX, T, reduce::max<T>)                                             \
   POOLKIT_PREBUILT_REGULAR(PREFIX, T, reduce::min<T>)                                             \
   POOLKIT_PREBUILT_REGULAR(PREFIX, T, reduce::sum<T>)                                             \

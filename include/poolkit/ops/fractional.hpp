@@ -354,6 +354,111 @@ tensor<T> fractional_samples(index_t batches, index_t channels, std::uint64_t se
   return detail::value_or_raise(try_fractional_samples<T>(batches, channels, seed));
 }
 
+namespace detail {
+inline result<pooling_sequences> draw_sequences(std::string_view op, hw input,
+                                                const fractional_ratio_params& p,
+                                                std::uint64_t seed) {
+  if (input.h < 1 || input.w < 1)
+    return status(describe(op, "input", to_text(input.h, input.w), "every entry must be >= 1"));
+  hw out{};
+  if (auto failure = validate_ratio_params(op, p, input, &out)) return status(*failure);
+  const auto kind =
+      p.pseudo_random ? geometry::sequence_kind::pseudo_random : geometry::sequence_kind::random;
+  return pooling_sequences{geometry::graham_sequence(input.h, out.h, kind, seed, row_stream),
+                           geometry::graham_sequence(input.w, out.w, kind, seed, col_stream)};
+}
+}  // namespace detail
+
+namespace detail {
+
+/// The funnels of the fractional operations' public forms (the prebuilt library compiles
+/// them: detail/prebuilt_ops.hpp). PyTorch family, given samples.
+template <class T>
+result<pooled_with_indices<T>> fractional_max_new(nchw_view<const T> in,
+                                                  const fractional_max_params& p,
+                                                  nchw_view<const T> samples, const policy& pol) {
+  constexpr std::string_view op = "fractional_max_pool2d";
+  extents4 out{};
+  if (auto failure = validate_fractional_max(op, in, p, &out)) return status(*failure);
+  pooled_with_indices<T> r{tensor<T>(out, tensor<T>::uninitialized),
+                           tensor<index_t>(out, tensor<index_t>::uninitialized)};
+  if (status s = fractional_max_checked(op, in, samples, r.values.view(), r.indices.view(), p, pol);
+      !s)
+    return s;
+  return r;
+}
+
+/// PyTorch family, samples drawn from `seed`.
+template <class T>
+result<pooled_with_indices<T>> fractional_max_seeded(nchw_view<const T> in,
+                                                     const fractional_max_params& p,
+                                                     std::uint64_t seed, const policy& pol) {
+  if (auto failure = validate_plane_input("fractional_max_pool2d", in)) return status(*failure);
+  auto samples = try_fractional_samples<T>(in.extent(0), in.extent(1), seed);
+  if (!samples) return samples.error();
+  return fractional_max_new<T>(in, p, samples->view(), pol);
+}
+
+/// Graham family, max, given sequences.
+template <class T>
+result<fractional_max_result<T>> graham_max_new(nchw_view<const T> in,
+                                                const fractional_ratio_params& p,
+                                                pooling_sequences sequences, const policy& pol) {
+  constexpr std::string_view op = "fractional_max_pool2d";
+  extents4 out{};
+  if (auto failure = validate_graham(op, in, p, sequences, &out)) return status(*failure);
+  resolved_policy rp;
+  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(in.extents(), out), &rp))
+    return status(*failure);
+  fractional_max_result<T> r{tensor<T>(out, tensor<T>::uninitialized),
+                             tensor<index_t>(out, tensor<index_t>::uninitialized),
+                             std::move(sequences)};
+  run_graham_max(in, r.values.view(), r.indices.view(), p, r.sequences, pol, rp);
+  return r;
+}
+
+/// Graham family, max, sequences drawn from `seed`.
+template <class T>
+result<fractional_max_result<T>> graham_max_seeded(nchw_view<const T> in,
+                                                   const fractional_ratio_params& p,
+                                                   std::uint64_t seed, const policy& pol) {
+  constexpr std::string_view op = "fractional_max_pool2d";
+  if (auto failure = validate_plane_input(op, in)) return status(*failure);
+  auto sequences = draw_sequences(op, {in.extent(2), in.extent(3)}, p, seed);
+  if (!sequences) return sequences.error();
+  return graham_max_new<T>(in, p, std::move(*sequences), pol);
+}
+
+/// Graham family, average, given sequences.
+template <class T>
+result<fractional_avg_result<T>> graham_avg_new(nchw_view<const T> in,
+                                                const fractional_ratio_params& p,
+                                                pooling_sequences sequences, const policy& pol) {
+  constexpr std::string_view op = "fractional_avg_pool2d";
+  extents4 out{};
+  if (auto failure = validate_graham(op, in, p, sequences, &out)) return status(*failure);
+  resolved_policy rp;
+  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(in.extents(), out), &rp))
+    return status(*failure);
+  fractional_avg_result<T> r{tensor<T>(out, tensor<T>::uninitialized), std::move(sequences)};
+  run_graham_avg(in, r.values.view(), p, r.sequences, pol, rp);
+  return r;
+}
+
+/// Graham family, average, sequences drawn from `seed`.
+template <class T>
+result<fractional_avg_result<T>> graham_avg_seeded(nchw_view<const T> in,
+                                                   const fractional_ratio_params& p,
+                                                   std::uint64_t seed, const policy& pol) {
+  constexpr std::string_view op = "fractional_avg_pool2d";
+  if (auto failure = validate_plane_input(op, in)) return status(*failure);
+  auto sequences = draw_sequences(op, {in.extent(2), in.extent(3)}, p, seed);
+  if (!sequences) return sequences.error();
+  return graham_avg_new<T>(in, p, std::move(*sequences), pol);
+}
+
+}  // namespace detail
+
 /// Non-throwing fractional_max_pool2d(): the same call, with the failure returned as a
 /// poolkit::result instead of thrown (works with -fno-exceptions).
 template <readable_nchw X, readable_nchw U>
@@ -364,17 +469,7 @@ result<pooled_with_indices<element_of<X>>> try_fractional_max_pool2d(const X& x,
                                                                      const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  constexpr std::string_view op = "fractional_max_pool2d";
-  const nchw_view<const T> in = as_input(x);
-  extents4 out{};
-  if (auto failure = detail::validate_fractional_max(op, in, p, &out)) return status(*failure);
-  pooled_with_indices<T> r{tensor<T>(out, tensor<T>::uninitialized),
-                           tensor<index_t>(out, tensor<index_t>::uninitialized)};
-  if (status s = detail::fractional_max_checked(op, in, as_input(samples), r.values.view(),
-                                                r.indices.view(), p, pol);
-      !s)
-    return s;
-  return r;
+  return detail::fractional_max_new<T>(as_input(x), p, as_input(samples), pol);
 }
 /// Fractional max pooling as PyTorch computes it, with the caller's samples:
 /// bit-exact with `torch.nn.functional.fractional_max_pool2d(x, kernel, output_size,
@@ -398,12 +493,8 @@ result<pooled_with_indices<element_of<X>>> try_fractional_max_pool2d(const X& x,
                                                                      std::uint64_t seed,
                                                                      const policy& pol = {}) {
   using T = element_of<X>;
-  const nchw_view<const T> in = as_input(x);
-  if (auto failure = detail::validate_plane_input("fractional_max_pool2d", in))
-    return status(*failure);
-  auto samples = try_fractional_samples<T>(in.extent(0), in.extent(1), seed);
-  if (!samples) return samples.error();
-  return try_fractional_max_pool2d(in, p, *samples, pol);
+  detail::require_float<T>();
+  return detail::fractional_max_seeded<T>(as_input(x), p, seed, pol);
 }
 /// PyTorch-compatible fractional max pooling with samples drawn from `seed`
 /// (fractional_samples<T>(N, C, seed)): the same result for every thread count and ISA.
@@ -438,23 +529,9 @@ void fractional_max_pool2d(const X& x, Y&& y, I&& indices, const fractional_max_
 
 // ---- Graham / TensorFlow family ------------------------------------------------------
 
-namespace detail {
-inline result<pooling_sequences> draw_sequences(std::string_view op, hw input,
-                                                const fractional_ratio_params& p,
-                                                std::uint64_t seed) {
-  if (input.h < 1 || input.w < 1)
-    return status(describe(op, "input", to_text(input.h, input.w), "every entry must be >= 1"));
-  hw out{};
-  if (auto failure = validate_ratio_params(op, p, input, &out)) return status(*failure);
-  const auto kind =
-      p.pseudo_random ? geometry::sequence_kind::pseudo_random : geometry::sequence_kind::random;
-  return pooling_sequences{geometry::graham_sequence(input.h, out.h, kind, seed, row_stream),
-                           geometry::graham_sequence(input.w, out.w, kind, seed, col_stream)};
-}
-}  // namespace detail
-
 /// Non-throwing fractional_pooling_sequences(): the same call, with the failure returned
 /// as a poolkit::result instead of thrown (works with -fno-exceptions).
+
 inline result<pooling_sequences> try_fractional_pooling_sequences(hw input,
                                                                   const fractional_ratio_params& p,
                                                                   std::uint64_t seed) {
@@ -476,19 +553,7 @@ result<fractional_max_result<element_of<X>>> try_fractional_max_pool2d(
     const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  constexpr std::string_view op = "fractional_max_pool2d";
-  const nchw_view<const T> in = as_input(x);
-  extents4 out{};
-  if (auto failure = detail::validate_graham(op, in, p, sequences, &out)) return status(*failure);
-  detail::resolved_policy rp;
-  if (auto failure =
-          detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
-    return status(*failure);
-  fractional_max_result<T> r{tensor<T>(out, tensor<T>::uninitialized),
-                             tensor<index_t>(out, tensor<index_t>::uninitialized),
-                             std::move(sequences)};
-  detail::run_graham_max(in, r.values.view(), r.indices.view(), p, r.sequences, pol, rp);
-  return r;
+  return detail::graham_max_new<T>(as_input(x), p, std::move(sequences), pol);
 }
 /// Graham / TensorFlow fractional max pooling over the regions of the caller's
 /// `sequences` (as returned by an earlier call or fractional_pooling_sequences): output
@@ -511,12 +576,8 @@ template <readable_nchw X>
 result<fractional_max_result<element_of<X>>> try_fractional_max_pool2d(
     const X& x, const fractional_ratio_params& p, std::uint64_t seed, const policy& pol = {}) {
   using T = element_of<X>;
-  const nchw_view<const T> in = as_input(x);
-  constexpr std::string_view op = "fractional_max_pool2d";
-  if (auto failure = detail::validate_plane_input(op, in)) return status(*failure);
-  auto sequences = detail::draw_sequences(op, {in.extent(2), in.extent(3)}, p, seed);
-  if (!sequences) return sequences.error();
-  return try_fractional_max_pool2d(in, p, std::move(*sequences), pol);
+  detail::require_float<T>();
+  return detail::graham_max_seeded<T>(as_input(x), p, seed, pol);
 }
 /// Graham / TensorFlow fractional max pooling with sequences drawn from `seed`
 /// (fractional_pooling_sequences); the result carries them.
@@ -536,17 +597,7 @@ result<fractional_avg_result<element_of<X>>> try_fractional_avg_pool2d(
     const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  constexpr std::string_view op = "fractional_avg_pool2d";
-  const nchw_view<const T> in = as_input(x);
-  extents4 out{};
-  if (auto failure = detail::validate_graham(op, in, p, sequences, &out)) return status(*failure);
-  detail::resolved_policy rp;
-  if (auto failure =
-          detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
-    return status(*failure);
-  fractional_avg_result<T> r{tensor<T>(out, tensor<T>::uninitialized), std::move(sequences)};
-  detail::run_graham_avg(in, r.values.view(), p, r.sequences, pol, rp);
-  return r;
+  return detail::graham_avg_new<T>(as_input(x), p, std::move(sequences), pol);
 }
 /// Graham / TensorFlow fractional average pooling over the regions of `sequences`: the
 /// mean of each region (its taps folded row-major, divided by their count).
@@ -565,12 +616,8 @@ template <readable_nchw X>
 result<fractional_avg_result<element_of<X>>> try_fractional_avg_pool2d(
     const X& x, const fractional_ratio_params& p, std::uint64_t seed, const policy& pol = {}) {
   using T = element_of<X>;
-  const nchw_view<const T> in = as_input(x);
-  constexpr std::string_view op = "fractional_avg_pool2d";
-  if (auto failure = detail::validate_plane_input(op, in)) return status(*failure);
-  auto sequences = detail::draw_sequences(op, {in.extent(2), in.extent(3)}, p, seed);
-  if (!sequences) return sequences.error();
-  return try_fractional_avg_pool2d(in, p, std::move(*sequences), pol);
+  detail::require_float<T>();
+  return detail::graham_avg_seeded<T>(as_input(x), p, seed, pol);
 }
 /// Graham / TensorFlow fractional average pooling with sequences drawn from `seed`.
 template <readable_nchw X>
