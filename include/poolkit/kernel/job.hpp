@@ -111,7 +111,6 @@ struct scratch_layout {
   index_t band_height = 0;    // output rows per band
   index_t band_rows = 0;      // input rows of a full band
   index_t band_pointers = 0;  // one row pointer per band input row
-  index_t band_nan = 0;       // per band input row: may hold a NaN (bool)
   index_t identity_row = 0;   // a row of identity elements, extent.pitch long
   index_t identity_length = 0;
   index_t band_h = 0;      // large selection windows: horizontal results, band_rows x pitch
@@ -146,7 +145,6 @@ struct scratch_layout {
     };
     // Row pointers for the band's input rows, then divisor-row pointers for its outputs.
     l.band_pointers = take((l.band_rows + l.band_height) * static_cast<index_t>(sizeof(void*)));
-    l.band_nan = take(l.band_rows);
     l.identity_row = take(extent.pitch * t_bytes);
     l.identity_length = extent.pitch;
     l.band_h = take(l.band_rows * l.pitch * t_bytes);

@@ -21,13 +21,34 @@
 // blocks use plain loads with no border logic at all. Only outputs are ever stored.
 
 /// The vector form of a built-in reducer (kernel/builtin.hpp says which have one; the
-/// others run the generic scalar kernel, kernel/plane.hpp).
+/// others run the generic scalar kernel, kernel/plane.hpp). `combine` is the reducer's
+/// combine lane by lane; `fold` is what the kernels fold taps with. A selection's `fold`
+/// ignores NaN (one instruction on x86, where the exact combine takes two to four), so
+/// its kernels probe each band's input rows first and send a band that may hold a NaN to
+/// the generic kernel (probes_for_nan); `exact` is the form that folds exactly instead.
 template <class R>
 struct vector_form;
 
+/// A form whose kernels fold with the exact combine and never probe: the shapes with
+/// little reuse of each input element run it (pool_rows_of_form), where the probe's extra
+/// pass over the band costs more than the exact combine saves (measured: max 3x3 s2 over
+/// 112-wide rows ran 20% slower on AVX-512 with the probe).
+template <class F>
+struct exact_fold : F {
+  using exact = exact_fold;
+  static constexpr bool probes_for_nan = false;
+  template <class V>
+  static POOLKIT_FORCEINLINE V fold(V acc, V x) noexcept {
+    return F::combine(acc, x);
+  }
+};
+
 template <class T>
 struct vector_form<reduce::max<T>> {
+  using reducer = reduce::max<T>;
+  using exact = exact_fold<vector_form>;
   static constexpr bool selects = true;
+  static constexpr bool probes_for_nan = true;
   static POOLKIT_FORCEINLINE T identity() noexcept { return -std::numeric_limits<T>::infinity(); }
   // reduce::max::combine lane by lane: x > acc ? x : acc, and a NaN x always wins.
   static POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
@@ -37,15 +58,18 @@ struct vector_form<reduce::max<T>> {
       return vec<T>::select_nan(x, vec<T>::max(x, acc));
     }
   }
-  // The same result when no tap is NaN (callers check): one instruction on x86.
-  static POOLKIT_FORCEINLINE vec<T> combine_no_nan(vec<T> acc, vec<T> x) noexcept {
+  // The same result when no tap is NaN (the kernels probe): one instruction on x86.
+  static POOLKIT_FORCEINLINE vec<T> fold(vec<T> acc, vec<T> x) noexcept {
     return vec<T>::max(x, acc);
   }
 };
 
 template <class T>
 struct vector_form<reduce::min<T>> {
+  using reducer = reduce::min<T>;
+  using exact = exact_fold<vector_form>;
   static constexpr bool selects = true;
+  static constexpr bool probes_for_nan = true;
   static POOLKIT_FORCEINLINE T identity() noexcept { return std::numeric_limits<T>::infinity(); }
   static POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
     if constexpr (requires { vec<T>::min_unless_nan(x, acc); }) {
@@ -54,19 +78,22 @@ struct vector_form<reduce::min<T>> {
       return vec<T>::select_nan(x, vec<T>::min(x, acc));
     }
   }
-  static POOLKIT_FORCEINLINE vec<T> combine_no_nan(vec<T> acc, vec<T> x) noexcept {
+  static POOLKIT_FORCEINLINE vec<T> fold(vec<T> acc, vec<T> x) noexcept {
     return vec<T>::min(x, acc);
   }
 };
 
 template <class T>
 struct vector_form<reduce::sum<T>> {
+  using reducer = reduce::sum<T>;
+  using exact = vector_form;  // a sum's fold is exact: one add
   static constexpr bool selects = false;
+  static constexpr bool probes_for_nan = false;
   static POOLKIT_FORCEINLINE T identity() noexcept { return T(0); }
   static POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
     return vec<T>::add(acc, x);
   }
-  static POOLKIT_FORCEINLINE vec<T> combine_no_nan(vec<T> acc, vec<T> x) noexcept {
+  static POOLKIT_FORCEINLINE vec<T> fold(vec<T> acc, vec<T> x) noexcept {
     return vec<T>::add(acc, x);
   }
 };
@@ -152,18 +179,15 @@ struct load_recorder {
   bool inside() const noexcept { return lowest >= 0 && end <= width; }
 };
 
-/// F::combine, or when the caller has ruled out NaN taps, F::combine_no_nan. `First`: acc
-/// is the identity and x the window's first tap; a selection then is x itself (bit for
-/// bit: combine(identity, x) == x for every x, NaN and -inf included), which saves one
-/// combine per window. Sums still add (0 + -0 is +0, not -0).
-template <class F, bool Exact, bool First = false, class T>
+/// One tap folded in with F::fold. `First`: acc is the identity and x the window's first
+/// tap; a selection then is x itself (bit for bit: combine(identity, x) == x), which
+/// saves one combine per window. Sums still add (0 + -0 is +0, not -0).
+template <class F, bool First = false, class T>
 POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
   if constexpr (First && F::selects) {
     return x;
-  } else if constexpr (Exact) {
-    return F::combine(acc, x);
   } else {
-    return F::combine_no_nan(acc, x);
+    return F::fold(acc, x);
   }
 }
 
@@ -171,8 +195,7 @@ POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
 /// starting at ow0. The common 2- and 3-wide, stride-2 windows share one deinterleave for
 /// all their taps. KW, SW > 0 fix width and stride at compile time (dilation 1); 0 reads
 /// them from `g`.
-template <int KW, int SW, class F, bool Exact, bool First = false, bool Pairs = (KW > 0), class T,
-          class Loads>
+template <int KW, int SW, class F, bool First = false, bool Pairs = (KW > 0), class T, class Loads>
 POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry& g,
                                     index_t ow0) noexcept {
   using V = vec<T>;
@@ -187,19 +210,19 @@ POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry
     V even;
     V odd;
     V::deinterleave(load(p, 0), load(p + L, 1), even, odd);
-    acc = combine<F, Exact>(combine<F, Exact, First>(acc, even), odd);
+    acc = combine<F>(combine<F, First>(acc, even), odd);
     // Tap 2 is `even` moved one lane down, with the element after the block appended.
     if (kernel == 3)
-      acc = combine<F, Exact>(acc, V::shift_next(even, V::broadcast(load.element(p + 2 * L))));
+      acc = combine<F>(acc, V::shift_next(even, V::broadcast(load.element(p + 2 * L))));
     return acc;
   }
   // One loop per way of reading a tap, chosen once per row rather than once per tap
   // (measured: a 13 x 13 stride-1 window ran 20% slower with the choice inside the loop).
   const index_t p0 = ow0 * stride - g.pad_begin;
   if (stride == 1) {
-    acc = combine<F, Exact, First>(acc, load(p0, 0));
+    acc = combine<F, First>(acc, load(p0, 0));
     for (index_t j = 1; j < kernel; ++j)
-      acc = combine<F, Exact>(acc, load(p0 + j * dilation, static_cast<int>(j)));
+      acc = combine<F>(acc, load(p0 + j * dilation, static_cast<int>(j)));
   } else if (stride == 2) {
     for (index_t j = 0; j < kernel; ++j) {
       const index_t p = p0 + j * dilation;
@@ -207,7 +230,7 @@ POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry
       V tap;
       V odd;
       V::deinterleave(load(p, 2 * k), load(p + L, 2 * k + 1), tap, odd);
-      acc = j == 0 ? combine<F, Exact, First>(acc, tap) : combine<F, Exact>(acc, tap);
+      acc = j == 0 ? combine<F, First>(acc, tap) : combine<F>(acc, tap);
     }
   } else {
     for (index_t j = 0; j < kernel; ++j) {
@@ -215,26 +238,10 @@ POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry
       alignas(64) T lanes_of[std::size_t{L}];  // wider strides gather lane by lane
       for (int l = 0; l < L; ++l) lanes_of[l] = load.element(p + l * stride);
       const V tap = V::load(lanes_of);
-      acc = j == 0 ? combine<F, Exact, First>(acc, tap) : combine<F, Exact>(acc, tap);
+      acc = j == 0 ? combine<F, First>(acc, tap) : combine<F>(acc, tap);
     }
   }
   return acc;
-}
-
-/// A probe over a row: NaN if some element is NaN or infinite (x * 0 is NaN exactly for
-/// those), for deciding between the exact and the one-instruction combine.
-template <class T>
-POOLKIT_FORCEINLINE bool row_may_hold_nan(const T* row, index_t width) noexcept {
-  using V = vec<T>;
-  constexpr int L = V::lanes;
-  const V zero = V::broadcast(T(0));
-  if (width < L)
-    return V::any_nan(V::mul(V::load_range(row, 0, static_cast<int>(width), T(0)), zero));
-  V probe = zero;
-  index_t i = 0;
-  for (; i + L <= width; i += L) probe = V::add(probe, V::mul(V::load(row + i), zero));
-  if (i < width) probe = V::add(probe, V::mul(V::load(row + width - L), zero));
-  return V::any_nan(probe);
 }
 
 /// Stores the first n lanes of v at out (column stride out_step).
@@ -308,7 +315,7 @@ struct block_plan {
     plan.out_width = g.out_width;
     const auto inside = [&](index_t b) {
       load_recorder<T> r{g.in_width, nullptr};
-      fold_row<0, 0, F, true, false, Pairs>(vec<T>::broadcast(T(0)), r, g, plan.start(b));
+      fold_row<0, 0, F, false, Pairs>(vec<T>::broadcast(T(0)), r, g, plan.start(b));
       return r.inside();
     };
     // Move the last, partial block only when that lets it take plain loads (measured:
@@ -330,7 +337,7 @@ struct block_plan {
         if (b >= plan.blocks) break;
         const index_t e = b < plan.inside_begin ? b : plan.inside_begin + (b - plan.inside_end);
         load_recorder<T> r{g.in_width, masks + e * plan.loads};
-        fold_row<0, 0, F, true, false, Pairs>(vec<T>::broadcast(T(0)), r, g, plan.start(b));
+        fold_row<0, 0, F, false, Pairs>(vec<T>::broadcast(T(0)), r, g, plan.start(b));
       }
       plan.masks = masks;
     }
@@ -339,19 +346,19 @@ struct block_plan {
 };
 
 /// One window row folded into `acc` for block b, with plain or masked loads.
-template <int KW, int SW, class F, bool Exact, bool Inside, bool First = false, class T>
+template <int KW, int SW, class F, bool Inside, bool First = false, class T>
 POOLKIT_FORCEINLINE vec<T> fold_block_row(vec<T> acc, const T* row, const row_geometry& g,
                                           const block_plan<T>& plan, index_t b) noexcept {
   if constexpr (Inside) {
-    return fold_row<KW, SW, F, Exact, First>(acc, inside_loads<T>{row}, g, plan.start(b));
+    return fold_row<KW, SW, F, First>(acc, inside_loads<T>{row}, g, plan.start(b));
   } else {
-    return fold_row<KW, SW, F, Exact, First>(
+    return fold_row<KW, SW, F, First>(
         acc, edge_loads<T>{row, g.in_width, F::identity(), plan.masks_of(b)}, g, plan.start(b));
   }
 }
 
 /// One block of outputs: every output folds all its KH (or kh) window rows, row-major.
-template <int KH, int KW, int SW, class F, bool Exact, bool Inside, class T>
+template <int KH, int KW, int SW, class F, bool Inside, class T>
 POOLKIT_FORCEINLINE vec<T> direct_block(const T* const* window, index_t kh, index_t dh,
                                         const row_geometry& g, const block_plan<T>& plan,
                                         index_t b) noexcept {
@@ -365,23 +372,23 @@ POOLKIT_FORCEINLINE vec<T> direct_block(const T* const* window, index_t kh, inde
     const mask* table = plan.masks_of(b);
     for (std::size_t k = 0; k < loads; ++k) masks[k] = table[k];
     const table_loads<T> first{window[0], g.in_width, F::identity(), masks};
-    acc = fold_row<KW, SW, F, Exact, true>(acc, first, g, plan.start(b));
+    acc = fold_row<KW, SW, F, true>(acc, first, g, plan.start(b));
     for (index_t t = 1; t < KH; ++t)
-      acc = fold_row<KW, SW, F, Exact>(
-          acc, table_loads<T>{window[t], g.in_width, F::identity(), masks}, g, plan.start(b));
+      acc = fold_row<KW, SW, F>(acc, table_loads<T>{window[t], g.in_width, F::identity(), masks}, g,
+                                plan.start(b));
   } else if constexpr (KH > 0) {
-    acc = fold_block_row<KW, SW, F, Exact, Inside, true>(acc, window[0], g, plan, b);
+    acc = fold_block_row<KW, SW, F, Inside, true>(acc, window[0], g, plan, b);
     for (index_t t = 1; t < KH; ++t)
-      acc = fold_block_row<KW, SW, F, Exact, Inside>(acc, window[t], g, plan, b);
+      acc = fold_block_row<KW, SW, F, Inside>(acc, window[t], g, plan, b);
   } else {
     for (index_t t = 0; t < kh; ++t)
-      acc = fold_block_row<KW, SW, F, Exact, Inside>(acc, window[t * dh], g, plan, b);
+      acc = fold_block_row<KW, SW, F, Inside>(acc, window[t * dh], g, plan, b);
   }
   return acc;
 }
 
 /// Output row oh of the direct evaluation: edge blocks, inside blocks, edge blocks.
-template <int KH, int KW, int SW, class F, bool Exact, class T>
+template <int KH, int KW, int SW, class F, class T>
 POOLKIT_FORCEINLINE void direct_row(const vector_job<T>& job, const T* const* window, index_t kh,
                                     index_t dh, const row_geometry& g, const block_plan<T>& plan,
                                     const T* divisors, T* out, index_t out_step) noexcept {
@@ -392,9 +399,9 @@ POOLKIT_FORCEINLINE void direct_row(const vector_job<T>& job, const T* const* wi
     store_block(acc, out + ow0 * out_step, out_step, plan.count(b));
   };
   for (index_t b = plan.first_edge(); b < plan.blocks; b = plan.next_edge(b))
-    emit(direct_block<KH, KW, SW, F, Exact, false>(window, kh, dh, g, plan, b), b);
+    emit(direct_block<KH, KW, SW, F, false>(window, kh, dh, g, plan, b), b);
   for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
-    emit(direct_block<KH, KW, SW, F, Exact, true>(window, kh, dh, g, plan, b), b);
+    emit(direct_block<KH, KW, SW, F, true>(window, kh, dh, g, plan, b), b);
   (void)job;
 }
 
@@ -425,29 +432,13 @@ void pool_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scratc
   const index_t out_row_stride = y.row_stride;
   const index_t out_col_stride = y.col_stride;
 
-  // The band's input rows. Selections with at least four taps per input element probe each
-  // row once for NaN (or infinity: the probe cannot tell them apart) and take the
-  // one-instruction combine where no window row may hold one.
+  // The band's input rows.
   const T** rows = reinterpret_cast<const T**>(scratch + layout.band_pointers);
-  bool* may_hold_nan = reinterpret_cast<bool*>(scratch + layout.band_nan);
   const T* identity_row = scratch + layout.identity_row - job.extent.first;
-  // (Sums have no NaN-free variant: for them both combines are one add.)
-  const bool probe = F::selects && kh * g.kernel >= 4 * sh * g.stride;
-  bool any_nan = false;
   for (index_t i = 0; i < band_rows; ++i) {
     const index_t ih = first_row + i;
-    const bool in_input = ih >= 0 && ih < x.rows;
-    rows[i] = in_input ? x.data + ih * x.row_stride : identity_row;
-    may_hold_nan[i] = in_input && probe && row_may_hold_nan(rows[i], x.cols);
-    any_nan = any_nan || may_hold_nan[i];
+    rows[i] = ih >= 0 && ih < x.rows ? x.data + ih * x.row_stride : identity_row;
   }
-  const auto window_exact = [&](index_t top) {
-    if (!probe) return true;
-    if (!any_nan) return false;
-    for (index_t t = 0; t < kh; ++t)
-      if (may_hold_nan[top + t * dh]) return true;
-    return false;
-  };
 
   // (Only windows of a runtime size can be large: the fixed shapes are at most 3 x 3.)
   if constexpr (F::selects && KH == 0) {
@@ -461,39 +452,22 @@ void pool_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scratc
       for (index_t i = 0; i < band_rows; ++i) {
         T* hr = h + i * pitch;
         const T* row = rows[i];
-        const auto run = [&](auto exact) {
-          constexpr bool E = decltype(exact)::value;
-          // (Three loops here, not one edge loop: measured 7% faster on 13 x 13 windows.)
-          for (index_t b = 0; b < plan.inside_begin; ++b)
-            fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b)
-                .store(hr + plan.start(b));
-          for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
-            fold_block_row<KW, SW, F, E, true>(identity, row, g, plan, b).store(hr + plan.start(b));
-          for (index_t b = plan.inside_end; b < plan.blocks; ++b)
-            fold_block_row<KW, SW, F, E, false>(identity, row, g, plan, b)
-                .store(hr + plan.start(b));
-        };
-        if (!probe || may_hold_nan[i]) {
-          run(std::true_type{});
-        } else {
-          run(std::false_type{});
-        }
+        // (Three loops here, not one edge loop: measured 7% faster on 13 x 13 windows.)
+        for (index_t b = 0; b < plan.inside_begin; ++b)
+          fold_block_row<KW, SW, F, false>(identity, row, g, plan, b).store(hr + plan.start(b));
+        for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
+          fold_block_row<KW, SW, F, true>(identity, row, g, plan, b).store(hr + plan.start(b));
+        for (index_t b = plan.inside_end; b < plan.blocks; ++b)
+          fold_block_row<KW, SW, F, false>(identity, row, g, plan, b).store(hr + plan.start(b));
       }
       for (index_t oh = oh_begin; oh < oh_end; ++oh) {
-        const index_t top = (oh - oh_begin) * sh;
-        const bool exact = window_exact(top);
-        const T* window = h + top * pitch;
+        const T* window = h + (oh - oh_begin) * sh * pitch;
         T* out = out_data + oh * out_row_stride;
         for (index_t b = 0; b < plan.blocks; ++b) {
           const index_t ow0 = plan.start(b);
           V acc = identity;
-          if (exact) {
-            for (index_t t = 0; t < kh; ++t)
-              acc = F::combine(acc, V::load(window + t * dh * pitch + ow0));
-          } else {
-            for (index_t t = 0; t < kh; ++t)
-              acc = F::combine_no_nan(acc, V::load(window + t * dh * pitch + ow0));
-          }
+          for (index_t t = 0; t < kh; ++t)
+            acc = combine<F>(acc, V::load(window + t * dh * pitch + ow0));
           store_block(acc, out + ow0 * out_col_stride, out_col_stride, plan.count(b));
         }
       }
@@ -515,15 +489,8 @@ void pool_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scratc
       if (!F::selects && job.divisor_rows != nullptr)
         divisors = job.divisor_rows + job.divisor_row_of[oh] * pitch;
       T* out = out_data + oh * out_row_stride;
-      // Runtime shapes fold exactly (one more instruction per tap on x86: the NaN-free
-      // variant is kept for the fixed shapes, where it was measured to pay).
-      if (!F::selects || KH == 0 || window_exact(top)) {
-        direct_row<KH, KW, SW, F, true>(job, rows_of_window, kh, dh, g, plan, divisors, out,
-                                        out_col_stride);
-      } else if constexpr (F::selects && KH > 0) {
-        direct_row<KH, KW, SW, F, false>(job, rows_of_window, kh, dh, g, plan, divisors, out,
-                                         out_col_stride);
-      }
+      direct_row<KH, KW, SW, F>(job, rows_of_window, kh, dh, g, plan, divisors, out,
+                                out_col_stride);
     }
   }
 }
@@ -555,7 +522,7 @@ POOLKIT_FORCEINLINE void load_taps(Loads&& load, const row_geometry& g, index_t 
 }
 
 /// One column block of a band: output rows [oh_begin, oh_end), block b of the plan.
-template <int K, int S, class F, bool Exact, bool Inside, class T>
+template <int K, int S, class F, bool Inside, class T>
 POOLKIT_FORCEINLINE void strip_block(const vector_job<T>& job, const block_plan<T>& plan,
                                      const T* const* rows, const T* const* divisors,
                                      kernel::plane<T> y, index_t oh_begin, index_t oh_end,
@@ -589,11 +556,11 @@ POOLKIT_FORCEINLINE void strip_block(const vector_job<T>& job, const block_plan<
         V taps[std::size_t{K}];
         row_taps(window[t], taps);
         V acc = taps[0];  // combine(identity, x) == x
-        for (int j = 1; j < K; ++j) acc = combine<F, Exact>(acc, taps[j]);
+        for (int j = 1; j < K; ++j) acc = combine<F>(acc, taps[j]);
         h[t] = acc;
       }
       V acc = h[0];
-      for (int t = 1; t < K; ++t) acc = combine<F, Exact>(acc, h[t]);
+      for (int t = 1; t < K; ++t) acc = combine<F>(acc, h[t]);
       store_block(acc, out + oh * y.row_stride, y.col_stride, count);
       for (int t = 0; t < carried; ++t) h[t] = h[t + S];
     }
@@ -626,31 +593,50 @@ void strip_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scrat
   const index_t band_rows = (oh_end - oh_begin - 1) * S + K;
   const T** rows = reinterpret_cast<const T**>(scratch + layout.band_pointers);
   const T* identity_row = scratch + layout.identity_row - job.extent.first;
-  // Selections probe the band's rows for NaN (or infinity: the probe cannot tell them
-  // apart) once, and take the one-instruction combine when there is none.
-  bool any_nan = false;
   for (index_t i = 0; i < band_rows; ++i) {
     const index_t ih = first_row + i;
-    const bool in_input = ih >= 0 && ih < x.rows;
-    rows[i] = in_input ? x.data + ih * x.row_stride : identity_row;
-    if constexpr (F::selects) any_nan = any_nan || (in_input && row_may_hold_nan(rows[i], x.cols));
+    rows[i] = ih >= 0 && ih < x.rows ? x.data + ih * x.row_stride : identity_row;
   }
   // avg: the divisor row of each output row of the band.
   const T** divisors = reinterpret_cast<const T**>(scratch + layout.band_pointers) + band_rows;
   if (!F::selects && job.divisor_rows != nullptr)
     for (index_t oh = oh_begin; oh < oh_end; ++oh)
       divisors[oh - oh_begin] = job.divisor_rows + job.divisor_row_of[oh] * layout.pitch;
-  const auto run = [&](auto exact) {
-    constexpr bool E = decltype(exact)::value;
-    for (index_t b = plan.first_edge(); b < plan.blocks; b = plan.next_edge(b))
-      strip_block<K, S, F, E, false>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
-    for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
-      strip_block<K, S, F, E, true>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
-  };
-  if constexpr (F::selects) {
-    if (!any_nan) return run(std::false_type{});
+  for (index_t b = plan.first_edge(); b < plan.blocks; b = plan.next_edge(b))
+    strip_block<K, S, F, false>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
+  for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
+    strip_block<K, S, F, true>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
+}
+
+/// Whether an input row read by output rows [oh_begin, oh_end) may hold a NaN. The rows
+/// are summed lane by lane, one add per vector: a NaN makes its lane's sum NaN, finite
+/// elements never do (a sum that overflows stays infinite). Infinities of both signs in
+/// one lane also answer true, which only sends the band to the generic kernel. Four
+/// independent sums: with one, the adds wait on each other (four cycles each) and the
+/// probe cost more than the pooling of 112-wide rows.
+template <class T>
+bool band_may_hold_nan(kernel::plane<const T> x, const geometry::regular_axis& gh, index_t oh_begin,
+                       index_t oh_end) noexcept {
+  using V = vec<T>;
+  constexpr int L = V::lanes;
+  const index_t first = std::max<index_t>(0, oh_begin * gh.stride() - gh.pad_begin());
+  const index_t end = std::min(
+      x.rows, (oh_end - 1) * gh.stride() - gh.pad_begin() + (gh.kernel() - 1) * gh.dilation() + 1);
+  const index_t width = x.cols;
+  V sum[4] = {V::broadcast(T(0)), V::broadcast(T(0)), V::broadcast(T(0)), V::broadcast(T(0))};
+  for (index_t ih = first; ih < end; ++ih) {
+    const T* row = x.data + ih * x.row_stride;
+    if (width < L) {
+      sum[0] = V::add(sum[0], V::load_range(row, 0, static_cast<int>(width), T(0)));
+      continue;
+    }
+    index_t i = 0;
+    for (; i + 4 * L <= width; i += 4 * L)
+      for (int k = 0; k < 4; ++k) sum[k] = V::add(sum[k], V::load(row + i + k * L));
+    for (int k = 1; i + L <= width; i += L, ++k) sum[k] = V::add(sum[k], V::load(row + i));
+    if (i < width) sum[0] = V::add(sum[0], V::load(row + width - L));  // overlaps: harmless
   }
-  run(std::true_type{});
+  return V::any_nan(sum[0]) || V::any_nan(sum[1]) || V::any_nan(sum[2]) || V::any_nan(sum[3]);
 }
 
 /// Output rows [oh_begin, oh_end) of one plane, band by band.
@@ -670,12 +656,20 @@ void pool_rows_shaped(const vector_job<T>& job, T* scratch, kernel::plane<const 
   // row has an unusual number of edge blocks; then the runtime-shape kernel runs.
   if constexpr (KW > 0) {
     if (plan.masks == nullptr && plan.inside_end - plan.inside_begin < plan.blocks)
-      return pool_rows_shaped<0, 0, 0, F>(job, scratch, x, y, oh_begin, oh_end);
+      return pool_rows_shaped<0, 0, 0, typename F::exact>(job, scratch, x, y, oh_begin, oh_end);
   }
   constexpr bool square = KH > 0 && KH == KW && SW > 0 && (F::selects || KH <= SW);
   const bool strips = square && gh.stride() == SW && gh.dilation() == 1 && plan.blocks <= 2;
   for (index_t oh = oh_begin; oh < oh_end; oh += layout.band_height) {
     const index_t end = std::min(oh_end, oh + layout.band_height);
+    // A band whose rows may hold a NaN runs the generic kernel, which gives the bits of an
+    // exact fold: each kernel is compiled in one variant, not an exact and a NaN-free one.
+    if constexpr (F::probes_for_nan) {
+      if (band_may_hold_nan(x, gh, oh, end)) {
+        pool_plane_rows(typename F::reducer{}, x, y, *job.windows, oh, end);
+        continue;
+      }
+    }
     if constexpr (square) {
       if (strips) {
         strip_band<KH, SW, F>(job, plan, scratch, x, y, oh, end);
@@ -694,12 +688,16 @@ POOLKIT_NOINLINE void pool_rows_of_form(const vector_job<T>& job, T* scratch,
                                         index_t oh_begin, index_t oh_end) noexcept {
   const row_geometry& g = job.cols;
   const geometry::regular_axis& gh = job.windows->h;
+  // Stride-1 windows read each input element kernel-width times or more: there a
+  // selection's NaN probe (one add per input vector) costs less than folding every tap
+  // exactly. Other shapes fold exactly (E).
+  using E = typename F::exact;
   if (g.dilation == 1 && gh.dilation() == 1 && gh.kernel() == g.kernel) {
     // The specialised fast paths: 2x2 s2, 3x3 s2, 3x3 s1 (any padding, any vertical stride).
     if (g.kernel == 2 && g.stride == 2)
-      return pool_rows_shaped<2, 2, 2, F>(job, scratch, x, y, oh_begin, oh_end);
+      return pool_rows_shaped<2, 2, 2, E>(job, scratch, x, y, oh_begin, oh_end);
     if (g.kernel == 3 && g.stride == 2)
-      return pool_rows_shaped<3, 3, 2, F>(job, scratch, x, y, oh_begin, oh_end);
+      return pool_rows_shaped<3, 3, 2, E>(job, scratch, x, y, oh_begin, oh_end);
     if (g.kernel == 3 && g.stride == 1)
       return pool_rows_shaped<3, 3, 1, F>(job, scratch, x, y, oh_begin, oh_end);
   }
@@ -710,7 +708,7 @@ POOLKIT_NOINLINE void pool_rows_of_form(const vector_job<T>& job, T* scratch,
       return pool_rows_shaped<0, 0, 1, F>(job, scratch, x, y, oh_begin, oh_end);
   }
   // Any other window: one kernel, which reads the shape at run time.
-  pool_rows_shaped<0, 0, 0, F>(job, scratch, x, y, oh_begin, oh_end);
+  pool_rows_shaped<0, 0, 0, E>(job, scratch, x, y, oh_begin, oh_end);
 }
 
 /// Pools output rows [oh_begin, oh_end) of one plane. The input must have unit column
