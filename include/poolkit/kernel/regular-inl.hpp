@@ -194,18 +194,17 @@ POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
 /// Folds the taps of one window row into `acc`, left to right, for the `lanes` outputs
 /// starting at ow0. The common 2- and 3-wide, stride-2 windows share one deinterleave for
 /// all their taps. KW, SW > 0 fix width and stride at compile time (dilation 1); 0 reads
-/// them from `g`.
-template <int KW, int SW, class F, bool First = false, bool Pairs = (KW > 0), class T, class Loads>
-POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry& g,
-                                    index_t ow0) noexcept {
+/// them from `g`. `pairs`: whether the shared deinterleave is compiled in (the fixed
+/// shapes; block_plan::make passes it at run time, to replay either kind of fold).
+template <int KW, int SW, class F, bool First = false, class T, class Loads>
+POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry& g, index_t ow0,
+                                    bool pairs = KW > 0) noexcept {
   using V = vec<T>;
   constexpr int L = V::lanes;
   const index_t kernel = KW > 0 ? KW : g.kernel;
   const index_t stride = SW > 0 ? SW : g.stride;
   const index_t dilation = KW > 0 ? 1 : g.dilation;
-  // Pairs: the shared deinterleave, compiled into the fixed shapes (and the replay of
-  // their loads, block_plan::make<true>) only.
-  if (Pairs && stride == 2 && dilation == 1 && (kernel == 2 || kernel == 3)) {
+  if (pairs && stride == 2 && dilation == 1 && (kernel == 2 || kernel == 3)) {
     const index_t p = ow0 * 2 - g.pad_begin;
     V even;
     V odd;
@@ -301,13 +300,13 @@ struct block_plan {
     return masks + e * loads;
   }
 
-  /// Replays fold_row's loads for the shape in `g`; Pairs as fold_row's (true for the
-  /// fixed shapes). One replay per kind, not per shape: the fixed shapes' loads are the
+  /// Replays fold_row's loads for the shape in `g`; `pairs` as fold_row's (true for the
+  /// fixed shapes). One replay for every shape: the fixed shapes' loads are the
   /// runtime-shape fold's with the shared deinterleave.
   /// The replay folds with sum's form whatever the reducer (it records positions and
   /// never looks at values), so all reducers share it.
-  template <bool Pairs>
-  static block_plan make(const row_geometry& g, void* table, index_t table_bytes) noexcept {
+  static block_plan make(const row_geometry& g, bool pairs, void* table,
+                         index_t table_bytes) noexcept {
     using F = vector_form<reduce::sum<T>>;
     constexpr int L = vec<T>::lanes;
     block_plan plan;
@@ -315,7 +314,7 @@ struct block_plan {
     plan.out_width = g.out_width;
     const auto inside = [&](index_t b) {
       load_recorder<T> r{g.in_width, nullptr};
-      fold_row<0, 0, F, false, Pairs>(vec<T>::broadcast(T(0)), r, g, plan.start(b));
+      fold_row<0, 0, F>(vec<T>::broadcast(T(0)), r, g, plan.start(b), pairs);
       return r.inside();
     };
     // Move the last, partial block only when that lets it take plain loads (measured:
@@ -337,7 +336,7 @@ struct block_plan {
         if (b >= plan.blocks) break;
         const index_t e = b < plan.inside_begin ? b : plan.inside_begin + (b - plan.inside_end);
         load_recorder<T> r{g.in_width, masks + e * plan.loads};
-        fold_row<0, 0, F, false, Pairs>(vec<T>::broadcast(T(0)), r, g, plan.start(b));
+        fold_row<0, 0, F>(vec<T>::broadcast(T(0)), r, g, plan.start(b), pairs);
       }
       plan.masks = masks;
     }
@@ -440,43 +439,40 @@ void pool_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scratc
     rows[i] = ih >= 0 && ih < x.rows ? x.data + ih * x.row_stride : identity_row;
   }
 
-  // (Only windows of a runtime size can be large: the fixed shapes are at most 3 x 3.)
-  if constexpr (F::selects && KH == 0) {
-    if (SW == 1 || (sh < kh && kh * g.kernel >= 16)) {
-      // Large windows: the horizontal result of every band row once, then each output
-      // folds its window's rows of them, top to bottom (a selection is unchanged by that
-      // grouping). Costs a store per row of horizontal results, saves kernel-width taps
-      // per window row.
-      T* h = scratch + layout.band_h;
-      const V identity = V::broadcast(F::identity());
-      for (index_t i = 0; i < band_rows; ++i) {
-        T* hr = h + i * pitch;
-        const T* row = rows[i];
-        // (Three loops here, not one edge loop: measured 7% faster on 13 x 13 windows.)
-        for (index_t b = 0; b < plan.inside_begin; ++b)
-          fold_block_row<KW, SW, F, false>(identity, row, g, plan, b).store(hr + plan.start(b));
-        for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
-          fold_block_row<KW, SW, F, true>(identity, row, g, plan, b).store(hr + plan.start(b));
-        for (index_t b = plan.inside_end; b < plan.blocks; ++b)
-          fold_block_row<KW, SW, F, false>(identity, row, g, plan, b).store(hr + plan.start(b));
-      }
-      for (index_t oh = oh_begin; oh < oh_end; ++oh) {
-        const T* window = h + (oh - oh_begin) * sh * pitch;
-        T* out = out_data + oh * out_row_stride;
-        for (index_t b = 0; b < plan.blocks; ++b) {
-          const index_t ow0 = plan.start(b);
-          V acc = identity;
-          for (index_t t = 0; t < kh; ++t)
-            acc = combine<F>(acc, V::load(window + t * dh * pitch + ow0));
-          store_block(acc, out + ow0 * out_col_stride, out_col_stride, plan.count(b));
-        }
-      }
-      return;
+  // The stride-1 instance of the runtime shapes runs large selection windows only
+  // (pool_rows_of_form sends it no other). Large windows at other strides fold directly:
+  // they are rare in networks, and this path compiled for a runtime stride cost 10% of a
+  // max_pool2d call's object code.
+  if constexpr (F::selects && KH == 0 && SW == 1) {
+    // Large windows: the horizontal result of every band row once, then each output
+    // folds its window's rows of them, top to bottom (a selection is unchanged by that
+    // grouping). Costs a store per row of horizontal results, saves kernel-width taps
+    // per window row.
+    T* h = scratch + layout.band_h;
+    const V identity = V::broadcast(F::identity());
+    for (index_t i = 0; i < band_rows; ++i) {
+      T* hr = h + i * pitch;
+      const T* row = rows[i];
+      // (Three loops here, not one edge loop: measured 7% faster on 13 x 13 windows.)
+      for (index_t b = 0; b < plan.inside_begin; ++b)
+        fold_block_row<KW, SW, F, false>(identity, row, g, plan, b).store(hr + plan.start(b));
+      for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
+        fold_block_row<KW, SW, F, true>(identity, row, g, plan, b).store(hr + plan.start(b));
+      for (index_t b = plan.inside_end; b < plan.blocks; ++b)
+        fold_block_row<KW, SW, F, false>(identity, row, g, plan, b).store(hr + plan.start(b));
     }
-  }
-
-  // The stride-1 instance runs large windows only (pool_rows_of_form sends it no other).
-  if constexpr (!(KH == 0 && SW == 1)) {
+    for (index_t oh = oh_begin; oh < oh_end; ++oh) {
+      const T* window = h + (oh - oh_begin) * sh * pitch;
+      T* out = out_data + oh * out_row_stride;
+      for (index_t b = 0; b < plan.blocks; ++b) {
+        const index_t ow0 = plan.start(b);
+        V acc = identity;
+        for (index_t t = 0; t < kh; ++t)
+          acc = combine<F>(acc, V::load(window + t * dh * pitch + ow0));
+        store_block(acc, out + ow0 * out_col_stride, out_col_stride, plan.count(b));
+      }
+    }
+  } else {
     // Direct: every output folds all its taps. The window's row pointers are copied to
     // locals for the common heights (see above: stores may alias the table).
     for (index_t oh = oh_begin; oh < oh_end; ++oh) {
@@ -644,8 +640,8 @@ template <int KH, int KW, int SW, class F, class T>
 void pool_rows_shaped(const vector_job<T>& job, T* scratch, kernel::plane<const T> x,
                       kernel::plane<T> y, index_t oh_begin, index_t oh_end) noexcept {
   const scratch_layout& layout = *job.layout;
-  const block_plan<T> plan = block_plan<T>::template make<(KW > 0)>(
-      job.cols, scratch + layout.mask_table, layout.mask_table_bytes);
+  const block_plan<T> plan =
+      block_plan<T>::make(job.cols, KW > 0, scratch + layout.mask_table, layout.mask_table_bytes);
   const geometry::regular_axis& gh = job.windows->h;
   // The fixed square shapes run in column strips when rows are at most two vectors wide
   // (measured: on wider rows the strips' jumps from row to row defeat the hardware
