@@ -110,3 +110,21 @@
 #define POOLKIT_KERNELS_AVX512 0
 #endif
 #define POOLKIT_KERNELS_NEON POOLKIT_HAS_NEON_KERNELS
+
+// The prebuilt kernel library is used when the translation unit asks for it
+// (POOLKIT_PREBUILT, which linking poolkit::prebuilt defines to the library's baseline
+// instruction set) and was compiled for the same baseline: the library's kernels live in
+// the ABI namespace of its baseline (above), so a translation unit built with other -m
+// flags compiles its own kernels instead, in its own namespace. The library also holds
+// bilateral pooling's Eigen code when it was built with Eigen (it then defines
+// POOLKIT_PREBUILT_BILATERAL for its users).
+#if defined(POOLKIT_PREBUILT) && POOLKIT_PREBUILT == POOLKIT_BASELINE_ID
+#define POOLKIT_USE_PREBUILT 1
+#else
+#define POOLKIT_USE_PREBUILT 0
+#endif
+#if POOLKIT_USE_PREBUILT && defined(POOLKIT_PREBUILT_BILATERAL)
+#define POOLKIT_USE_PREBUILT_BILATERAL 1
+#else
+#define POOLKIT_USE_PREBUILT_BILATERAL 0
+#endif

@@ -63,6 +63,22 @@
       std::string_view, const nchw_view<const T>&, const fractional_ratio_params&,             \
       const pooling_sequences&, extents4*);
 
+// Bilateral pooling's checks and work (kernel/bilateral_run.hpp), in the library when built
+// with Eigen (POOLKIT_PREBUILT_BILATERAL); not part of POOLKIT_PREBUILT_OPS, so that the
+// core operations' translation units need no Eigen.
+#define POOLKIT_PREBUILT_BILATERAL_OPS(PREFIX, T)                                                  \
+  PREFIX template status detail::bilateral_checked<T>(                                             \
+      std::string_view, nchw_view<const T>, const pool2d_params&, const bilateral_options&,        \
+      const policy&, extents4*, int*);                                                             \
+  PREFIX template status detail::global_bilateral_checked<T>(std::string_view, nchw_view<const T>, \
+                                                             const bilateral_options&,             \
+                                                             const policy&, extents4*, int*);      \
+  PREFIX template void kernel::run_bilateral<T>(nchw_view<const T>, nchw_view<T>,                  \
+                                                const pool2d_params&, const bilateral_options&,    \
+                                                const policy&, int);                               \
+  PREFIX template void kernel::run_global_bilateral<T>(                                            \
+      nchw_view<const T>, nchw_view<T>, const bilateral_options&, const policy&, int);
+
 // The fractional operations' funnels (ops/fractional.hpp) and the seeded samples.
 #define POOLKIT_PREBUILT_FRACTIONAL(PREFIX, T)                                                  \
   PREFIX template result<tensor<T>> try_fractional_samples<T>(index_t, index_t, std::uint64_t); \

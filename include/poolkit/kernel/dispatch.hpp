@@ -48,16 +48,7 @@
 #define POOLKIT_TARGET_POP _Pragma("GCC pop_options")
 #endif
 
-// The prebuilt kernel library is used when the translation unit asks for it
-// (POOLKIT_PREBUILT, which linking poolkit::prebuilt defines to the library's baseline
-// instruction set) and was compiled for the same baseline: the library's kernels live in
-// the ABI namespace of its baseline (config.hpp), so a translation unit built with other
-// -m flags compiles its own kernels instead, in its own namespace.
-#if defined(POOLKIT_PREBUILT) && POOLKIT_PREBUILT == POOLKIT_BASELINE_ID
-#define POOLKIT_USE_PREBUILT 1
-#else
-#define POOLKIT_USE_PREBUILT 0
-#endif
+// POOLKIT_USE_PREBUILT (config.hpp): whether this translation unit links the kernels.
 
 #if POOLKIT_KERNELS_SSE2
 // SSE2 is the x86-64 baseline: no target region needed.

@@ -16,6 +16,7 @@
 #include <poolkit/geometry/adaptive.hpp>
 #include <poolkit/kernel/adaptive_plane.hpp>
 #include <poolkit/ops/indices.hpp>
+#include <poolkit/detail/front.hpp>
 #include <poolkit/detail/row_split.hpp>
 #include <poolkit/detail/validate_regular.hpp>
 #include <poolkit/ops/regular.hpp>  // uniform bins run as regular pooling
@@ -95,33 +96,32 @@ void run_adaptive(const R& r, nchw_view<const T> x, nchw_view<T> y, const policy
   });
 }
 
+/// Adaptive pooling as an operation of the generic front (detail/front.hpp).
+template <class T, class R>
+struct adaptive_op {
+  std::string_view name;
+  const R& r;
+  hw size;
+  problem validate(const nchw_view<const T>& x, extents4* out) const {
+    return validate_adaptive(name, x, size, out);
+  }
+  void run(nchw_view<const T> x, nchw_view<T> y, const policy& pol,
+           const resolved_policy& rp) const {
+    run_adaptive(r, x, y, pol, rp);
+  }
+};
+
 template <class T, class R>
 result<tensor<T>> adaptive_new(std::string_view op, const R& r, nchw_view<const T> x, hw size,
                                const policy& pol) {
-  extents4 out{};
-  if (auto failure = validate_adaptive(op, x, size, &out)) return status(*failure);
-  resolved_policy rp;
-  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
-    return status(*failure);
-  tensor<T> y(out, tensor<T>::uninitialized);
-  run_adaptive(r, x, y.view(), pol, rp);
-  return y;
+  return run_new<T>(adaptive_op<T, R>{op, r, size}, x, pol);
 }
 
 /// The output size is read from `y`.
 template <class T, class R>
 status adaptive_into(std::string_view op, const R& r, nchw_view<const T> x, nchw_view<T> y,
                      const policy& pol) {
-  extents4 out{};
-  if (auto failure = validate_adaptive(op, x, {y.extent(2), y.extent(3)}, &out))
-    return status(*failure);
-  if (auto failure = validate_output(op, "y", y, out, named_input<T>{"x", x}))
-    return status(*failure);
-  resolved_policy rp;
-  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
-    return status(*failure);
-  run_adaptive(r, x, y, pol, rp);
-  return {};
+  return run_into<T>(adaptive_op<T, R>{op, r, {y.extent(2), y.extent(3)}}, x, y, pol);
 }
 
 template <class T, class S>

@@ -7,8 +7,9 @@
 //     Y = (1 / sum_t w_t^2) * sum_t (w_t x_t)(w_t x_t)^T
 //
 // of its taps' channel vectors x_t. The matrix products run on Eigen, so this header,
-// unlike the core ones, needs Eigen (CMake: link poolkit::eigen). It is not included by
-// poolkit/poolkit.hpp.
+// unlike the core ones, needs Eigen (CMake: link poolkit::eigen), unless the prebuilt
+// library was built with Eigen and holds them (POOLKIT_USE_PREBUILT_BILATERAL; then no
+// Eigen header is read). It is not included by poolkit/poolkit.hpp.
 //
 // How a window is computed (kernel/bilateral_window.hpp): its taps' weighted, optionally centred
 // channel vectors are gathered into a K x C matrix A, pre-scaled by 1 / sqrt(sum w^2), and
@@ -16,8 +17,6 @@
 // the work of a GEMM). The global form with uniform weights over a contiguous plane skips
 // the gather: A is an Eigen::Map over the input itself.
 #pragma once
-
-#include <Eigen/Core>
 
 #include <algorithm>
 #include <cmath>
@@ -29,12 +28,10 @@
 #include <vector>
 
 #include <poolkit/bilateral_params.hpp>
-#include <poolkit/detail/row_split.hpp>
 #include <poolkit/detail/validate_regular.hpp>
 #include <poolkit/detail/validate_view.hpp>
 #include <poolkit/error.hpp>
 #include <poolkit/geometry/regular.hpp>
-#include <poolkit/kernel/bilateral_window.hpp>
 #include <poolkit/params.hpp>
 #include <poolkit/policy/execution.hpp>
 #include <poolkit/policy/resolve.hpp>
@@ -45,135 +42,18 @@ POOLKIT_BEGIN_NAMESPACE
 /// \addtogroup bilateral
 /// \{
 
-namespace detail {
-
-// The window kernels (kernel/bilateral_window.hpp), by their names here.
-using kernel::bilateral_shape;
-using kernel::bilateral_window;
-using kernel::eigen_matrix;
-using kernel::finish_gram;
-using kernel::global_product_blocks;
-using kernel::gram_workspace;
-using kernel::make_bilateral_shape;
-using kernel::output_stage;
-using kernel::triangle_blocks;
-using kernel::window_gram;
-using kernel::window_taps;
-using kernel::windows_per_run;
-
+namespace kernel {
+// The work, on Eigen: defined in kernel/bilateral_run.hpp (included at the end of this
+// file) or, with POOLKIT_USE_PREBUILT_BILATERAL, in the prebuilt library.
 template <class T>
 void run_bilateral(nchw_view<const T> x, nchw_view<T> y, const pool2d_params& p,
-                   const bilateral_options& o, const policy& pol, int threads) {
-  const auto g =
-      geometry::make_regular_windows({x.extent(2), x.extent(3)}, {y.extent(2), y.extent(3)}, p);
-  const bilateral_shape shape =
-      make_bilateral_shape(g.h.kernel(), g.w.kernel(), g.h.dilation(), g.w.dilation(), o.weights);
-  const row_split split = split_rows(y.extent(0), 1, y.extent(2), threads);
-  // No channels (an empty output) means no windows to read: their taps would be offsets
-  // from the null data of an empty input.
-  if (split.total == 0 || y.empty()) return;
-  const index_t C = x.extent(1);
-  const index_t run = windows_per_run<T>(C, y.extent(3));
-  const auto centre_of = [](const geometry::regular_axis& a, index_t o_pos) {
-    const index_t at = a.window_start(o_pos) + (a.kernel() - 1) / 2 * a.dilation();
-    return std::clamp<index_t>(at, 0, a.input_size() - 1);
-  };
-  parallel_for(pol, split.tasks, threads, [&](index_t t) {
-    gram_workspace<T> ws;
-    output_stage<T> stage(y.extent(1), run);
-    split.for_each_piece(t, [&](index_t n, index_t, index_t oh0, index_t oh1) {
-      for (index_t oh = oh0; oh < oh1; ++oh) {
-        for (index_t ow0 = 0; ow0 < y.extent(3); ow0 += run) {
-          const index_t count = std::min(run, y.extent(3) - ow0);
-          for (index_t b = 0; b < count; ++b) {
-            const index_t ow = ow0 + b;
-            const bilateral_window win{g.h.window(oh),       g.w.window(ow),
-                                       g.h.window_start(oh), g.w.window_start(ow),
-                                       centre_of(g.h, oh),   centre_of(g.w, ow)};
-            window_gram(x, n, win, shape, o, ws);
-            finish_gram(ws.gram, o);
-            stage.put(ws.gram, b, o.layout);
-          }
-          stage.write(y, n, oh, ow0, count);
-        }
-      }
-    });
-  });
-}
-
+                   const bilateral_options& o, const policy& pol, int threads);
 template <class T>
 void run_global_bilateral(nchw_view<const T> x, nchw_view<T> y, const bilateral_options& o,
-                          const policy& pol, int threads) {
-  const index_t N = x.extent(0), C = x.extent(1), H = x.extent(2), W = x.extent(3);
-  if (N == 0 || C == 0) return;
-  const bilateral_shape shape = make_bilateral_shape(H, W, 1, 1, o.weights);
-  const bilateral_window whole{{0, H, H}, {0, W, W}, 0, 0, (H - 1) / 2, (W - 1) / 2};
-  // Uniform weights over a plane with unit column stride and rows of W: the taps matrix
-  // is the input itself, HW x C with column stride = the channel stride.
-  // (L2 normalisation gathers too, for its rescaling: see window_taps.)
-  const bool direct = o.weights.type() == spatial_weights::kind::uniform && !o.sigma_r &&
-                      !o.centering && !o.l2_normalize && x.stride(3) == 1 &&
-                      (x.stride(2) == W || H == 1);
-  using map_type = Eigen::Map<const eigen_matrix<T>, Eigen::Unaligned, Eigen::OuterStride<>>;
-  const auto input_map = [&](index_t n) {
-    return map_type(x.data_handle() + x.offset(n, 0, 0, 0), H * W, C,
-                    Eigen::OuterStride<>(x.stride(1)));
-  };
-  const T inv_count = static_cast<T>(1 / static_cast<double>(H * W));
-  const std::vector<index_t> bounds = triangle_blocks(C, global_product_blocks(C));
-  const auto blocks = static_cast<index_t>(bounds.size() - 1);
+                          const policy& pol, int threads);
+}  // namespace kernel
 
-  // Prepares image n's taps (unless the input is used directly); false when the image
-  // has no weight, and its matrix is zero.
-  const auto prepare = [&](gram_workspace<T>& ws, index_t n) {
-    ws.gram.resize(C, C);
-    if (direct || window_taps(x, n, whole, shape, o, ws)) return true;
-    ws.gram.setZero();
-    return false;
-  };
-  // Block b of the lower triangle of image n's matrix.
-  const auto compute_block = [&](gram_workspace<T>& ws, index_t n, index_t b) {
-    const index_t j0 = bounds[static_cast<std::size_t>(b)];
-    const index_t j1 = bounds[static_cast<std::size_t>(b) + 1];
-    const auto compute = [&](const auto& a, T alpha) {
-      auto diagonal = ws.gram.block(j0, j0, j1 - j0, j1 - j0);
-      diagonal.setZero();
-      diagonal.template selfadjointView<Eigen::Lower>().rankUpdate(
-          a.middleCols(j0, j1 - j0).transpose(), alpha);
-      if (j1 < C)
-        ws.gram.block(j1, j0, C - j1, j1 - j0).noalias() =
-            alpha * (a.rightCols(C - j1).transpose() * a.middleCols(j0, j1 - j0));
-    };
-    if (direct)
-      compute(input_map(n), inv_count);
-    else
-      compute(ws.taps(), T(1));
-  };
-  const auto finish_and_store = [&](gram_workspace<T>& ws, index_t n) {
-    finish_gram(ws.gram, o);
-    output_stage<T> stage(y.extent(1), 1);
-    stage.put(ws.gram, 0, o.layout);
-    stage.write(y, n, 0, 0, 1);
-  };
-
-  if (threads <= 1 || N >= threads || blocks == 1) {
-    // One image per task, its blocks in turn.
-    parallel_for(pol, N, threads, [&](index_t n) {
-      gram_workspace<T> ws;
-      if (prepare(ws, n))
-        for (index_t b = 0; b < blocks; ++b) compute_block(ws, n, b);
-      finish_and_store(ws, n);
-    });
-    return;
-  }
-  // Fewer images than threads: the images in turn, each one's blocks shared by the threads.
-  gram_workspace<T> ws;
-  for (index_t n = 0; n < N; ++n) {
-    if (prepare(ws, n))
-      parallel_for(pol, blocks, threads, [&](index_t b) { compute_block(ws, n, b); });
-    finish_and_store(ws, n);
-  }
-}
+namespace detail {
 
 /// Checks the options; `window` names the weight table's shape ("kernel" or "plane") and
 /// {kh, kw} its size.
@@ -295,7 +175,7 @@ result<tensor<element_of<X>>> try_bilateral_pool2d(const X& x, const pool2d_para
       !s)
     return s;
   tensor<T> y(out, tensor<T>::uninitialized);
-  detail::run_bilateral(in, y.view(), p, options, pol, threads);
+  kernel::run_bilateral(in, y.view(), p, options, pol, threads);
   return y;
 }
 /// Bilateral (second-order) pooling on regular windows (SPEC section 7). For every window
@@ -340,7 +220,7 @@ status try_bilateral_pool2d(const X& x, Y&& y, const pool2d_params& p,
   if (auto failure =
           detail::validate_output(op, "y", out_view, out, detail::named_input<T>{"x", in}))
     return status(*failure);
-  detail::run_bilateral(in, out_view, p, options, pol, threads);
+  kernel::run_bilateral(in, out_view, p, options, pol, threads);
   return {};
 }
 /// Bilateral pooling into the caller's view `y` (extents as the returning form's result).
@@ -367,7 +247,7 @@ result<tensor<element_of<X>>> try_global_bilateral_pool2d(const X& x,
       !s)
     return s;
   tensor<T> y(out, tensor<T>::uninitialized);
-  detail::run_global_bilateral(in, y.view(), options, pol, threads);
+  kernel::run_global_bilateral(in, y.view(), options, pol, threads);
   return y;
 }
 /// Global bilateral pooling: one window over each whole H x W plane, the second-order
@@ -406,7 +286,7 @@ status try_global_bilateral_pool2d(const X& x, Y&& y, const bilateral_options& o
   if (auto failure =
           detail::validate_output(op, "y", out_view, out, detail::named_input<T>{"x", in}))
     return status(*failure);
-  detail::run_global_bilateral(in, out_view, options, pol, threads);
+  kernel::run_global_bilateral(in, out_view, options, pol, threads);
   return {};
 }
 /// Global bilateral pooling into the caller's view `y` (N x C*C x 1 x 1, or packed).
@@ -420,3 +300,13 @@ void global_bilateral_pool2d(const X& x, Y&& y, const bilateral_options& options
 /// \}
 
 POOLKIT_END_NAMESPACE
+
+#if POOLKIT_USE_PREBUILT_BILATERAL
+#include <poolkit/detail/prebuilt_ops.hpp>
+POOLKIT_BEGIN_NAMESPACE
+POOLKIT_PREBUILT_BILATERAL_OPS(extern, float)
+POOLKIT_PREBUILT_BILATERAL_OPS(extern, double)
+POOLKIT_END_NAMESPACE
+#else
+#include <poolkit/kernel/bilateral_run.hpp>
+#endif

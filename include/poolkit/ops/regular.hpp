@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <poolkit/detail/front.hpp>
 #include <poolkit/detail/row_split.hpp>
 #include <poolkit/detail/validate_regular.hpp>
 #include <poolkit/detail/validate_view.hpp>
@@ -74,33 +75,33 @@ void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_
   });
 }
 
+/// Regular pooling as an operation of the generic front (detail/front.hpp).
+template <class T, class R>
+struct regular_op {
+  std::string_view name;
+  const R& r;
+  const pool2d_params& p;
+  problem validate(const nchw_view<const T>& x, extents4* out) const {
+    return validate_regular(name, x, p, out);
+  }
+  void run(nchw_view<const T> x, nchw_view<T> y, const policy& pol,
+           const resolved_policy& rp) const {
+    run_regular(r, x, y, p, pol, rp);
+  }
+};
+
 /// Validates, then pools into the caller's view.
 template <class T, class R>
 status pool_into(std::string_view op, const R& r, nchw_view<const T> x, nchw_view<T> y,
                  const pool2d_params& p, const policy& pol) {
-  extents4 out{};
-  if (auto failure = validate_regular(op, x, p, &out)) return status(*failure);
-  if (auto failure = validate_output(op, "y", y, out, named_input<T>{"x", x}))
-    return status(*failure);
-  resolved_policy rp;
-  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
-    return status(*failure);
-  run_regular(r, x, y, p, pol, rp);
-  return {};
+  return run_into<T>(regular_op<T, R>{op, r, p}, x, y, pol);
 }
 
 /// Validates, then pools into a new tensor.
 template <class T, class R>
 result<tensor<T>> pool_new(std::string_view op, const R& r, nchw_view<const T> x,
                            const pool2d_params& p, const policy& pol) {
-  extents4 out{};
-  if (auto failure = validate_regular(op, x, p, &out)) return status(*failure);
-  resolved_policy rp;
-  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
-    return status(*failure);
-  tensor<T> y(out, tensor<T>::uninitialized);
-  run_regular(r, x, y.view(), p, pol, rp);
-  return y;
+  return run_new<T>(regular_op<T, R>{op, r, p}, x, pol);
 }
 
 }  // namespace detail

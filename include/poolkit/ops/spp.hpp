@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <poolkit/ops/adaptive.hpp>
+#include <poolkit/detail/front.hpp>
 #include <poolkit/detail/row_split.hpp>
 #include <poolkit/detail/validate_regular.hpp>
 #include <poolkit/policy/resolve.hpp>
@@ -191,35 +192,37 @@ void run_spp(std::string_view op, nchw_view<const T> x, nchw_view<T> y,
   }
 }
 
+/// Spatial pyramid pooling as an operation of the generic front (detail/front.hpp).
+template <class T, class R>
+struct spp_op {
+  std::string_view name;
+  const std::vector<index_t>& levels;
+  const R& r;
+  spp_bin_rule rule;
+  problem validate(const nchw_view<const T>& x, extents4* out) const {
+    index_t features = 0;
+    if (auto failure = validate_spp(name, x, levels, rule, &features)) return failure;
+    *out = {x.extent(0), features, 1, 1};
+    return std::nullopt;
+  }
+  void run(nchw_view<const T> x, nchw_view<T> y, const policy& pol,
+           const resolved_policy& rp) const {
+    run_spp(name, x, y, levels, r, rule, pol, rp);
+  }
+};
+
 template <class T, class R>
 result<tensor<T>> spp_new(std::string_view op, nchw_view<const T> x,
                           const std::vector<index_t>& levels, const R& r, spp_bin_rule rule,
                           const policy& pol) {
-  index_t features = 0;
-  if (auto failure = validate_spp(op, x, levels, rule, &features)) return status(*failure);
-  const extents4 out{x.extent(0), features, 1, 1};
-  resolved_policy rp;
-  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
-    return status(*failure);
-  tensor<T> y(out, tensor<T>::uninitialized);
-  run_spp(op, x, y.view(), levels, r, rule, pol, rp);
-  return y;
+  return run_new<T>(spp_op<T, R>{op, levels, r, rule}, x, pol);
 }
 
 template <class T, class R>
 status spp_into(std::string_view op, nchw_view<const T> x, nchw_view<T> y,
                 const std::vector<index_t>& levels, const R& r, spp_bin_rule rule,
                 const policy& pol) {
-  index_t features = 0;
-  if (auto failure = validate_spp(op, x, levels, rule, &features)) return status(*failure);
-  const extents4 out{x.extent(0), features, 1, 1};
-  if (auto failure = validate_output(op, "y", y, out, named_input<T>{"x", x}))
-    return status(*failure);
-  resolved_policy rp;
-  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
-    return status(*failure);
-  run_spp(op, x, y, levels, r, rule, pol, rp);
-  return {};
+  return run_into<T>(spp_op<T, R>{op, levels, r, rule}, x, y, pol);
 }
 
 }  // namespace detail

@@ -1,6 +1,10 @@
 // A downstream program: the snippet from the foundation issue and the other operations,
 // checked against the seed values of SPEC section 2. Exit status 0 means all agree.
 #include <poolkit/poolkit.hpp>
+#if defined(POOLKIT_PREBUILT_BILATERAL)
+// The library holds bilateral pooling's Eigen code: this program has no Eigen at all.
+#include <poolkit/ops/bilateral.hpp>
+#endif
 
 #include <cstdio>
 #include <numeric>
@@ -41,6 +45,22 @@ int main() {
 #if defined(POOLKIT_PREBUILT)
   // Linked to poolkit::prebuilt: this translation unit must have compiled no kernel.
   static_assert(POOLKIT_USE_PREBUILT == 1, "POOLKIT_PREBUILT is set but the kernels were compiled");
+#endif
+#if defined(POOLKIT_PREBUILT_BILATERAL)
+  // SPEC section 7, global form, uniform weights: the mean of x_t x_t^T over the plane's
+  // taps. Channel 0 holds 1..16, channel 1 twice that: Y = mean(v^2) * [[1, 2], [2, 4]],
+  // mean(v^2) = (16 * 17 * 33 / 6) / 16 = 93.5.
+  std::vector<float> two(32);
+  for (std::size_t i = 0; i < 16; ++i) {
+    two[i] = static_cast<float>(i + 1);
+    two[16 + i] = 2 * two[i];
+  }
+  const auto g = poolkit::global_bilateral_pool2d(
+      poolkit::nchw_view<const float>(two.data(), {1, 2, 4, 4}));
+  expect("bilateral channels", static_cast<float>(g.extent(1)), 4.0f);
+  expect("bilateral (0,0)", g(0, 0, 0, 0), 93.5f);
+  expect("bilateral (0,1)", g(0, 1, 0, 0), 187.0f);
+  expect("bilateral (1,1)", g(0, 3, 0, 0), 374.0f);
 #endif
   try {
     poolkit::max_pool2d(x, {.kernel = {0, 2}});
