@@ -55,8 +55,8 @@ int main() {
     two[i] = static_cast<float>(i + 1);
     two[16 + i] = 2 * two[i];
   }
-  const auto g = poolkit::global_bilateral_pool2d(
-      poolkit::nchw_view<const float>(two.data(), {1, 2, 4, 4}));
+  const auto g =
+      poolkit::global_bilateral_pool2d(poolkit::nchw_view<const float>(two.data(), {1, 2, 4, 4}));
   expect("bilateral channels", static_cast<float>(g.extent(1)), 4.0f);
   expect("bilateral (0,0)", g(0, 0, 0, 0), 93.5f);
   expect("bilateral (0,1)", g(0, 1, 0, 0), 187.0f);
