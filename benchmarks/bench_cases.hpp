@@ -1,4 +1,6 @@
-// The shape suite of shared/DESIGN.md (float32, NCHW).
+// The shape suite of shared/DESIGN.md (float32): NCHW tensors, and the cases S1c ... S8c,
+// the same logical tensors stored channels-last (views with strides {H*W*C, 1, W*C, C},
+// the output a channels-last view too), as PyTorch's channels_last hands them over.
 #pragma once
 
 #include <functional>
@@ -34,11 +36,18 @@ inline poolkit::fractional_max_params fractional_params(const poolkit::extents4&
 }
 
 struct shape_case {
-  const char* id;
-  const char* what;
+  std::string id;
+  std::string what;
   poolkit::extents4 input;
   poolkit::pool2d_params params;
   op_kind op;
+  bool channels_last = false;  ///< input and output stored N, H, W, C
+
+  /// The strides of a tensor of extents e in this case's layout.
+  poolkit::extents4 strides_of(const poolkit::extents4& e) const {
+    if (channels_last) return {e[1] * e[2] * e[3], 1, e[3] * e[1], e[1]};
+    return {e[1] * e[2] * e[3], e[2] * e[3], e[3], 1};
+  }
 
   poolkit::extents4 output() const {
     if (op == op_kind::spp_max) return {input[0], input[1] * (1 + 4 + 16), 1, 1};
@@ -74,8 +83,8 @@ struct shape_case {
 
   /// `idx` has the output extents when writes_indices(); `samples` are the fractional
   /// samples.
-  void run(const poolkit::tensor<float>& x, poolkit::tensor<float>& y,
-           poolkit::tensor<poolkit::index_t>& idx, const poolkit::tensor<float>& samples,
+  void run(poolkit::nchw_view<const float> x, poolkit::nchw_view<float> y,
+           poolkit::nchw_view<poolkit::index_t> idx, const poolkit::tensor<float>& samples,
            const poolkit::policy& pol) const {
     switch (op) {
       case op_kind::stochastic_training:
@@ -106,7 +115,7 @@ inline std::vector<shape_case> suite() {
   const pool2d_params k3s1p1{.kernel = {3, 3}, .stride = {1, 1}, .padding = {1, 1}};
   pool2d_params k3s1p1_exclude = k3s1p1;
   k3s1p1_exclude.count_include_pad = false;
-  return {
+  std::vector<shape_case> cases{
       {"S1", "max 2x2 s2", {1, 64, 224, 224}, {.kernel = {2, 2}}, op_kind::max},
       {"S2", "max 3x3 s2 p1", {1, 64, 112, 112}, k3s2p1, op_kind::max},
       {"S3", "max 3x3 s1 p1", {1, 192, 28, 28}, k3s1p1, op_kind::max},
@@ -142,6 +151,15 @@ inline std::vector<shape_case> suite() {
        {.kernel = {2, 2}},
        op_kind::fractional_max},
   };
+  // S1c ... S8c: S1 ... S8 on channels-last views.
+  for (std::size_t i = 0; i < 8; ++i) {
+    shape_case c = cases[i];
+    c.id += "c";
+    c.what += " (channels-last)";
+    c.channels_last = true;
+    cases.push_back(c);
+  }
+  return cases;
 }
 
 }  // namespace poolkit_bench

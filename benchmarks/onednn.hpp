@@ -1,6 +1,7 @@
-// oneDNN's pooling on the same shapes, for the side-by-side rows: plain NCHW (what users
-// hold) and oneDNN's preferred blocked nChw16c (which would cost them a reorder, not
-// timed here). One thread, set through OpenMP, oneDNN's threading runtime on Debian.
+// oneDNN's pooling on the same shapes, for the side-by-side rows: the case's own plain
+// layout (NCHW, or NHWC for the channels-last cases: what users hold) and oneDNN's
+// preferred blocked nChw16c (which would cost them a reorder, not timed here). One thread, set
+// through OpenMP, oneDNN's threading runtime on Debian.
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -27,7 +28,9 @@ inline void run_onednn(benchmark::State& state, const shape_case& c, bool blocke
   const auto out = c.output();
   const memory::dims src_dims(c.input.begin(), c.input.end());
   const memory::dims dst_dims(out.begin(), out.end());
-  const auto tag = blocked ? memory::format_tag::nChw16c : memory::format_tag::nchw;
+  const auto tag = blocked           ? memory::format_tag::nChw16c
+                   : c.channels_last ? memory::format_tag::nhwc
+                                     : memory::format_tag::nchw;
   const memory::desc src_md(src_dims, memory::data_type::f32, tag);
   const memory::desc dst_md(dst_dims, memory::data_type::f32, tag);
   const auto stride = c.params.effective_stride();

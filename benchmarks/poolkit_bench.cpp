@@ -9,7 +9,10 @@
 //   roofline           a streaming kernel reading the same input bytes and writing the same
 //                      output bytes (same cache regime), one thread; _2threads: two
 //   onednn_nchw        oneDNN on plain NCHW (what our users hold), one thread
+//   onednn_nhwc        the channels-last cases (S1c ...): oneDNN on plain NHWC, one thread
 //   onednn_blocked     oneDNN on its blocked nChw16c layout (needs a reorder), one thread
+//   xnnpack_nhwc       XNNPACK's NHWC operator on the same tensor stored channels-last (built
+//                      with libxnnpack-dev), one thread
 //
 // With the default console output a summary table follows: GB/s, % of roofline, ratio to
 // oneDNN; then, when built with Eigen, the bilateral rows' FLOP rates against Eigen's own
@@ -35,6 +38,9 @@
 #if POOLKIT_BENCH_WITH_EIGEN
 #include "bilateral_bench.hpp"
 #endif
+#if POOLKIT_BENCH_WITH_XNNPACK
+#include "xnnpack.hpp"
+#endif
 
 namespace {
 
@@ -53,15 +59,32 @@ void set_bytes(benchmark::State& state, const shape_case& c) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * c.bytes());
 }
 
+/// A tensor's elements in case c's layout: `values` (aligned as a tensor's) holds them,
+/// `view` sees them.
+struct laid_out {
+  poolkit::tensor<float> values;
+  poolkit::nchw_view<float> view;
+  laid_out(const shape_case& c, const poolkit::tensor<float>& t)
+      : values({1, 1, 1, t.size()}),
+        view(values.data_handle(), t.extents(), c.strides_of(t.extents())) {
+    // Element (n, c, h, w) of t to its place in this layout.
+    const auto e = t.extents();
+    for (index_t n = 0; n < e[0]; ++n)
+      for (index_t ch = 0; ch < e[1]; ++ch)
+        for (index_t h = 0; h < e[2]; ++h)
+          for (index_t w = 0; w < e[3]; ++w) view(n, ch, h, w) = t(n, ch, h, w);
+  }
+};
+
 void run_poolkit(benchmark::State& state, const shape_case& c, poolkit::policy pol) {
-  const auto x = random_tensor(c.input, 1);
-  poolkit::tensor<float> y(c.output());
+  const laid_out x(c, random_tensor(c.input, 1));
+  laid_out y(c, poolkit::tensor<float>(c.output()));
   // Stochastic inference writes no indices: an empty view tells it so.
   poolkit::tensor<index_t> idx(c.writes_indices() ? c.output() : poolkit::extents4{});
   const auto samples = poolkit::fractional_samples<float>(c.input[0], c.input[1], 1);
   for (auto _ : state) {
-    c.run(x, y, idx, samples, pol);
-    benchmark::DoNotOptimize(y.data_handle());
+    c.run(x.view, y.view, idx.view(), samples, pol);
+    benchmark::DoNotOptimize(y.values.data_handle());
     benchmark::ClobberMemory();
   }
   set_bytes(state, c);
@@ -94,9 +117,16 @@ void register_case(const shape_case& c) {
   add("roofline_2threads", [c](benchmark::State& s) { run_roofline(s, c, 2); });
 #if POOLKIT_BENCH_WITH_ONEDNN
   if (poolkit_bench::onednn_supports(c)) {
-    add("onednn_nchw", [c](benchmark::State& s) { poolkit_bench::run_onednn(s, c, false); });
-    add("onednn_blocked", [c](benchmark::State& s) { poolkit_bench::run_onednn(s, c, true); });
+    // A channels-last case's blocked row would repeat its NCHW twin's.
+    add(c.channels_last ? "onednn_nhwc" : "onednn_nchw",
+        [c](benchmark::State& s) { poolkit_bench::run_onednn(s, c, false); });
+    if (!c.channels_last)
+      add("onednn_blocked", [c](benchmark::State& s) { poolkit_bench::run_onednn(s, c, true); });
   }
+#endif
+#if POOLKIT_BENCH_WITH_XNNPACK
+  if (poolkit_bench::xnnpack_supports(c))
+    add("xnnpack_nhwc", [c](benchmark::State& s) { poolkit_bench::run_xnnpack(s, c); });
 #endif
 }
 
@@ -121,9 +151,9 @@ class table_reporter : public benchmark::ConsoleReporter {
 
   void Finalize() override {
     ConsoleReporter::Finalize();
-    std::printf("\n%-4s %9s %9s %6s %9s %6s %9s %6s %8s %9s %6s %6s\n", "case", "poolkit",
-                "roofline", "%roof", "dnn_nchw", "x", "dnn_blk", "x", "scalar", "2threads",
-                "%roof2", "x1t");
+    std::printf("\n%-5s %9s %9s %6s %9s %6s %9s %6s %9s %6s %8s %9s %6s %6s\n", "case", "poolkit",
+                "roofline", "%roof", "dnn_plain", "x", "dnn_blk", "x", "xnn_nhwc", "x", "scalar",
+                "2threads", "%roof2", "x1t");
     for (const auto& entry : gbps_) {
       // Plain names, not structured bindings: Clang 14 cannot capture a binding.
       const std::string& id = entry.first;
@@ -135,17 +165,22 @@ class table_reporter : public benchmark::ConsoleReporter {
       };
       const double pk = get("poolkit");
       const double roof = get("roofline");
-      const double nchw = get("onednn_nchw");
+      const double nchw = std::max(get("onednn_nchw"), get("onednn_nhwc"));
       const double blocked = get("onednn_blocked");
+      const double xnn = get("xnnpack_nhwc");
       const double two = get("poolkit_2threads");
       const double roof2 = get("roofline_2threads");
       const auto pct = [](double a, double b) { return b > 0 ? 100.0 * a / b : 0.0; };
       const auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
-      std::printf("%-4s %9.1f %9.1f %5.0f%% %9.1f %6.2f %9.1f %6.2f %8.2f %9.1f %5.0f%% %6.2f\n",
-                  id.c_str(), pk, roof, pct(pk, roof), nchw, ratio(pk, nchw), blocked,
-                  ratio(pk, blocked), get("poolkit_scalar"), two, pct(two, roof2), ratio(two, pk));
+      std::printf(
+          "%-5s %9.1f %9.1f %5.0f%% %9.1f %6.2f %9.1f %6.2f %9.1f %6.2f %8.2f %9.1f %5.0f%% "
+          "%6.2f\n",
+          id.c_str(), pk, roof, pct(pk, roof), nchw, ratio(pk, nchw), blocked, ratio(pk, blocked),
+          xnn, ratio(pk, xnn), get("poolkit_scalar"), two, pct(two, roof2), ratio(two, pk));
     }
-    std::printf("GB/s over input + output bytes; x = poolkit / oneDNN; x1t = 2 threads / 1.\n");
+    std::printf(
+        "GB/s over input + output bytes; x = poolkit / the column before; x1t = 2 threads / 1;\n"
+        "dnn_plain = oneDNN on the case's own layout (NCHW; NHWC for the channels-last cases).\n");
     if (gflops_.empty()) return;
     std::printf("\n%-6s %9s %10s %6s %9s %6s %8s %9s %6s\n", "case", "GFLOP/s", "eigen_gemm",
                 "%gemm", "2threads", "x1t", "GB/s", "roofline", "%roof");

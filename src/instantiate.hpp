@@ -14,14 +14,22 @@
 #error "the prebuilt library's sources must not be compiled with POOLKIT_PREBUILT"
 #endif
 
-// The regular kernels and the global pooling of reducer R on element type T.
-#define POOLKIT_INSTANTIATE_REDUCER(ISA, T, R)                                             \
-  template void poolkit::kernel::ISA::pool_rows<T, R>(                                     \
-      poolkit::kernel::ISA::tag, const poolkit::kernel::plane_job<T, R>&, T*,              \
-      poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>, poolkit::index_t,        \
-      poolkit::index_t) noexcept;                                                          \
-  template T poolkit::kernel::ISA::global_plane<T, R>(poolkit::kernel::ISA::tag, const R&, \
-                                                      poolkit::kernel::plane<const T>) noexcept;
+// The regular kernels, the global pooling and the channels-last kernels of reducer R on
+// element type T.
+#define POOLKIT_INSTANTIATE_REDUCER(ISA, T, R)                                                   \
+  template void poolkit::kernel::ISA::pool_rows<T, R>(                                           \
+      poolkit::kernel::ISA::tag, const poolkit::kernel::plane_job<T, R>&, T*,                    \
+      poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>, poolkit::index_t,              \
+      poolkit::index_t) noexcept;                                                                \
+  template T poolkit::kernel::ISA::global_plane<T, R>(poolkit::kernel::ISA::tag, const R&,       \
+                                                      poolkit::kernel::plane<const T>) noexcept; \
+  template void poolkit::kernel::ISA::pool_pixels<T, R>(                                         \
+      poolkit::kernel::ISA::tag, const R&, const poolkit::kernel::pixel_windows&,                \
+      poolkit::kernel::pixels<const T>, poolkit::kernel::pixels<T>, poolkit::index_t,            \
+      poolkit::index_t) noexcept;                                                                \
+  template void poolkit::kernel::ISA::global_pixels<T, R>(                                       \
+      poolkit::kernel::ISA::tag, const R&, poolkit::kernel::pixels<const T>, poolkit::index_t,   \
+      poolkit::index_t, T*, poolkit::index_t) noexcept;
 
 // Selection with indices for selector S on element type T.
 #define POOLKIT_INSTANTIATE_SELECTOR(ISA, T, S)                         \

@@ -23,6 +23,7 @@
 #include <poolkit/config.hpp>
 #include <poolkit/geometry/regular.hpp>
 #include <poolkit/kernel/builtin.hpp>
+#include <poolkit/kernel/channels_last.hpp>
 #include <poolkit/kernel/job.hpp>
 #include <poolkit/kernel/plane.hpp>
 #include <poolkit/policy/isa.hpp>
@@ -158,6 +159,24 @@ void select_rows(instruction_set s, const select_job<T>& job, plane<const T> x, 
 template <class T, class R>
 T global_plane(instruction_set s, const R& r, plane<const T> x) noexcept {
   return on_instruction_set(s, [&](auto tag) { return global_plane(tag, r, x); });
+}
+
+/// Pools output rows [oh_begin, oh_end) of one channels-last image (x.channel_stride == 1)
+/// on instruction set `s`, for the built-in reducers.
+template <class T, class R>
+void pool_pixels(instruction_set s, const R& r, const pixel_windows& g, pixels<const T> x,
+                 pixels<T> y, index_t oh_begin, index_t oh_end) noexcept {
+  on_instruction_set(s, [&](auto tag) { pool_pixels(tag, r, g, x, y, oh_begin, oh_end); });
+}
+
+/// The global pooling of channels [c_begin, c_end) of one channels-last image on
+/// instruction set `s`, for the built-in reducers (offsets: global_offsets(x));
+/// out[c * out_stride] receives channel c.
+template <class T, class R>
+void global_pixels(instruction_set s, const R& r, pixels<const T> x, const index_t* offsets,
+                   index_t c_begin, index_t c_end, T* out, index_t out_stride) noexcept {
+  on_instruction_set(
+      s, [&](auto tag) { global_pixels(tag, r, x, offsets, c_begin, c_end, out, out_stride); });
 }
 
 }  // namespace kernel

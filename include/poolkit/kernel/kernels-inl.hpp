@@ -7,7 +7,7 @@
 // POOLKIT_KERNEL_VEC naming the set's vec<T> header. No include guard.
 //
 // With the prebuilt kernel library (POOLKIT_USE_PREBUILT, see kernel/dispatch.hpp) only
-// the three entry points are declared: the library's explicit instantiations define them
+// the five entry points are declared: the library's explicit instantiations define them
 // for the built-in reducers, the only ones that reach them, and the translation unit
 // compiles no kernel.
 
@@ -20,9 +20,16 @@ void select_rows(tag, const select_job<T>& job, kernel::plane<const T> x, kernel
                  kernel::plane<index_t> idx, index_t oh_begin, index_t oh_end) noexcept;
 template <class T, class R>
 T global_plane(tag, const R& r, plane<const T> x) noexcept;
+template <class T, class R>
+void pool_pixels(tag, const R& r, const pixel_windows& g, pixels<const T> x, pixels<T> y,
+                 index_t oh_begin, index_t oh_end) noexcept;
+template <class T, class R>
+void global_pixels(tag, const R& r, pixels<const T> x, const index_t* offsets, index_t c_begin,
+                   index_t c_end, T* out, index_t out_stride) noexcept;
 #else
 #include POOLKIT_KERNEL_VEC
 #include <poolkit/kernel/regular-inl.hpp>
 #include <poolkit/kernel/select-inl.hpp>
 #include <poolkit/kernel/global-inl.hpp>
+#include <poolkit/kernel/channels_last-inl.hpp>
 #endif

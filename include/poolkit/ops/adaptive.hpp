@@ -6,7 +6,9 @@
 //   - output 1 x 1, built-in reducer: the global kernels (kernel/global-inl.hpp);
 //   - bins that divide the input evenly: they are regular windows (kernel = stride =
 //     in / out), so the regular vector kernels run them;
-//   - otherwise each bin is folded row-major (kernel/adaptive_plane.hpp).
+//   - otherwise each bin is folded row-major (kernel/adaptive_plane.hpp);
+//   - channels-last views (channel stride 1) of the built-in reducers run the channels-last
+//     kernels (kernel/channels_last-inl.hpp) in each case, in the same order.
 #pragma once
 
 #include <limits>
@@ -46,6 +48,24 @@ problem validate_adaptive(std::string_view op, const nchw_view<const T>& x, hw s
   return std::nullopt;
 }
 
+/// Global pooling of a channels-last view (built-in reducers): threads take runs of
+/// channels, whole vectors of the widest instruction set each.
+template <class T, class R>
+void run_global_channels_last(const R& r, nchw_view<const T> x, nchw_view<T> y, const policy& pol,
+                              const resolved_policy& rp) {
+  const index_t blocks = (x.extent(1) + kernel::max_lanes - 1) / kernel::max_lanes;
+  const index_t per_image = std::max<index_t>(1, std::min<index_t>(rp.threads, blocks));
+  const index_t tasks = x.extent(0) * per_image;
+  const std::vector<index_t> offsets = kernel::global_offsets(kernel::pixels_of(x, 0));
+  parallel_for(pol, tasks, rp.threads, [&](index_t t) {
+    const index_t n = t / per_image, part = t % per_image;
+    const index_t begin = std::min(x.extent(1), blocks * part / per_image * kernel::max_lanes);
+    const index_t end = std::min(x.extent(1), blocks * (part + 1) / per_image * kernel::max_lanes);
+    kernel::global_pixels(rp.isa, r, kernel::pixels_of(x, n), offsets.data(), begin, end,
+                          y.data_handle() + y.offset(n, 0, 0, 0), y.stride(1));
+  });
+}
+
 /// Global pooling of every plane: the global kernels for the built-in reducers, a
 /// row-major fold for any other.
 template <class T, class R>
@@ -53,6 +73,9 @@ void run_global(const R& r, nchw_view<const T> x, nchw_view<T> y, const policy& 
                 const resolved_policy& rp) {
   const index_t planes = x.extent(0) * x.extent(1);
   if (planes == 0) return;
+  if constexpr (kernel::has_vector_kernels<R>) {
+    if (runs_channels_last(x)) return run_global_channels_last(r, x, y, pol, rp);
+  }
   const index_t tasks = std::max<index_t>(1, std::min<index_t>(rp.threads, planes));
   const index_t channels = x.extent(1);
   parallel_for(pol, tasks, rp.threads, [&](index_t t) {
@@ -85,6 +108,11 @@ void run_adaptive(const R& r, nchw_view<const T> x, nchw_view<T> y, const policy
     // No padding: every divisor rule gives the bin's element count.
     const pool2d_params p{.kernel = {gh.regular_kernel(), gw.regular_kernel()}};
     return run_regular(r, x, y, p, pol, rp);
+  }
+  if constexpr (kernel::has_vector_kernels<R>) {
+    if (runs_channels_last(x))
+      return run_channels_last(r, x, y, kernel::pixel_windows::of(gh, gw, y.extent(2), y.extent(3)),
+                               pol, rp);
   }
   const row_split split = split_rows(y.extent(0), y.extent(1), y.extent(2), rp.threads);
   if (split.total == 0) return;

@@ -34,14 +34,40 @@ POOLKIT_BEGIN_NAMESPACE
 
 namespace detail {
 
+/// Whether a view is pooled by the channels-last kernels: its channels are adjacent and
+/// its columns are not (a view with both, W == 1 or C == 1, runs the NCHW kernels).
+template <class T>
+bool runs_channels_last(const nchw_view<T>& x) noexcept {
+  return x.stride(1) == 1 && x.stride(3) != 1 && x.extent(1) > 1;
+}
+
+/// Runs a validated regular or adaptive pooling of a channels-last view (built-in
+/// reducers) with the channels in the vector lanes: threads take runs of output rows.
+template <class T, class R>
+void run_channels_last(const R& r, nchw_view<const T> x, nchw_view<T> y,
+                       const kernel::pixel_windows& g, const policy& pol,
+                       const resolved_policy& rp) {
+  const row_split split = split_rows(y.extent(0), 1, y.extent(2), rp.threads);
+  if (split.total == 0 || y.extent(1) == 0) return;
+  parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
+    split.for_each_piece(t, [&](index_t n, index_t, index_t oh0, index_t oh1) {
+      kernel::pool_pixels(rp.isa, r, g, kernel::pixels_of(x, n), kernel::pixels_of(y, n), oh0, oh1);
+    });
+  });
+}
+
 /// Runs a validated regular pooling into `y`: the vector kernels of the resolved
-/// instruction set for the built-in reducers over unit-stride rows, the generic scalar
-/// kernel for everything else.
+/// instruction set for the built-in reducers over unit-stride rows or adjacent channels,
+/// the generic scalar kernel for everything else.
 template <class T, class R>
 void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_params& p,
                  const policy& pol, const resolved_policy& rp) {
   const auto g =
       geometry::make_regular_windows({x.extent(2), x.extent(3)}, {y.extent(2), y.extent(3)}, p);
+  if constexpr (kernel::has_vector_kernels<R>) {
+    if (runs_channels_last(x))
+      return run_channels_last(r, x, y, kernel::pixel_windows::of(g), pol, rp);
+  }
   const row_split split = split_rows(y.extent(0), y.extent(1), y.extent(2), rp.threads);
   if (split.total == 0) return;
   if constexpr (kernel::has_vector_kernels<R>) {

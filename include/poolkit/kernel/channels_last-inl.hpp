@@ -1,0 +1,202 @@
+// poolkit: header-only pooling kernels for NCHW tensors.
+// SPDX-License-Identifier: MIT
+//
+// Pooling of channels-last views (input channel stride 1) vectorised along the channels,
+// compiled once per instruction set (kernel/dispatch.hpp re-includes this file inside
+// namespace poolkit::kernel::<isa>, after kernel/regular-inl.hpp; no include guard).
+//
+// Lane l of a vector is channel c + l. Each lane folds its channel's taps one by one with
+// the reducer's exact combine, in the order of the one-lane forms (kernel/channels_last.hpp,
+// the same as kernel/plane.hpp and kernel/builtin.hpp), so the results are the NCHW
+// kernels' bits on every instruction set. A window's taps are whole vectors of adjacent
+// channels: no shuffles, no border logic (only in-bounds taps are visited, as the one-lane
+// forms visit them), and the channels past the last whole vector use masked loads and
+// stores, which never touch memory outside the view.
+
+/// Stores `count` lanes of v to out[0], out[stride], ... (count == L and stride == 1: one
+/// plain store).
+template <class T>
+POOLKIT_FORCEINLINE void store_channels(vec<T> v, T* out, index_t stride, int count) noexcept {
+  constexpr int L = vec<T>::lanes;
+  if (stride == 1) {
+    if (count == L) {
+      v.store(out);
+    } else {
+      v.store_first(out, count);
+    }
+    return;
+  }
+  T lanes[std::size_t{L}];
+  v.store(lanes);
+  for (int l = 0; l < count; ++l) out[l * stride] = lanes[l];
+}
+
+/// Calls f(k) for k = 0 ... K - 1, unrolled: with constant indices an array of
+/// accumulators lives in registers (GCC at -O2 keeps a loop over it, and it in memory).
+template <int K, class F>
+POOLKIT_FORCEINLINE void each_of(F&& f) {
+  [&]<int... k>(std::integer_sequence<int, k...>) {
+    (f(k), ...);
+  }(std::make_integer_sequence<int, K>{});
+}
+
+/// Folds one window over K vectors of adjacent channels starting at `first` (the window's
+/// first tap); with Tail the last vector holds `last_count` < L channels (masked loads).
+/// Divides by `divisor` when Divides (an average), then stores to out[k * L * out_stride].
+template <int K, bool Tail, bool Divides, class R, class T>
+POOLKIT_FORCEINLINE void fold_channel_block(const T* first, index_t rows, index_t row_step,
+                                            index_t cols, index_t col_step, int last_count,
+                                            vec<T> divisor, T* out, index_t out_stride) noexcept {
+  using F = vector_form<R>;
+  using V = vec<T>;
+  constexpr int L = V::lanes;
+  V acc[std::size_t{K}];
+  const auto each_k = [](auto&& f) { each_of<K>(f); };
+  each_k([&](int k) { acc[k] = V::broadcast(F::identity()); });
+  for (index_t i = 0; i < rows; ++i) {
+    const T* tap = first + i * row_step;
+    for (index_t j = 0; j < cols; ++j, tap += col_step) {
+      each_k([&](int k) {
+        const V v = Tail && k == K - 1 ? V::load_range(tap + k * L, 0, last_count, F::identity())
+                                       : V::load(tap + k * L);
+        acc[k] = F::combine(acc[k], v);
+      });
+    }
+  }
+  each_k([&](int k) {
+    if constexpr (Divides) acc[k] = V::div(acc[k], divisor);
+    store_channels(acc[k], out + k * L * out_stride, out_stride,
+                   Tail && k == K - 1 ? last_count : L);
+  });
+}
+
+/// Output rows [oh_begin, oh_end) of one image of a regular or adaptive pooling with a
+/// built-in reducer. x.channel_stride must be 1.
+template <class T, class R>
+void pool_pixels(tag, const R& r, const pixel_windows& g, pixels<const T> x, pixels<T> y,
+                 index_t oh_begin, index_t oh_end) noexcept {
+  using V = vec<T>;
+  constexpr int L = V::lanes;
+  constexpr bool divides = std::is_same_v<R, reduce::avg<T>>;
+  // Four vectors of channels per pass over a window's taps: four independent chains, and
+  // each tap's address computed once for them.
+  constexpr index_t block = 4 * L;
+  const index_t channels = x.channels;
+  const index_t row_step = g.row_dilation * x.row_stride;
+  const index_t col_step = g.col_dilation * x.col_stride;
+  for (index_t oh = oh_begin; oh < oh_end; ++oh) {
+    const geometry::axis_window& wh = g.rows[static_cast<std::size_t>(oh)];
+    for (index_t ow = 0; ow < y.cols; ++ow) {
+      const geometry::axis_window& ww = g.cols[static_cast<std::size_t>(ow)];
+      const window_counts counts = g.counts(oh, ow);
+      T* out = y.data + oh * y.row_stride + ow * y.col_stride;
+      if (counts.in_bounds == 0) {  // a window entirely in padding: the empty result
+        const T empty = static_cast<T>(r.finalize(r.identity(), counts));
+        for (index_t c = 0; c < channels; ++c) out[c * y.channel_stride] = empty;
+        continue;
+      }
+      V divisor = V::broadcast(T(1));
+      if constexpr (divides) divisor = V::broadcast(static_cast<T>(r.divisor(counts)));
+      const T* first = x.data + wh.first * x.row_stride + ww.first * x.col_stride;
+      const index_t ys = y.channel_stride;
+      index_t c = 0;
+      for (; c + block <= channels; c += block)
+        fold_channel_block<4, false, divides, R>(first + c, wh.count, row_step, ww.count, col_step,
+                                                 L, divisor, out + c * ys, ys);
+      for (; c + L <= channels; c += L)
+        fold_channel_block<1, false, divides, R>(first + c, wh.count, row_step, ww.count, col_step,
+                                                 L, divisor, out + c * ys, ys);
+      if (c < channels)
+        fold_channel_block<1, true, divides, R>(first + c, wh.count, row_step, ww.count, col_step,
+                                                static_cast<int>(channels - c), divisor,
+                                                out + c * ys, ys);
+    }
+  }
+}
+
+/// The global pooling of K vectors of adjacent channels starting at `first` (with Tail
+/// the last holds `last_count` < L channels), before its finish: per lane, element i of
+/// the plane (at first + offsets[i]) goes to partial i mod 32 and the partials fold by
+/// halving (kernel/builtin.hpp). The partials are independent, so they are computed one
+/// at a time, in the order the halving tree consumes them (partial 0, 16, 8, 24, 4, ...:
+/// the 5-bit reversal of 0, 1, 2, ...), each tree node folded as soon as both halves
+/// exist: six values live per channel vector instead of 32.
+template <int K, bool Tail, class R, class T>
+POOLKIT_FORCEINLINE void global_channel_block(const T* first, const index_t* offsets, index_t n,
+                                              int last_count,
+                                              vec<T> (&result)[std::size_t{K}]) noexcept {
+  using F = vector_form<R>;
+  using V = vec<T>;
+  constexpr int L = V::lanes;
+  constexpr int partials = global_partials;  // 32 = 2^5
+  static_assert(partials == 32, "the reversal below is of 5 bits");
+  V pending[6][std::size_t{K}];  // the tree's left halves awaiting their right halves
+  int depth = 0;
+  for (int m = 0; m < partials; ++m) {
+    const int j = ((m & 1) << 4) | ((m & 2) << 2) | (m & 4) | ((m & 8) >> 2) | ((m & 16) >> 4);
+    V leaf[std::size_t{K}];
+    each_of<K>([&](int k) { leaf[k] = V::broadcast(F::identity()); });
+    for (index_t i = j; i < n; i += partials) {
+      const T* e = first + offsets[i];
+      each_of<K>([&](int k) {
+        const V v = Tail && k == K - 1 ? V::load_range(e + k * L, 0, last_count, F::identity())
+                                       : V::load(e + k * L);
+        leaf[k] = F::combine(leaf[k], v);
+      });
+    }
+    // Leaf m closes one tree node per trailing 1 bit of m: the left half is on the stack.
+    for (int b = m; (b & 1) != 0; b >>= 1) {
+      --depth;
+      each_of<K>([&](int k) { leaf[k] = F::combine(pending[depth][k], leaf[k]); });
+    }
+    each_of<K>([&](int k) { pending[depth][k] = leaf[k]; });
+    ++depth;
+  }
+  each_of<K>([&](int k) { result[k] = pending[0][k]; });
+}
+
+/// Global pooling of channels [c_begin, c_end) of one image (built-in reducers), in the
+/// canonical order of kernel/builtin.hpp per lane (global_channel_block). `offsets[i]` is
+/// element i's offset in the image, row-major (global_offsets); x.channel_stride must be
+/// 1; out[c * out_stride] receives channel c.
+template <class T, class R>
+void global_pixels(tag, const R& r, pixels<const T> x, const index_t* offsets, index_t c_begin,
+                   index_t c_end, T* out, index_t out_stride) noexcept {
+  using F = vector_form<R>;
+  using V = vec<T>;
+  constexpr int L = V::lanes;
+  const index_t n = x.rows * x.cols;
+  // The finish of `count` channels from c: a sum is final; an average divides by the
+  // element count, as the one-lane finish does; a selection whose result is NaN or zero
+  // is decided again, row-major, per lane (global_finish).
+  const auto finish = [&](V v, index_t c, int count) {
+    if constexpr (!F::selects) {
+      if constexpr (std::is_same_v<R, reduce::avg<T>>)
+        v = V::div(v, V::broadcast(static_cast<T>(r.divisor({n, n}))));
+      store_channels(v, out + c * out_stride, out_stride, count);
+    } else {
+      T lanes[std::size_t{L}];
+      v.store(lanes);
+      for (int l = 0; l < count; ++l) {
+        const plane<const T> p{x.data + c + l, x.rows, x.cols, x.row_stride, x.col_stride};
+        out[(c + l) * out_stride] = global_finish(r, p, lanes[l]);
+      }
+    }
+  };
+  index_t c = c_begin;
+  for (; c + 4 * L <= c_end; c += 4 * L) {
+    V v[4];
+    global_channel_block<4, false, R>(x.data + c, offsets, n, L, v);
+    for (int k = 0; k < 4; ++k) finish(v[k], c + k * L, L);
+  }
+  for (; c < c_end; c += L) {
+    V v[1];
+    const int count = static_cast<int>(std::min<index_t>(L, c_end - c));
+    if (count == L) {
+      global_channel_block<1, false, R>(x.data + c, offsets, n, L, v);
+    } else {
+      global_channel_block<1, true, R>(x.data + c, offsets, n, count, v);
+    }
+    finish(v[0], c, count);
+  }
+}
