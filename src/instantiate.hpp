@@ -28,8 +28,8 @@
       poolkit::kernel::pixels<const T>, poolkit::kernel::pixels<T>, poolkit::index_t,            \
       poolkit::index_t) noexcept;                                                                \
   template void poolkit::kernel::ISA::global_pixels<T, R>(                                       \
-      poolkit::kernel::ISA::tag, const R&, poolkit::kernel::pixels<const T>, poolkit::index_t,   \
-      poolkit::index_t, T*, poolkit::index_t) noexcept;
+      poolkit::kernel::ISA::tag, const R&, poolkit::kernel::pixels<const T>,                     \
+      const poolkit::index_t*, poolkit::index_t, poolkit::index_t, T*, poolkit::index_t) noexcept;
 
 // Selection with indices for selector S on element type T.
 #define POOLKIT_INSTANTIATE_SELECTOR(ISA, T, S)                         \

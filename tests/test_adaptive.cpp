@@ -198,6 +198,25 @@ TEST(AdaptiveInto, WritesOnlyTheViewAndChecksIt) {
                      {"adaptive_avg_pool2d", "y extents"});
 }
 
+TEST(AdaptiveInto, MaxWithIndicesWritesOnlyItsViewsAndChecksThem) {
+  const auto x = one_to_sixteen();
+  test::embedded<float> y({1, 1, 3, 3}, {1, 1, 2, 3}, {0, 0, 1, 2}, {0, 1, 2, 3}, -5.0f);
+  test::embedded<index_t> idx({1, 1, 3, 3}, {0, 2, 1, 1}, {0, 1, 0, 1}, {0, 2, 3, 1}, -7);
+  poolkit::adaptive_max_pool2d_with_indices(x, y.view, idx.view);
+  EXPECT_TRUE(y.outside_untouched(-5.0f));
+  EXPECT_TRUE(idx.outside_untouched(-7));
+  // 4 -> 3 bins: [0, 2), [1, 3), [2, 4) on each axis; the maximum is the last tap.
+  for (index_t oh = 0; oh < 3; ++oh)
+    for (index_t ow = 0; ow < 3; ++ow) {
+      EXPECT_EQ(y.view(0, 0, oh, ow), static_cast<float>((oh + 1) * 4 + ow + 2));
+      EXPECT_EQ(idx.view(0, 0, oh, ow), (oh + 1) * 4 + ow + 1);
+    }
+  poolkit::tensor<float> values({1, 1, 2, 2});
+  poolkit::tensor<index_t> wrong({1, 1, 2, 3});
+  test::expect_error([&] { poolkit::adaptive_max_pool2d_with_indices(x, values, wrong); },
+                     {"adaptive_max_pool2d_with_indices", "indices extents"});
+}
+
 TEST(AdaptiveErrors, OutputSizeBelowOneOrTooLarge) {
   const auto x = one_to_sixteen();
   test::expect_error(

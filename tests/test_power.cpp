@@ -122,7 +122,8 @@ void random_power_suite(std::uint64_t seed, int count, double tolerance) {
             const long double want = ref::power_one<T>(plane, H, W, oh, ow, rp,
                                                        static_cast<long double>(power), average);
             const T got = scalar(n, c, oh, ow);
-            if (std::isnan(want) || std::isinf(want)) {
+            // A result beyond T's range (the long-double reference is finite there) is inf.
+            if (std::isnan(want) || !std::isfinite(static_cast<T>(want))) {
               ASSERT_TRUE(test::same_value(got, static_cast<T>(want)))
                   << "p " << power << " got " << got << " want " << static_cast<double>(want);
               continue;

@@ -213,10 +213,13 @@ std::vector<operation<T>> all_operations() {
       [](input<T> x, output<T> y, const policy& pol) {
         pk::adaptive_pool2d(x, y, pk::reduce::lp<T>(2.0), pol);
       }));
-  ops.push_back(
-      fresh_only<T>("adaptive_max_pool2d_with_indices", [=](input<T> x, const policy& pol) {
-        auto r = pk::adaptive_max_pool2d_with_indices(x, adaptive_size, pol);
-        return outputs<T>{std::move(r.values), std::move(r.indices)};
+  ops.push_back(indexed_op<T>(
+      "adaptive_max_pool2d_with_indices",
+      [=](input<T> x, const policy& pol) {
+        return pk::adaptive_max_pool2d_with_indices(x, adaptive_size, pol);
+      },
+      [](input<T> x, output<T> y, index_output i, const policy& pol) {
+        pk::adaptive_max_pool2d_with_indices(x, y, i, pol);
       }));
   // Global: the 1x1 adaptive into-view form runs the same global kernels.
   ops.push_back(values_op<T>(

@@ -157,6 +157,12 @@ int main(int argc, char** argv) {
                    pk::try_stochastic_pool2d(x, y, idx, p, pk::stochastic_mode::training, 11), y,
                    want_sto.values);
     expect(same(idx, want_sto.indices), "stochastic_pool2d into: indices differ");
+    const auto want_adaptive = pk::adaptive_max_pool2d_with_indices(x, {3, 3});
+    reset();
+    expect_written("adaptive_max_pool2d_with_indices",
+                   pk::try_adaptive_max_pool2d_with_indices(x, y, idx), y, want_adaptive.values);
+    expect(same(idx, want_adaptive.indices),
+           "adaptive_max_pool2d_with_indices into: indices differ");
     const pk::fractional_max_params fp3{.kernel = {2, 2}, .output_size = {3, 3}};
     const auto samples = pk::fractional_samples<float>(1, 2, 4);
     const auto want_frac = pk::fractional_max_pool2d(x, fp3, samples);

@@ -171,6 +171,21 @@ void run_adaptive_select(const S& s, nchw_view<const T> x, nchw_view<T> y, nchw_
   });
 }
 
+/// Adaptive selection with indices as an operation of the generic front (detail/front.hpp).
+template <class T, class S>
+struct adaptive_select_op {
+  std::string_view name;
+  S s;
+  hw size;
+  problem validate(const nchw_view<const T>& x, extents4* out) const {
+    return validate_adaptive(name, x, size, out);
+  }
+  void run(nchw_view<const T> x, nchw_view<T> y, nchw_view<index_t> idx, const policy& pol,
+           const resolved_policy& rp) const {
+    run_adaptive_select(s, x, y, idx, pol, rp);
+  }
+};
+
 }  // namespace detail
 
 /// The extents of an N x C x 1 x 1 global pooling output.
@@ -358,18 +373,10 @@ result<pooled_with_indices<element_of<X>>> try_adaptive_max_pool2d_with_indices(
     const X& x, hw output_size, const policy& pol = {}) {
   using T = element_of<X>;
   detail::require_float<T>();
-  constexpr std::string_view op = "adaptive_max_pool2d_with_indices";
-  const nchw_view<const T> in = as_input(x);
-  extents4 out{};
-  if (auto failure = detail::validate_adaptive(op, in, output_size, &out)) return status(*failure);
-  detail::resolved_policy rp;
-  if (auto failure =
-          detail::resolve_policy(op, pol, detail::traffic_bytes<T>(in.extents(), out), &rp))
-    return status(*failure);
-  pooled_with_indices<T> r{tensor<T>(out, tensor<T>::uninitialized),
-                           tensor<index_t>(out, tensor<index_t>::uninitialized)};
-  detail::run_adaptive_select(reduce::max<T>{}, in, r.values.view(), r.indices.view(), pol, rp);
-  return r;
+  return detail::run_new_with_indices<pooled_with_indices<T>>(
+      detail::adaptive_select_op<T, reduce::max<T>>{
+          "adaptive_max_pool2d_with_indices", {}, output_size},
+      as_input(x), pol);
 }
 /// Adaptive max pooling with per-plane indices h * W + w (PyTorch
 /// `adaptive_max_pool2d(..., return_indices=True)`): the first maximum, or the last NaN.
@@ -377,6 +384,32 @@ template <readable_nchw X>
 pooled_with_indices<element_of<X>> adaptive_max_pool2d_with_indices(const X& x, hw output_size,
                                                                     const policy& pol = {}) {
   return detail::value_or_raise(try_adaptive_max_pool2d_with_indices(x, output_size, pol));
+}
+/// Non-throwing adaptive_max_pool2d_with_indices() into the caller's views: the same call,
+/// with the failure returned as a poolkit::status instead of thrown.
+template <readable_nchw X, class Y, class I>
+  requires writable_nchw<Y> && writable_nchw<I> && std::is_same_v<element_of<X>, element_of<Y>> &&
+           std::is_same_v<element_of<I>, index_t>
+status try_adaptive_max_pool2d_with_indices(const X& x, Y&& y, I&& indices,
+                                            const policy& pol = {}) {
+  using T = element_of<X>;
+  detail::require_float<T>();
+  const nchw_view<T> out = as_output(y);
+  return detail::run_into_with_indices<T>(
+      detail::adaptive_select_op<T, reduce::max<T>>{
+          "adaptive_max_pool2d_with_indices", {}, {out.extent(2), out.extent(3)}},
+      as_input(x), out, as_output(indices), pol);
+}
+/// Adaptive max pooling with indices into the caller's views `y` and `indices`, whose
+/// extents {N, C, OH, OW} give the output size (any strides, no overlap with `x` or each
+/// other).
+/// @throws poolkit::error on invalid input; nothing is written.
+template <readable_nchw X, class Y, class I>
+  requires writable_nchw<Y> && writable_nchw<I> && std::is_same_v<element_of<X>, element_of<Y>> &&
+           std::is_same_v<element_of<I>, index_t>
+void adaptive_max_pool2d_with_indices(const X& x, Y&& y, I&& indices, const policy& pol = {}) {
+  detail::raise_if(
+      try_adaptive_max_pool2d_with_indices(x, std::forward<Y>(y), std::forward<I>(indices), pol));
 }
 
 // Global pooling: one value per plane, output N x C x 1 x 1 (adaptive pooling to 1 x 1).

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include <poolkit/detail/front.hpp>
 #include <poolkit/detail/row_split.hpp>
 #include <poolkit/detail/validate_regular.hpp>
 #include <poolkit/detail/validate_view.hpp>
@@ -77,35 +78,31 @@ void run_select(const S& s, nchw_view<const T> x, nchw_view<T> y, nchw_view<inde
   });
 }
 
+/// Selection with indices as an operation of the generic front (detail/front.hpp).
+template <class T, class S>
+struct select_op {
+  std::string_view name;
+  const S& s;
+  const pool2d_params& p;
+  problem validate(const nchw_view<const T>& x, extents4* out) const {
+    return validate_regular(name, x, p, out);
+  }
+  void run(nchw_view<const T> x, nchw_view<T> y, nchw_view<index_t> idx, const policy& pol,
+           const resolved_policy& rp) const {
+    run_select(s, x, y, idx, p, pol, rp);
+  }
+};
+
 template <class T, class S>
 result<pooled_with_indices<T>> select_new(std::string_view op, const S& s, nchw_view<const T> x,
                                           const pool2d_params& p, const policy& pol) {
-  extents4 out{};
-  if (auto failure = validate_regular(op, x, p, &out)) return status(*failure);
-  resolved_policy rp;
-  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
-    return status(*failure);
-  pooled_with_indices<T> r{tensor<T>(out, tensor<T>::uninitialized),
-                           tensor<index_t>(out, tensor<index_t>::uninitialized)};
-  run_select(s, x, r.values.view(), r.indices.view(), p, pol, rp);
-  return r;
+  return run_new_with_indices<pooled_with_indices<T>>(select_op<T, S>{op, s, p}, x, pol);
 }
 
 template <class T, class S>
 status select_into(std::string_view op, const S& s, nchw_view<const T> x, nchw_view<T> y,
                    nchw_view<index_t> idx, const pool2d_params& p, const policy& pol) {
-  extents4 out{};
-  if (auto failure = validate_regular(op, x, p, &out)) return status(*failure);
-  if (auto failure = validate_output(op, "y", y, out, named_input<T>{"x", x}))
-    return status(*failure);
-  if (auto failure =
-          validate_output(op, "indices", idx, out, named_input<T>{"x", x}, named_input<T>{"y", y}))
-    return status(*failure);
-  resolved_policy rp;
-  if (auto failure = resolve_policy(op, pol, traffic_bytes<T>(x.extents(), out), &rp))
-    return status(*failure);
-  run_select(s, x, y, idx, p, pol, rp);
-  return {};
+  return run_into_with_indices<T>(select_op<T, S>{op, s, p}, x, y, idx, pol);
 }
 
 }  // namespace detail
