@@ -103,13 +103,13 @@ void pool_pixels(tag, const R& r, const pixel_windows& g, pixels<const T> x, pix
       for (; c + block <= channels; c += block)
         fold_channel_block<4, false, divides, R>(first + c, wh.count, row_step, ww.count, col_step,
                                                  L, divisor, out + c * ys, ys);
-      for (; c + L <= channels; c += L)
-        fold_channel_block<1, false, divides, R>(first + c, wh.count, row_step, ww.count, col_step,
-                                                 L, divisor, out + c * ys, ys);
-      if (c < channels)
-        fold_channel_block<1, true, divides, R>(first + c, wh.count, row_step, ww.count, col_step,
-                                                static_cast<int>(channels - c), divisor,
-                                                out + c * ys, ys);
+      // The channels past the last block, a vector at a time with masked loads: one
+      // variant for whole and partial vectors (an unmasked second one cost compile time
+      // for channel counts that are seldom not a multiple of 4 L).
+      for (; c < channels; c += L)
+        fold_channel_block<1, true, divides, R>(
+            first + c, wh.count, row_step, ww.count, col_step,
+            static_cast<int>(std::min<index_t>(L, channels - c)), divisor, out + c * ys, ys);
     }
   }
 }
@@ -189,14 +189,10 @@ void global_pixels(tag, const R& r, pixels<const T> x, const index_t* offsets, i
     global_channel_block<4, false, R>(x.data + c, offsets, n, L, v);
     for (int k = 0; k < 4; ++k) finish(v[k], c + k * L, L);
   }
-  for (; c < c_end; c += L) {
+  for (; c < c_end; c += L) {  // masked loads for whole and partial vectors alike
     V v[1];
     const int count = static_cast<int>(std::min<index_t>(L, c_end - c));
-    if (count == L) {
-      global_channel_block<1, false, R>(x.data + c, offsets, n, L, v);
-    } else {
-      global_channel_block<1, true, R>(x.data + c, offsets, n, count, v);
-    }
+    global_channel_block<1, true, R>(x.data + c, offsets, n, count, v);
     finish(v[0], c, count);
   }
 }

@@ -163,10 +163,21 @@ T global_plane(instruction_set s, const R& r, plane<const T> x) noexcept {
 
 /// Pools output rows [oh_begin, oh_end) of one channels-last image (x.channel_stride == 1)
 /// on instruction set `s`, for the built-in reducers.
+/// SSE2 runs the one-lane forms here: the channels-last kernels are compiled for AVX2,
+/// AVX-512 and NEON only (on CPUs without AVX2, a decade old and more, channels-last views
+/// run as fast as before these kernels existed), which keeps a third of their code out of
+/// every program.
+inline instruction_set channels_last_set(instruction_set s) noexcept {
+  return s == instruction_set::sse2 ? instruction_set::scalar : s;
+}
+
 template <class T, class R>
 void pool_pixels(instruction_set s, const R& r, const pixel_windows& g, pixels<const T> x,
                  pixels<T> y, index_t oh_begin, index_t oh_end) noexcept {
-  on_instruction_set(s, [&](auto tag) { pool_pixels(tag, r, g, x, y, oh_begin, oh_end); });
+  on_instruction_set(channels_last_set(s), [&](auto tag) {
+    if constexpr (decltype(tag)::id != instruction_set::sse2)
+      pool_pixels(tag, r, g, x, y, oh_begin, oh_end);
+  });
 }
 
 /// The global pooling of channels [c_begin, c_end) of one channels-last image on
@@ -175,8 +186,10 @@ void pool_pixels(instruction_set s, const R& r, const pixel_windows& g, pixels<c
 template <class T, class R>
 void global_pixels(instruction_set s, const R& r, pixels<const T> x, const index_t* offsets,
                    index_t c_begin, index_t c_end, T* out, index_t out_stride) noexcept {
-  on_instruction_set(
-      s, [&](auto tag) { global_pixels(tag, r, x, offsets, c_begin, c_end, out, out_stride); });
+  on_instruction_set(channels_last_set(s), [&](auto tag) {
+    if constexpr (decltype(tag)::id != instruction_set::sse2)
+      global_pixels(tag, r, x, offsets, c_begin, c_end, out, out_stride);
+  });
 }
 
 }  // namespace kernel
