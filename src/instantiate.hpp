@@ -16,19 +16,20 @@
 
 // The regular kernels, the global pooling and the channels-last kernels of reducer R on
 // element type T.
-#define POOLKIT_INSTANTIATE_REDUCER(ISA, T, R)                                                   \
-  template void poolkit::kernel::ISA::pool_rows<T, R>(                                           \
-      poolkit::kernel::ISA::tag, const poolkit::kernel::plane_job<T, R>&, T*,                    \
-      poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>, poolkit::index_t,              \
-      poolkit::index_t) noexcept;                                                                \
-  template T poolkit::kernel::ISA::global_plane<T, R>(poolkit::kernel::ISA::tag, const R&,       \
-                                                      poolkit::kernel::plane<const T>) noexcept; \
-  template void poolkit::kernel::ISA::pool_pixels<T, R>(                                         \
-      poolkit::kernel::ISA::tag, const R&, const poolkit::kernel::pixel_windows&,                \
-      poolkit::kernel::pixels<const T>, poolkit::kernel::pixels<T>, poolkit::index_t,            \
-      poolkit::index_t) noexcept;                                                                \
-  template void poolkit::kernel::ISA::global_pixels<T, R>(                                       \
-      poolkit::kernel::ISA::tag, const R&, poolkit::kernel::pixels<const T>,                     \
+#define POOLKIT_INSTANTIATE_REDUCER(ISA, T, R)                                                \
+  template void poolkit::kernel::ISA::pool_rows<T, R>(                                        \
+      poolkit::kernel::ISA::tag, const poolkit::kernel::plane_job<T, R>&, T*,                 \
+      poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>, poolkit::index_t,           \
+      poolkit::index_t) noexcept;                                                             \
+  template void poolkit::kernel::ISA::global_planes<T, R>(                                    \
+      poolkit::kernel::ISA::tag, const R&, poolkit::kernel::plane<const T>, poolkit::index_t, \
+      poolkit::index_t, T*, poolkit::index_t) noexcept;                                       \
+  template void poolkit::kernel::ISA::pool_pixels<T, R>(                                      \
+      poolkit::kernel::ISA::tag, const R&, const poolkit::kernel::pixel_windows&,             \
+      poolkit::kernel::pixels<const T>, poolkit::kernel::pixels<T>, poolkit::index_t,         \
+      poolkit::index_t) noexcept;                                                             \
+  template void poolkit::kernel::ISA::global_pixels<T, R>(                                    \
+      poolkit::kernel::ISA::tag, const R&, poolkit::kernel::pixels<const T>,                  \
       const poolkit::index_t*, poolkit::index_t, poolkit::index_t, T*, poolkit::index_t) noexcept;
 
 // Selection with indices for selector S on element type T.

@@ -6,6 +6,11 @@
 // channels-last, NCHW or strided. Channel counts cross whole vectors and the four-vector
 // blocks of the kernels (1 ... 70 channels). Inputs hold NaN, infinities and signed zeros
 // now and then. Nothing outside the output view may be written.
+//
+// The same suites run on NCHW inputs with many small planes too: the kernels that take
+// blocks of planes into the lanes (global pooling, kernel/global-inl.hpp) and the averages
+// whose divisors are all powers of two (multiplied by exact reciprocals) must give the
+// scalar path's bits there as well.
 #include "test_support.hpp"
 #include "reference.hpp"
 #include "reference_params.hpp"
@@ -133,6 +138,7 @@ class ChannelsLast : public ::testing::TestWithParam<instruction_set> {
     std::array<index_t, 4> in_pad{}, in_offset{}, out_pad{}, out_offset{};
     std::array<int, 4> in_order{}, out_order{};
     channels_last_layout(rng, in_pad, in_offset, in_order);
+    if (nchw_inputs_) in_order = {0, 1, 2, 3};
     any_layout(rng, out_pad, out_offset, out_order);
     test::embedded<T> x(in, in_pad, in_offset, in_order, sentinel);
     std::uniform_real_distribution<T> value(-10, 10);
@@ -176,6 +182,9 @@ class ChannelsLast : public ::testing::TestWithParam<instruction_set> {
     EXPECT_TRUE(y.outside_untouched(sentinel)) << context;
   }
 
+  /// Inputs in NCHW order (embedded or not) instead of channels-last.
+  bool nchw_inputs_ = false;
+
   /// Extents with channel counts around whole vectors and four-vector blocks.
   static poolkit::extents4 draw_input(std::mt19937_64& rng, index_t max_side) {
     constexpr index_t channel_counts[] = {1,  2,  3,  5,  7,  8,  9,  15, 16, 17,
@@ -191,7 +200,12 @@ class ChannelsLast : public ::testing::TestWithParam<instruction_set> {
     std::mt19937_64 rng(seed);
     for (int i = 0; i < count && !HasFailure(); ++i) {
       const poolkit::extents4 in = draw_input(rng, 14);
-      const poolkit::pool2d_params p = random_window(rng);
+      poolkit::pool2d_params p = random_window(rng);
+      if (rng() % 3 == 0) {  // windows whose divisors are powers of two
+        const index_t k = rng() % 2 == 0 ? 2 : 4;
+        p = {.kernel = {k, rng() % 2 == 0 ? k : index_t{1}}, .stride = poolkit::hw{k, k}};
+        if (rng() % 4 == 0) p.divisor_override = index_t{1} << (rng() % 4);
+      }
       const auto extents = poolkit::try_pool2d_output_extents(in, p);
       if (!extents) continue;  // no output for this window on this input
       const poolkit::extents4 out = extents.value();
@@ -251,6 +265,14 @@ TEST_P(ChannelsLast, RegularPoolingMatchesTheScalarPathOnAnNchwCopyBitForBit) {
 TEST_P(ChannelsLast, AdaptiveAndGlobalPoolingMatchTheScalarPathOnAnNchwCopyBitForBit) {
   adaptive_suite<float>(19, 300);
   adaptive_suite<double>(20, 80);
+}
+
+TEST_P(ChannelsLast, NchwInputsWithManySmallPlanesMatchTheScalarPathBitForBit) {
+  nchw_inputs_ = true;
+  regular_suite<float>(21, 150);
+  regular_suite<double>(22, 40);
+  adaptive_suite<float>(23, 200);
+  adaptive_suite<double>(24, 60);
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryInstructionSet, ChannelsLast,

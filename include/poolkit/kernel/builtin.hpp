@@ -130,10 +130,32 @@ T global_finish(const R& r, plane<const T> x, T v) noexcept {
   return r.finalize(v, {n, n});
 }
 
+/// What a global pooling of n elements divides by: the average's divisor (1 for the
+/// other reducers, which do not divide), for the vector finishes (kernel::divide).
+template <class T, class R>
+exact_divisor<T> global_divisor(const R& r, index_t n) noexcept {
+  if constexpr (std::is_same_v<R, reduce::avg<T>>) {
+    return exact_divisor<T>(static_cast<T>(r.divisor({n, n})));
+  } else {
+    (void)r;
+    (void)n;
+    return exact_divisor<T>(T(1));
+  }
+}
+
 /// The global pooling of one plane, one lane.
 template <class T, class R>
 T global_plane(isa::scalar, const R& r, plane<const T> x) noexcept {
   return global_finish(r, x, global_strided(r, x));
+}
+
+/// The global pooling of `count` planes (plane i at first.data + i * plane_stride, to
+/// out[i * out_stride]), one lane.
+template <class T, class R>
+void global_planes(isa::scalar, const R& r, plane<const T> first, index_t plane_stride,
+                   index_t count, T* out, index_t out_stride) noexcept {
+  for (index_t i = 0; i < count; ++i, first.data += plane_stride)
+    out[i * out_stride] = global_plane(isa::scalar{}, r, first);
 }
 
 }  // namespace kernel

@@ -13,40 +13,14 @@
 // forms visit them), and the channels past the last whole vector use masked loads and
 // stores, which never touch memory outside the view.
 
-/// Stores `count` lanes of v to out[0], out[stride], ... (count == L and stride == 1: one
-/// plain store).
-template <class T>
-POOLKIT_FORCEINLINE void store_channels(vec<T> v, T* out, index_t stride, int count) noexcept {
-  constexpr int L = vec<T>::lanes;
-  if (stride == 1) {
-    if (count == L) {
-      v.store(out);
-    } else {
-      v.store_first(out, count);
-    }
-    return;
-  }
-  T lanes[std::size_t{L}];
-  v.store(lanes);
-  for (int l = 0; l < count; ++l) out[l * stride] = lanes[l];
-}
-
-/// Calls f(k) for k = 0 ... K - 1, unrolled: with constant indices an array of
-/// accumulators lives in registers (GCC at -O2 keeps a loop over it, and it in memory).
-template <int K, class F>
-POOLKIT_FORCEINLINE void each_of(F&& f) {
-  [&]<int... k>(std::integer_sequence<int, k...>) {
-    (f(k), ...);
-  }(std::make_integer_sequence<int, K>{});
-}
-
 /// Folds one window over K vectors of adjacent channels starting at `first` (the window's
 /// first tap); with Tail the last vector holds `last_count` < L channels (masked loads).
 /// Divides by `divisor` when Divides (an average), then stores to out[k * L * out_stride].
 template <int K, bool Tail, bool Divides, class R, class T>
 POOLKIT_FORCEINLINE void fold_channel_block(const T* first, index_t rows, index_t row_step,
                                             index_t cols, index_t col_step, int last_count,
-                                            vec<T> divisor, T* out, index_t out_stride) noexcept {
+                                            vec<T> divisor, bool reciprocal, T* out,
+                                            index_t out_stride) noexcept {
   using F = vector_form<R>;
   using V = vec<T>;
   constexpr int L = V::lanes;
@@ -64,9 +38,8 @@ POOLKIT_FORCEINLINE void fold_channel_block(const T* first, index_t rows, index_
     }
   }
   each_k([&](int k) {
-    if constexpr (Divides) acc[k] = V::div(acc[k], divisor);
-    store_channels(acc[k], out + k * L * out_stride, out_stride,
-                   Tail && k == K - 1 ? last_count : L);
+    if constexpr (Divides) acc[k] = divide(acc[k], divisor, reciprocal);
+    store_block(acc[k], out + k * L * out_stride, out_stride, Tail && k == K - 1 ? last_count : L);
   });
 }
 
@@ -96,20 +69,26 @@ void pool_pixels(tag, const R& r, const pixel_windows& g, pixels<const T> x, pix
         continue;
       }
       V divisor = V::broadcast(T(1));
-      if constexpr (divides) divisor = V::broadcast(static_cast<T>(r.divisor(counts)));
+      bool reciprocal = false;
+      if constexpr (divides) {
+        const exact_divisor<T> d(static_cast<T>(r.divisor(counts)));
+        divisor = V::broadcast(d.value);
+        reciprocal = d.reciprocal;
+      }
       const T* first = x.data + wh.first * x.row_stride + ww.first * x.col_stride;
       const index_t ys = y.channel_stride;
       index_t c = 0;
       for (; c + block <= channels; c += block)
         fold_channel_block<4, false, divides, R>(first + c, wh.count, row_step, ww.count, col_step,
-                                                 L, divisor, out + c * ys, ys);
+                                                 L, divisor, reciprocal, out + c * ys, ys);
       // The channels past the last block, a vector at a time with masked loads: one
       // variant for whole and partial vectors (an unmasked second one cost compile time
       // for channel counts that are seldom not a multiple of 4 L).
       for (; c < channels; c += L)
         fold_channel_block<1, true, divides, R>(
             first + c, wh.count, row_step, ww.count, col_step,
-            static_cast<int>(std::min<index_t>(L, channels - c)), divisor, out + c * ys, ys);
+            static_cast<int>(std::min<index_t>(L, channels - c)), divisor, reciprocal, out + c * ys,
+            ys);
     }
   }
 }
@@ -166,14 +145,15 @@ void global_pixels(tag, const R& r, pixels<const T> x, const index_t* offsets, i
   using V = vec<T>;
   constexpr int L = V::lanes;
   const index_t n = x.rows * x.cols;
+  const exact_divisor<T> average = global_divisor<T>(r, n);
   // The finish of `count` channels from c: a sum is final; an average divides by the
   // element count, as the one-lane finish does; a selection whose result is NaN or zero
   // is decided again, row-major, per lane (global_finish).
   const auto finish = [&](V v, index_t c, int count) {
     if constexpr (!F::selects) {
       if constexpr (std::is_same_v<R, reduce::avg<T>>)
-        v = V::div(v, V::broadcast(static_cast<T>(r.divisor({n, n}))));
-      store_channels(v, out + c * out_stride, out_stride, count);
+        v = divide(v, V::broadcast(average.value), average.reciprocal);
+      store_block(v, out + c * out_stride, out_stride, count);
     } else {
       T lanes[std::size_t{L}];
       v.store(lanes);

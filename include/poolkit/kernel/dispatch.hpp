@@ -154,11 +154,14 @@ void select_rows(instruction_set s, const select_job<T>& job, plane<const T> x, 
       s, [&](auto tag) { select_rows<T, S>(tag, job, x, y, indices, oh_begin, oh_end); });
 }
 
-/// The global pooling of one plane on instruction set `s`, for the built-in reducers
-/// (one summation order on every instruction set: kernel/builtin.hpp).
+/// The global pooling of `count` planes on instruction set `s`, for the built-in reducers
+/// (one summation order on every instruction set: kernel/builtin.hpp): plane i at
+/// first.data + i * plane_stride, its result to out[i * out_stride].
 template <class T, class R>
-T global_plane(instruction_set s, const R& r, plane<const T> x) noexcept {
-  return on_instruction_set(s, [&](auto tag) { return global_plane(tag, r, x); });
+void global_planes(instruction_set s, const R& r, plane<const T> first, index_t plane_stride,
+                   index_t count, T* out, index_t out_stride) noexcept {
+  on_instruction_set(
+      s, [&](auto tag) { global_planes(tag, r, first, plane_stride, count, out, out_stride); });
 }
 
 /// Pools output rows [oh_begin, oh_end) of one channels-last image (x.channel_stride == 1)

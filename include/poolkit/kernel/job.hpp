@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <new>
 #include <utility>
 #include <vector>
@@ -168,6 +169,25 @@ struct vector_job {
   /// Null for every other reducer: avg runs sum's kernels, which divide when this is set.
   const T* divisor_rows;
   const index_t* divisor_row_of;
+  /// The divisor rows hold reciprocals of powers of two, and the kernels multiply by them
+  /// (job_tables::add_divisors).
+  bool divisors_are_reciprocals = false;
+};
+
+/// Whether divisor d is a power of two (then 1 / d is exact).
+template <class T>
+bool is_power_of_two(T d) noexcept {
+  int exponent = 0;
+  return std::frexp(d, &exponent) == T(0.5);
+}
+
+/// What divide() takes for divisor d: d, or its reciprocal when d is a power of two.
+template <class T>
+struct exact_divisor {
+  T value;
+  bool reciprocal;
+  explicit exact_divisor(T d) noexcept
+      : value(is_power_of_two(d) ? T(1) / d : d), reciprocal(is_power_of_two(d)) {}
 };
 
 /// Everything a plane kernel needs besides the plane and its scratch memory, prepared once
@@ -209,6 +229,7 @@ struct job_tables {
   std::vector<geometry::axis_window> col_windows;
   std::vector<T> divisor_rows;
   std::vector<index_t> divisor_row_of;
+  bool divisors_are_reciprocals = false;
 
   explicit job_tables(const geometry::regular_windows& w) {
     row_windows.resize(static_cast<std::size_t>(w.h.output_size()));
@@ -238,6 +259,12 @@ struct job_tables {
         const window_counts counts{key.first * c.count, key.second * c.padded_count};
         row[ow] = counts.in_bounds == 0 ? T(1) : static_cast<T>(r.divisor(counts));
       }
+    }
+    // Every divisor a power of two (2 x 2 and 4 x 4 windows, even adaptive bins without
+    // padding): the kernels multiply by the exact reciprocals instead (see divide()).
+    if (std::all_of(divisor_rows.begin(), divisor_rows.end(), is_power_of_two<T>)) {
+      for (T& d : divisor_rows) d = T(1) / d;
+      divisors_are_reciprocals = true;
     }
   }
 };

@@ -7,7 +7,7 @@
 // POOLKIT_KERNEL_VEC naming the set's vec<T> header. No include guard.
 //
 // With the prebuilt kernel library (POOLKIT_USE_PREBUILT, see kernel/dispatch.hpp) only
-// the five entry points are declared: the library's explicit instantiations define them
+// the entry points are declared: the library's explicit instantiations define them
 // for the built-in reducers, the only ones that reach them, and the translation unit
 // compiles no kernel.
 
@@ -19,7 +19,8 @@ template <class T, class S>
 void select_rows(tag, const select_job<T>& job, kernel::plane<const T> x, kernel::plane<T> y,
                  kernel::plane<index_t> idx, index_t oh_begin, index_t oh_end) noexcept;
 template <class T, class R>
-T global_plane(tag, const R& r, plane<const T> x) noexcept;
+void global_planes(tag, const R& r, plane<const T> first, index_t plane_stride, index_t count,
+                   T* out, index_t out_stride) noexcept;
 template <class T, class R>
 void pool_pixels(tag, const R& r, const pixel_windows& g, pixels<const T> x, pixels<T> y,
                  index_t oh_begin, index_t oh_end) noexcept;
@@ -28,6 +29,7 @@ void global_pixels(tag, const R& r, pixels<const T> x, const index_t* offsets, i
                    index_t c_end, T* out, index_t out_stride) noexcept;
 #else
 #include POOLKIT_KERNEL_VEC
+#include <poolkit/kernel/lanes-inl.hpp>
 #include <poolkit/kernel/regular-inl.hpp>
 #include <poolkit/kernel/select-inl.hpp>
 #include <poolkit/kernel/global-inl.hpp>

@@ -243,23 +243,6 @@ POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry
   return acc;
 }
 
-/// Stores the first n lanes of v at out (column stride out_step).
-template <class T>
-POOLKIT_FORCEINLINE void store_block(vec<T> v, T* out, index_t out_step, int n) noexcept {
-  constexpr int L = vec<T>::lanes;
-  if (out_step == 1) {
-    if (n == L) {
-      v.store(out);
-    } else {
-      v.store_first(out, n);
-    }
-    return;
-  }
-  alignas(64) T lanes_of[std::size_t{L}];
-  v.store(lanes_of);
-  for (int l = 0; l < n; ++l) out[l * out_step] = lanes_of[l];
-}
-
 /// Which blocks of an output row read only inside the input row (plain loads) and the
 /// masks of the edge blocks' loads, worked out once per call by replaying each edge
 /// block's loads (load_recorder), so they always match what fold_row does.
@@ -392,16 +375,16 @@ POOLKIT_FORCEINLINE void direct_row(const vector_job<T>& job, const T* const* wi
                                     index_t dh, const row_geometry& g, const block_plan<T>& plan,
                                     const T* divisors, T* out, index_t out_step) noexcept {
   using V = vec<T>;
+  const bool reciprocal = job.divisors_are_reciprocals;
   const auto emit = [&](V acc, index_t b) {
     const index_t ow0 = plan.start(b);
-    if (divisors != nullptr) acc = V::div(acc, V::load(divisors + ow0));
+    if (divisors != nullptr) acc = divide(acc, V::load(divisors + ow0), reciprocal);
     store_block(acc, out + ow0 * out_step, out_step, plan.count(b));
   };
   for (index_t b = plan.first_edge(); b < plan.blocks; b = plan.next_edge(b))
     emit(direct_block<KH, KW, SW, F, false>(window, kh, dh, g, plan, b), b);
   for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
     emit(direct_block<KH, KW, SW, F, true>(window, kh, dh, g, plan, b), b);
-  (void)job;
 }
 
 /// One band of output rows [oh_begin, oh_end) of a plane. The input rows the band needs
@@ -568,7 +551,8 @@ POOLKIT_FORCEINLINE void strip_block(const vector_job<T>& job, const block_plan<
       V acc = V::broadcast(F::identity());
       for (int t = 0; t < K; ++t)
         for (int j = 0; j < K; ++j) acc = F::combine(acc, taps[t][j]);
-      if (job.divisor_rows != nullptr) acc = V::div(acc, V::load(divisors[oh - oh_begin] + ow0));
+      if (job.divisor_rows != nullptr)
+        acc = divide(acc, V::load(divisors[oh - oh_begin] + ow0), job.divisors_are_reciprocals);
       store_block(acc, out + oh * y.row_stride, y.col_stride, count);
       for (int t = 0; t < carried; ++t)
         for (int j = 0; j < K; ++j) taps[t][j] = taps[t + S][j];

@@ -81,18 +81,22 @@ void run_global(const R& r, nchw_view<const T> x, nchw_view<T> y, const policy& 
   parallel_for(pol, tasks, rp.threads, [&](index_t t) {
     const index_t begin = planes / tasks * t + std::min(t, planes % tasks);
     const index_t end = begin + planes / tasks + (t < planes % tasks ? 1 : 0);
-    index_t n = begin / channels;
-    index_t c = begin - n * channels;
-    for (index_t i = begin; i < end; ++i, c = c + 1 == channels ? 0 : c + 1, n += c == 0 ? 1 : 0) {
-      const kernel::plane<const T> in = kernel::plane_of(x, n, c);
-      T* out = y.data_handle() + y.offset(n, c, 0, 0);
+    // The task's planes, one image at a time: runs of channels [c, c_end) of image n.
+    for (index_t i = begin; i < end;) {
+      const index_t n = i / channels;
+      const index_t c = i - n * channels;
+      const index_t c_end = std::min(channels, c + (end - i));
       if constexpr (kernel::has_vector_kernels<R>) {
-        *out = kernel::global_plane(rp.isa, r, in);
+        kernel::global_planes(rp.isa, r, kernel::plane_of(x, n, c), x.stride(1), c_end - c,
+                              y.data_handle() + y.offset(n, c, 0, 0), y.stride(1));
       } else {
-        const geometry::adaptive_axis gh(in.rows, 1);
-        const geometry::adaptive_axis gw(in.cols, 1);
-        kernel::pool_adaptive_rows(r, in, kernel::plane_of(y, n, c), gh, gw, 0, 1);
+        const geometry::adaptive_axis gh(x.extent(2), 1);
+        const geometry::adaptive_axis gw(x.extent(3), 1);
+        for (index_t k = c; k < c_end; ++k)
+          kernel::pool_adaptive_rows(r, kernel::plane_of(x, n, k), kernel::plane_of(y, n, k), gh,
+                                     gw, 0, 1);
       }
+      i += c_end - c;
     }
   });
 }

@@ -81,7 +81,7 @@ void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_
       constexpr bool divides = std::is_same_v<R, reduce::avg<T>>;
       const kernel::plane_job<T, R> job{
           {&g, cols, extent, &layout, divides ? tables.divisor_rows.data() : nullptr,
-           divides ? tables.divisor_row_of.data() : nullptr},
+           divides ? tables.divisor_row_of.data() : nullptr, tables.divisors_are_reciprocals},
           &r};
       const kernel::scratch_buffer<T> scratch(split.tasks, layout.total, layout.identity_row,
                                               layout.identity_length, r.identity());
