@@ -13,9 +13,10 @@
 /// The halving steps from `Half` down, on vectors: v[j] absorbs v[j + Half], then ...
 template <int Half, class F, class V>
 POOLKIT_FORCEINLINE void fold_halves(V* v) noexcept {
-  if constexpr (Half == 0) return;
-  each_of<Half>([&](int j) { v[j] = F::combine(v[j], v[j + Half]); });
-  if constexpr (Half > 1) fold_halves<Half / 2, F>(v);
+  if constexpr (Half > 0) {
+    each_of<Half>([&](int j) { v[j] = F::combine(v[j], v[j + Half]); });
+    fold_halves<Half / 2, F>(v);
+  }
 }
 
 /// How global_vector reads a plane of n contiguous elements: `whole` groups of 32, then
