@@ -164,14 +164,19 @@ struct vector_job {
   row_geometry cols;
   row_extent extent;
   const scratch_layout* layout;
-  /// avg: divisor_rows + divisor_row_of[oh] * scratch_pitch(OW) is output row oh's row of
+  /// avg: divisor_rows + divisor_row(oh) * scratch_pitch(OW) is output row oh's row of
   /// divisors (PyTorch's rule; 1 for an empty window, whose 0 / 1 gives the required 0).
   /// Null for every other reducer: avg runs sum's kernels, which divide when this is set.
   const T* divisor_rows;
+  /// Output row oh's divisor row is divisor_row_of[oh]; null when all rows share row 0.
   const index_t* divisor_row_of;
   /// The divisor rows hold reciprocals of powers of two, and the kernels multiply by them
   /// (job_tables::add_divisors).
   bool divisors_are_reciprocals = false;
+
+  index_t divisor_row(index_t oh) const noexcept {
+    return divisor_row_of == nullptr ? 0 : divisor_row_of[oh];
+  }
 };
 
 /// Whether divisor d is a power of two (then 1 / d is exact).
@@ -221,20 +226,24 @@ class scratch_buffer {
   T* data_;
 };
 
-/// The per-call tables behind a plane_job: row windows and, for averages, the distinct
-/// rows of divisors (rows with the same vertical window counts share one).
+/// The per-call tables behind a plane_job: row windows (only when asked for: the
+/// selections and stochastic pooling read them; the regular kernels do not, and a tall
+/// stack of planes, ops/regular.hpp, has thousands of rows) and, for averages, the
+/// distinct rows of divisors (rows with the same vertical window counts share one).
 template <class T>
 struct job_tables {
   std::vector<geometry::axis_window> row_windows;
   std::vector<geometry::axis_window> col_windows;
   std::vector<T> divisor_rows;
-  std::vector<index_t> divisor_row_of;
+  std::vector<index_t> divisor_row_of;  // empty: every output row reads divisor row 0
   bool divisors_are_reciprocals = false;
 
-  explicit job_tables(const geometry::regular_windows& w) {
-    row_windows.resize(static_cast<std::size_t>(w.h.output_size()));
-    for (index_t oh = 0; oh < w.h.output_size(); ++oh)
-      row_windows[static_cast<std::size_t>(oh)] = w.h.window(oh);
+  explicit job_tables(const geometry::regular_windows& w, bool with_rows = true) {
+    if (with_rows) {
+      row_windows.resize(static_cast<std::size_t>(w.h.output_size()));
+      for (index_t oh = 0; oh < w.h.output_size(); ++oh)
+        row_windows[static_cast<std::size_t>(oh)] = w.h.window(oh);
+    }
     col_windows.resize(static_cast<std::size_t>(w.w.output_size()));
     for (index_t ow = 0; ow < w.w.output_size(); ++ow)
       col_windows[static_cast<std::size_t>(ow)] = w.w.window(ow);
@@ -244,20 +253,34 @@ struct job_tables {
     const index_t ow_count = w.w.output_size();
     const index_t pitch = scratch_pitch(ow_count);
     const std::vector<geometry::axis_window>& cols = col_windows;
-    std::vector<std::pair<index_t, index_t>> seen;  // (rows in bounds, rows padded)
-    divisor_row_of.resize(row_windows.size());
-    for (std::size_t oh = 0; oh < row_windows.size(); ++oh) {
-      const auto key = std::make_pair(row_windows[oh].count, row_windows[oh].padded_count);
-      const auto it = std::find(seen.begin(), seen.end(), key);
-      divisor_row_of[oh] = it - seen.begin();
-      if (it != seen.end()) continue;
-      seen.push_back(key);
-      divisor_rows.resize(seen.size() * static_cast<std::size_t>(pitch), T(1));
-      T* row = divisor_rows.data() + (seen.size() - 1) * static_cast<std::size_t>(pitch);
+    const auto add_row = [&](const geometry::axis_window& wh) {
+      divisor_rows.resize(divisor_rows.size() + static_cast<std::size_t>(pitch), T(1));
+      T* row = divisor_rows.data() + divisor_rows.size() - static_cast<std::size_t>(pitch);
       for (index_t ow = 0; ow < ow_count; ++ow) {
         const geometry::axis_window& c = cols[static_cast<std::size_t>(ow)];
-        const window_counts counts{key.first * c.count, key.second * c.padded_count};
+        const window_counts counts{wh.count * c.count, wh.padded_count * c.padded_count};
         row[ow] = counts.in_bounds == 0 ? T(1) : static_cast<T>(r.divisor(counts));
+      }
+    };
+    // Every vertical window inside the input (no top padding, the last window's last tap
+    // in the last row): every output row has the same divisors, one row for all.
+    const geometry::regular_axis& h = w.h;
+    const bool rows_alike =
+        h.pad_begin() == 0 &&
+        (h.output_size() - 1) * h.stride() + (h.kernel() - 1) * h.dilation() < h.input_size();
+    if (rows_alike || h.output_size() <= 1) {
+      if (h.output_size() > 0) add_row(h.window(0));
+    } else {
+      std::vector<std::pair<index_t, index_t>> seen;  // (rows in bounds, rows padded)
+      divisor_row_of.resize(static_cast<std::size_t>(h.output_size()));
+      for (index_t oh = 0; oh < h.output_size(); ++oh) {
+        const geometry::axis_window wh = h.window(oh);
+        const auto key = std::make_pair(wh.count, wh.padded_count);
+        const auto it = std::find(seen.begin(), seen.end(), key);
+        divisor_row_of[static_cast<std::size_t>(oh)] = it - seen.begin();
+        if (it != seen.end()) continue;
+        seen.push_back(key);
+        add_row(wh);
       }
     }
     // Every divisor a power of two (2 x 2 and 4 x 4 windows, even adaptive bins without

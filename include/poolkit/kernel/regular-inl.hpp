@@ -466,7 +466,7 @@ void pool_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scratc
       const T* const* rows_of_window = KH > 0 ? window : rows + top;
       const T* divisors = nullptr;
       if (!F::selects && job.divisor_rows != nullptr)
-        divisors = job.divisor_rows + job.divisor_row_of[oh] * pitch;
+        divisors = job.divisor_rows + job.divisor_row(oh) * pitch;
       T* out = out_data + oh * out_row_stride;
       direct_row<KH, KW, SW, F>(job, rows_of_window, kh, dh, g, plan, divisors, out,
                                 out_col_stride);
@@ -593,7 +593,7 @@ void strip_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scrat
   const T** divisors = reinterpret_cast<const T**>(scratch + layout.band_pointers) + band_rows;
   if (!F::selects && job.divisor_rows != nullptr)
     for (index_t oh = oh_begin; oh < oh_end; ++oh)
-      divisors[oh - oh_begin] = job.divisor_rows + job.divisor_row_of[oh] * layout.pitch;
+      divisors[oh - oh_begin] = job.divisor_rows + job.divisor_row(oh) * layout.pitch;
   for (index_t b = plan.first_edge(); b < plan.blocks; b = plan.next_edge(b))
     strip_block<K, S, F, false>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
   for (index_t b = plan.inside_begin; b < plan.inside_end; ++b)
