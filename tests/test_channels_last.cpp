@@ -10,7 +10,8 @@
 // The same suites run on NCHW inputs with many small planes too: the kernels that take
 // blocks of planes into the lanes (global pooling, kernel/global-inl.hpp) and the averages
 // whose divisors are all powers of two (multiplied by exact reciprocals) must give the
-// scalar path's bits there as well.
+// scalar path's bits there as well, and so must the narrow planes under 2 x 2 stride-2
+// windows, which run two output rows to a vector.
 #include "test_support.hpp"
 #include "reference.hpp"
 #include "reference_params.hpp"
@@ -184,6 +185,8 @@ class ChannelsLast : public ::testing::TestWithParam<instruction_set> {
 
   /// Inputs in NCHW order (embedded or not) instead of channels-last.
   bool nchw_inputs_ = false;
+  /// regular_suite draws 2 x 2 stride-2 windows over planes 1-34 wide.
+  bool two_by_two_ = false;
 
   /// Extents with channel counts around whole vectors and four-vector blocks.
   static poolkit::extents4 draw_input(std::mt19937_64& rng, index_t max_side) {
@@ -199,9 +202,21 @@ class ChannelsLast : public ::testing::TestWithParam<instruction_set> {
   void regular_suite(std::uint64_t seed, int count) {
     std::mt19937_64 rng(seed);
     for (int i = 0; i < count && !HasFailure(); ++i) {
-      const poolkit::extents4 in = draw_input(rng, 14);
+      poolkit::extents4 in = draw_input(rng, 14);
       poolkit::pool2d_params p = random_window(rng);
-      if (rng() % 3 == 0) {  // windows whose divisors are powers of two
+      if (two_by_two_) {
+        // 2 x 2 stride-2 windows on planes up to two vectors wide: output rows narrower
+        // than half a vector run two to a vector (kernel/regular-inl.hpp, paired_strip).
+        in[3] = 1 + static_cast<index_t>(rng() % 34);
+        p = {.kernel = {2, 2}, .stride = poolkit::hw{2, 2}};
+        p.padding = {static_cast<index_t>(rng() % 2), static_cast<index_t>(rng() % 2)};
+        if (rng() % 2 == 0)
+          p.padding_end =
+              poolkit::hw{static_cast<index_t>(rng() % 2), static_cast<index_t>(rng() % 2)};
+        p.ceil_mode = rng() % 2 == 0;
+        p.count_include_pad = rng() % 2 == 0;
+        if (rng() % 4 == 0) p.divisor_override = 1 + static_cast<index_t>(rng() % 5);
+      } else if (rng() % 3 == 0) {  // windows whose divisors are powers of two
         const index_t k = rng() % 2 == 0 ? 2 : 4;
         p = {.kernel = {k, rng() % 2 == 0 ? k : index_t{1}}, .stride = poolkit::hw{k, k}};
         if (rng() % 4 == 0) p.divisor_override = index_t{1} << (rng() % 4);
@@ -273,6 +288,13 @@ TEST_P(ChannelsLast, NchwInputsWithManySmallPlanesMatchTheScalarPathBitForBit) {
   regular_suite<double>(22, 40);
   adaptive_suite<float>(23, 200);
   adaptive_suite<double>(24, 60);
+}
+
+TEST_P(ChannelsLast, NarrowPlanesUnderTwoByTwoWindowsMatchTheScalarPathBitForBit) {
+  nchw_inputs_ = true;
+  two_by_two_ = true;
+  regular_suite<float>(25, 150);
+  regular_suite<double>(26, 60);
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryInstructionSet, ChannelsLast,

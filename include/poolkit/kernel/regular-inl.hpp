@@ -104,10 +104,11 @@ struct vector_form<reduce::avg<T>> : vector_form<reduce::sum<T>> {};
 /// `base + offset` computed on addresses: the result may point outside the row (its lanes
 /// outside the row are masked off and never dereferenced), which pointer arithmetic
 /// proper would make undefined.
+/// T may be const (loads) or not (masked stores).
 template <class T>
-POOLKIT_FORCEINLINE const T* address_at(const T* base, index_t offset) noexcept {
-  return reinterpret_cast<const T*>(reinterpret_cast<std::uintptr_t>(base) +
-                                    static_cast<std::uintptr_t>(offset) * sizeof(T));
+POOLKIT_FORCEINLINE T* address_at(T* base, index_t offset) noexcept {
+  return reinterpret_cast<T*>(reinterpret_cast<std::uintptr_t>(base) +
+                              static_cast<std::uintptr_t>(offset) * sizeof(T));
 }
 
 POOLKIT_FORCEINLINE int clamp_lane(index_t v, int lanes) noexcept {
@@ -572,6 +573,109 @@ POOLKIT_FORCEINLINE void strip_block(const vector_job<T>& job, const block_plan<
   }
 }
 
+/// Output rows at most half a vector wide under 2 x 2 stride-2 windows (the 14 -> 7
+/// pooling of late layers; 7 of 16 lanes busy in a column strip): two output rows per
+/// vector. deinterleave(a, b) puts the even and odd elements of a in the lower half of its
+/// results and those of b in the upper half, so with b the second output row's input row
+/// and a the first one's loaded `shift` = L/2 - OW outputs early, the first row's outputs
+/// fill lanes [L/2 - OW, L/2) and the second row's [L/2, L/2 + OW), back to back; where
+/// the output rows follow one another in memory one masked store writes both. Every lane
+/// folds its window's four taps in the strips' order (row-major from the identity), so
+/// the bits are the same. The caller checks the shape (strip_band).
+/// Row pointers and divisor rows are worked out on the fly: with 7-wide rows, filling
+/// the band's tables first took a third of the time.
+template <class F, class T>
+POOLKIT_FORCEINLINE void paired_strip(const vector_job<T>& job, const T* identity_row,
+                                      kernel::plane<const T> x, kernel::plane<T> y,
+                                      index_t oh_begin, index_t oh_end) noexcept {
+  using V = vec<T>;
+  using mask = typename V::mask;
+  constexpr int L = V::lanes;
+  const row_geometry& g = job.cols;
+  const int ow = static_cast<int>(g.out_width);
+  const int shift = L / 2 - ow;
+  const index_t second_at = -g.pad_begin;  // input position of the second row's lane 0
+  const index_t first_at = second_at - 2 * shift;
+  // Lanes at positions outside the row read the identity (padding) and touch nothing.
+  const mask first_in_row =
+      V::lanes_in(clamp_lane(-first_at, L), clamp_lane(g.in_width - first_at, L));
+  const mask second_in_row =
+      V::lanes_in(clamp_lane(-second_at, L), clamp_lane(g.in_width - second_at, L));
+  const mask first_lanes = V::lanes_in(shift, L / 2);
+  const mask second_lanes = V::lanes_in(L / 2, L / 2 + ow);
+  const mask both_lanes = V::lanes_in(shift, L / 2 + ow);
+  // The four taps of both rows' windows, folded row-major from the identity. `first` and
+  // `second` point at the two output rows' top input rows, `below` is the row pitch.
+  const auto fold = [&](const T* first, const T* first_below, const T* second,
+                        const T* second_below) {
+    const auto taps = [&](const T* a, const T* b, V& even, V& odd) {
+      V::deinterleave(V::load_masked(address_at(a, first_at), first_in_row, F::identity()),
+                      V::load_masked(address_at(b, second_at), second_in_row, F::identity()), even,
+                      odd);
+    };
+    V even0;
+    V odd0;
+    V even1;
+    V odd1;
+    taps(first, second, even0, odd0);
+    taps(first_below, second_below, even1, odd1);
+    const V acc = V::broadcast(F::identity());
+    return F::combine(F::combine(F::combine(F::combine(acc, even0), odd0), even1), odd1);
+  };
+  // avg: the two rows' divisors side by side.
+  const bool divides = job.divisor_rows != nullptr;
+  const bool reciprocal = job.divisors_are_reciprocals;
+  const auto pair_divisors = [&](index_t oh, bool pair) {
+    alignas(64) T lanes_of[std::size_t{L}];
+    for (T& d : lanes_of) d = T(1);
+    const T* d0 = job.divisor_rows + job.divisor_row(oh) * job.layout->pitch;
+    const T* d1 = pair ? job.divisor_rows + job.divisor_row(oh + 1) * job.layout->pitch : d0;
+    for (int j = 0; j < ow; ++j) {
+      lanes_of[shift + j] = d0[j];
+      lanes_of[L / 2 + j] = d1[j];
+    }
+    return V::load(lanes_of);
+  };
+  const index_t pad_top = job.windows->h.pad_begin();
+  const index_t rs = x.row_stride;
+  // Pairs whose four input rows all lie inside the input, with every output row sharing
+  // its divisors and the output rows back to back (the stacked planes of ops/regular.hpp):
+  // one tight loop with no per-row tests.
+  index_t oh = oh_begin;
+  if (y.row_stride == ow && (!divides || job.divisor_row_of == nullptr) &&
+      oh_begin * 2 - pad_top >= 0) {
+    const V divisor = divides ? pair_divisors(oh_begin, true) : V::broadcast(T(1));
+    const T* top = x.data + (oh * 2 - pad_top) * rs;
+    T* out = y.data + oh * ow;
+    for (; oh + 1 < oh_end && oh * 2 + 3 - pad_top < x.rows;
+         oh += 2, top += 4 * rs, out += 2 * ow) {
+      V acc = fold(top, top + rs, top + 2 * rs, top + 3 * rs);
+      if (divides) acc = divide(acc, divisor, reciprocal);
+      acc.store_masked(address_at(out, -shift), both_lanes);
+    }
+  }
+  // Everything else (rows of padding, an odd last row, per-row divisors, output rows
+  // apart): the same fold with each row looked up.
+  const auto input_row = [&](index_t ih) {
+    return ih >= 0 && ih < x.rows ? x.data + ih * rs : identity_row;
+  };
+  for (; oh < oh_end; oh += 2) {
+    const bool pair = oh + 1 < oh_end;
+    const index_t top = oh * 2 - pad_top;
+    const index_t second_top = pair ? top + 2 : top;  // an odd last row: not stored
+    V acc =
+        fold(input_row(top), input_row(top + 1), input_row(second_top), input_row(second_top + 1));
+    if (divides) acc = divide(acc, pair_divisors(oh, pair), reciprocal);
+    T* out = y.data + oh * y.row_stride;
+    if (pair && y.row_stride == ow) {
+      acc.store_masked(address_at(out, -shift), both_lanes);
+    } else {
+      acc.store_masked(address_at(out, -shift), first_lanes);
+      if (pair) acc.store_masked(address_at(out + y.row_stride, -L / 2), second_lanes);
+    }
+  }
+}
+
 /// A band of output rows in column strips (see above).
 template <int K, int S, class F, class T>
 void strip_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scratch,
@@ -585,6 +689,10 @@ void strip_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scrat
   const index_t band_rows = (oh_end - oh_begin - 1) * S + K;
   const T** rows = reinterpret_cast<const T**>(scratch + layout.band_pointers);
   const T* identity_row = scratch + layout.identity_row - job.extent.first;
+  if constexpr (K == 2 && S == 2 && vec<T>::lanes >= 2) {
+    if (2 * job.cols.out_width <= vec<T>::lanes && y.col_stride == 1)
+      return paired_strip<F>(job, identity_row, x, y, oh_begin, oh_end);
+  }
   for (index_t i = 0; i < band_rows; ++i) {
     const index_t ih = first_row + i;
     rows[i] = ih >= 0 && ih < x.rows ? x.data + ih * x.row_stride : identity_row;

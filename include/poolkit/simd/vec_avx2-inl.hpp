@@ -78,6 +78,9 @@ struct vec<float> {
     return {
         _mm256_blendv_ps(_mm256_set1_ps(fill), _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m))};
   }
+  POOLKIT_FORCEINLINE void store_masked(float* p, mask m) const noexcept {
+    _mm256_maskstore_ps(p, m, v);
+  }
 
   // Selection with positions (max/min with indices): which lanes take x.
   using choice = __m256;
@@ -143,6 +146,9 @@ struct vec<double> {
   static POOLKIT_FORCEINLINE vec load_masked(const double* p, mask m, double fill) noexcept {
     return {
         _mm256_blendv_pd(_mm256_set1_pd(fill), _mm256_maskload_pd(p, m), _mm256_castsi256_pd(m))};
+  }
+  POOLKIT_FORCEINLINE void store_masked(double* p, mask m) const noexcept {
+    _mm256_maskstore_pd(p, m, v);
   }
 
   // Selection with positions (max/min with indices): which lanes take x.

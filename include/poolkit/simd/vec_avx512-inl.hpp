@@ -66,6 +66,9 @@ struct vec<float> {
   static POOLKIT_FORCEINLINE vec load_masked(const float* p, mask m, float fill) noexcept {
     return {_mm512_mask_loadu_ps(_mm512_set1_ps(fill), m, p)};
   }
+  POOLKIT_FORCEINLINE void store_masked(float* p, mask m) const noexcept {
+    _mm512_mask_storeu_ps(p, m, v);
+  }
   // isnan(x) ? x : max(x, acc) in two instructions: the max only where x is not NaN.
   static POOLKIT_FORCEINLINE vec max_unless_nan(vec x, vec acc) noexcept {
     return {_mm512_mask_max_ps(x.v, _mm512_cmp_ps_mask(x.v, x.v, _CMP_ORD_Q), x.v, acc.v)};
@@ -137,6 +140,9 @@ struct vec<double> {
   }
   static POOLKIT_FORCEINLINE vec load_masked(const double* p, mask m, double fill) noexcept {
     return {_mm512_mask_loadu_pd(_mm512_set1_pd(fill), m, p)};
+  }
+  POOLKIT_FORCEINLINE void store_masked(double* p, mask m) const noexcept {
+    _mm512_mask_storeu_pd(p, m, v);
   }
   static POOLKIT_FORCEINLINE vec max_unless_nan(vec x, vec acc) noexcept {
     return {_mm512_mask_max_pd(x.v, _mm512_cmp_pd_mask(x.v, x.v, _CMP_ORD_Q), x.v, acc.v)};

@@ -63,6 +63,11 @@ struct vec<float> {
   static POOLKIT_FORCEINLINE vec load_masked(const float* p, mask m, float fill) noexcept {
     return load_range(p, m.lo, m.hi, fill);
   }
+  POOLKIT_FORCEINLINE void store_masked(float* p, mask m) const noexcept {
+    alignas(16) float t[4];
+    vst1q_f32(t, v);
+    for (int i = m.lo; i < m.hi; ++i) p[i] = t[i];
+  }
 
   // Selection with positions (max/min with indices): which lanes take x.
   using choice = uint32x4_t;
@@ -134,6 +139,11 @@ struct vec<double> {
   static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept { return {lo, hi}; }
   static POOLKIT_FORCEINLINE vec load_masked(const double* p, mask m, double fill) noexcept {
     return load_range(p, m.lo, m.hi, fill);
+  }
+  POOLKIT_FORCEINLINE void store_masked(double* p, mask m) const noexcept {
+    alignas(16) double t[2];
+    vst1q_f64(t, v);
+    for (int i = m.lo; i < m.hi; ++i) p[i] = t[i];
   }
 
   // Selection with positions (max/min with indices): which lanes take x.

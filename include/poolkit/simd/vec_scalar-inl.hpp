@@ -23,6 +23,9 @@
 //   any_nan(a)                   some lane is NaN
 //   mask, lanes(lo, hi)          a precomputed lane range [lo, hi) ...
 //   load_masked(p, m, fill)      ... loaded like load_range(p, lo, hi, fill)
+//   store_masked(p, m)           lanes [lo, hi) stored to p[lane]; memory outside
+//                                [p + lo, p + hi) is never touched (p may point before
+//                                the object: the kernels compute it with address_at)
 
 template <class T>
 struct vec {
@@ -62,6 +65,9 @@ struct vec {
   static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept { return {lo, hi}; }
   static POOLKIT_FORCEINLINE vec load_masked(const T* p, mask m, T fill) noexcept {
     return load_range(p, m.lo, m.hi, fill);
+  }
+  POOLKIT_FORCEINLINE void store_masked(T* p, mask m) const noexcept {
+    if (m.lo <= 0 && m.hi > 0) *p = v;
   }
 
   // Selection with positions (max/min with indices): which lanes take x.

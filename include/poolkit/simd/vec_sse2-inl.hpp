@@ -61,6 +61,11 @@ struct vec<float> {
   static POOLKIT_FORCEINLINE vec load_masked(const float* p, mask m, float fill) noexcept {
     return load_range(p, m.lo, m.hi, fill);
   }
+  POOLKIT_FORCEINLINE void store_masked(float* p, mask m) const noexcept {
+    alignas(16) float t[4];
+    _mm_store_ps(t, v);
+    for (int i = m.lo; i < m.hi; ++i) p[i] = t[i];
+  }
 
   // Selection with positions (max/min with indices): which lanes take x.
   using choice = __m128;
@@ -126,6 +131,11 @@ struct vec<double> {
   static POOLKIT_FORCEINLINE mask lanes_in(int lo, int hi) noexcept { return {lo, hi}; }
   static POOLKIT_FORCEINLINE vec load_masked(const double* p, mask m, double fill) noexcept {
     return load_range(p, m.lo, m.hi, fill);
+  }
+  POOLKIT_FORCEINLINE void store_masked(double* p, mask m) const noexcept {
+    alignas(16) double t[2];
+    _mm_store_pd(t, v);
+    for (int i = m.lo; i < m.hi; ++i) p[i] = t[i];
   }
 
   // Selection with positions (max/min with indices): which lanes take x.
