@@ -605,7 +605,7 @@ POOLKIT_FORCEINLINE void paired_strip(const vector_job<T>& job, const T* identit
   const mask second_lanes = V::lanes_in(L / 2, L / 2 + ow);
   const mask both_lanes = V::lanes_in(shift, L / 2 + ow);
   // The four taps of both rows' windows, folded row-major from the identity. `first` and
-  // `second` point at the two output rows' top input rows, `below` is the row pitch.
+  // `second` point at the two output rows' top input rows, `*_below` at the rows under them.
   const auto fold = [&](const T* first, const T* first_below, const T* second,
                         const T* second_below) {
     const auto taps = [&](const T* a, const T* b, V& even, V& odd) {
