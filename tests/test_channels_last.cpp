@@ -5,7 +5,8 @@
 // a cropped plane, H or W outermost (channels-last in only some dimensions), and outputs
 // channels-last, NCHW or strided. Channel counts cross whole vectors and the four-vector
 // blocks of the kernels (1 ... 70 channels). Inputs hold NaN, infinities and signed zeros
-// now and then. Nothing outside the output view may be written.
+// now and then, and some inputs only signed zeros (all -0 too). Nothing outside the output
+// view may be written.
 //
 // The same suites run on NCHW inputs with many small planes too: the kernels that take
 // blocks of planes into the lanes (global pooling, kernel/global-inl.hpp) and the averages
@@ -144,8 +145,13 @@ class ChannelsLast : public ::testing::TestWithParam<instruction_set> {
     test::embedded<T> x(in, in_pad, in_offset, in_order, sentinel);
     std::uniform_real_distribution<T> value(-10, 10);
     const bool specials = rng() % 4 == 0;
+    // Now and then only signed zeros, sometimes all -0: sums whose partials start from
+    // their first element must still give the +0 of an order that starts from +0.
+    const int zeros = static_cast<int>(rng() % 16);
     bool has_nan = false;
     test::fill(x.view, [&] {
+      if (zeros == 0) return -T(0);
+      if (zeros == 1) return rng() % 8 == 0 ? T(0) : -T(0);
       const T v = specials ? special_or(rng, value(rng)) : value(rng);
       has_nan = has_nan || v != v;
       return v;

@@ -13,10 +13,16 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define POOLKIT_FORCEINLINE inline __attribute__((always_inline))
+// For a lambda, after its parameter list: [&](int k) POOLKIT_INLINE_LAMBDA { ... }.
+#define POOLKIT_INLINE_LAMBDA __attribute__((always_inline))
+// A hint to bring p's cache line in; never faults, wherever p points.
+#define POOLKIT_PREFETCH(p) __builtin_prefetch(p)
 #define POOLKIT_NOINLINE __attribute__((noinline))
 #define POOLKIT_RESTRICT __restrict__
 #else
 #define POOLKIT_FORCEINLINE inline
+#define POOLKIT_INLINE_LAMBDA
+#define POOLKIT_PREFETCH(p) ((void)(p))
 #define POOLKIT_NOINLINE
 #define POOLKIT_RESTRICT
 #endif

@@ -202,6 +202,61 @@ void check_fractional(std::mt19937_64& rng, poolkit::instruction_set isa, stats&
   }
 }
 
+/// Global pooling (sum, avg, max, min) of NCHW and channels-last inputs, 1-40 planes of
+/// 1-10 x 1-10: the blocks of planes folded across the lanes (kernel/global-inl.hpp) and
+/// the channel vectors of channels-last views (kernel/channels_last-inl.hpp) against the
+/// scalar path and, for sums, the canonical order of the reference. Some inputs are all
+/// -0, whose canonical sum is +0.
+template <class T>
+void check_global(std::mt19937_64& rng, poolkit::instruction_set isa, stats& s) {
+  const auto pick = [&](index_t lo, index_t hi) {
+    return std::uniform_int_distribution<index_t>(lo, hi)(rng);
+  };
+  const index_t N = pick(1, 2), C = pick(1, 40), H = pick(1, 10), W = pick(1, 10);
+  const bool channels_last = pick(0, 1) == 1;
+  const int fill = static_cast<int>(pick(0, 7));  // 0: all -0, 1: some NaN
+  std::vector<T> data(static_cast<std::size_t>(N * C * H * W));
+  std::uniform_real_distribution<T> value(-5, 5);
+  for (T& v : data)
+    v = fill == 0                        ? -T(0)
+        : (fill == 1 && rng() % 20 == 0) ? std::numeric_limits<T>::quiet_NaN()
+                                         : value(rng);
+  const poolkit::extents4 strides = channels_last ? poolkit::extents4{H * W * C, 1, W * C, C}
+                                                  : poolkit::extents4{C * H * W, H * W, W, 1};
+  const poolkit::nchw_view<const T> x(data.data(), {N, C, H, W}, strides);
+  const poolkit::policy pol{.isa = isa, .threads = static_cast<int>(pick(1, 2))};
+  const poolkit::policy scalar{.isa = poolkit::instruction_set::scalar, .threads = 1};
+  for (int op = 0; op < 4; ++op) {
+    const auto run = [&](const poolkit::policy& q) {
+      switch (op) {
+        case 0: return poolkit::global_sum_pool2d(x, q);
+        case 1: return poolkit::global_avg_pool2d(x, q);
+        case 2: return poolkit::global_max_pool2d(x, q);
+        default: return poolkit::global_min_pool2d(x, q);
+      }
+    };
+    const auto mine = run(pol);
+    const auto want = run(scalar);
+    for (index_t n = 0; n < N; ++n)
+      for (index_t c = 0; c < C; ++c) {
+        bool ok = same(mine(n, c, 0, 0), want(n, c, 0, 0));
+        if (op == 0 && fill != 1) {
+          std::vector<T> plane;
+          for (index_t h = 0; h < H; ++h)
+            for (index_t w = 0; w < W; ++w) plane.push_back(x(n, c, h, w));
+          ok = ok && same(mine(n, c, 0, 0), ref::canonical_global_sum(plane));
+        }
+        ++s.checked;
+        if (!ok && ++s.failures <= 5)
+          std::printf("global op %d %s %s %ldx%ldx%ldx%ld at (%ld,%ld): %.9g, scalar %.9g\n", op,
+                      poolkit::name_of(isa).data(), channels_last ? "channels-last" : "nchw",
+                      static_cast<long>(N), static_cast<long>(C), static_cast<long>(H),
+                      static_cast<long>(W), static_cast<long>(n), static_cast<long>(c),
+                      static_cast<double>(mine(n, c, 0, 0)), static_cast<double>(want(n, c, 0, 0)));
+      }
+  }
+}
+
 int main() {
   std::mt19937_64 rng(7);
   stats s;
@@ -210,6 +265,10 @@ int main() {
     for (int i = 0; i < 300; ++i) {
       check_one<float>(rng, isa, s);
       check_one<double>(rng, isa, s);
+    }
+    for (int i = 0; i < 60; ++i) {
+      check_global<float>(rng, isa, s);
+      check_global<double>(rng, isa, s);
     }
     for (int i = 0; i < 60; ++i) {
       check_fractional<float>(rng, isa, s);

@@ -84,9 +84,9 @@ T global_plane(tag, const R& r, plane<const T> x) noexcept {
 
 /// The global pooling of `count` planes, plane i at first.data + i * plane_stride with
 /// first's extents and strides; out[i * out_stride] receives plane i. Blocks of L
-/// contiguous planes go through the lanes together: each plane's global_vector, then an
-/// L x L transpose puts partial j of every plane in vector j, and the last halving steps
-/// are whole-vector combines, one for L planes (the order of global_run, lane by lane).
+/// contiguous planes go through the lanes together: each plane's global_vector, then
+/// fold_across halves the L vectors' lanes while it moves plane l into lane l (the order
+/// of global_run, lane by lane).
 /// Small planes (a 7 x 7 plane is four vectors) cost what their loads cost instead of a
 /// chain of L - 1 scalar combines and a call each.
 template <class T, class R>
@@ -108,10 +108,12 @@ void global_planes(tag, const R& r, plane<const T> first, index_t plane_stride, 
     const exact_divisor<T> average = global_divisor<T>(r, n);
     for (; i + L <= count; i += L) {
       V v[std::size_t{L}];
-      for (int l = 0; l < L; ++l)
-        v[l] = global_vector<F>(first.data + (i + l) * plane_stride, walk);
-      transpose(v);
-      fold_halves<L / 2, F>(v);
+      const T* block = first.data + i * plane_stride;
+      each_of<L>([&](int l) POOLKIT_INLINE_LAMBDA {
+        v[l] = global_vector<F>(block, walk);
+        block += plane_stride;
+      });
+      fold_across<L, F>(v);
       if constexpr (F::selects) {
         // A result that is NaN or zero is decided again, row-major (global_finish).
         T lanes[std::size_t{L}];

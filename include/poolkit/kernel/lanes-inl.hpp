@@ -4,16 +4,15 @@
 // Lane plumbing shared by the vector kernels, written once against vec<T> and compiled
 // once per instruction set (kernel/kernels-inl.hpp includes this file inside namespace
 // poolkit::kernel::<isa>, before the kernels; no include guard): unrolled loops over
-// arrays of vectors, strided stores, and the transpose that moves a block of planes into
-// the lanes.
+// arrays of vectors, strided stores, divisions, and the fold that moves a block of planes
+// into the lanes.
 
 /// Calls f(k) for k = 0 ... K - 1, unrolled: with constant indices an array of
 /// accumulators lives in registers (GCC at -O2 keeps a loop over it, and it in memory).
 template <int K, class F>
 POOLKIT_FORCEINLINE void each_of(F&& f) {
-  [&]<int... k>(std::integer_sequence<int, k...>) {
-    (f(k), ...);
-  }(std::make_integer_sequence<int, K>{});
+  [&]<int... k>(std::integer_sequence<int, k...>)
+      POOLKIT_INLINE_LAMBDA { (f(k), ...); }(std::make_integer_sequence<int, K>{});
 }
 
 /// Stores the first n lanes of v to out[0], out[step], ... (n == L and step == 1: one
@@ -45,20 +44,24 @@ POOLKIT_FORCEINLINE vec<T> divide(vec<T> sum, vec<T> divisor, bool reciprocal) n
   return reciprocal ? vec<T>::mul(sum, divisor) : vec<T>::div(sum, divisor);
 }
 
-/// Transposes L vectors of L lanes in place: afterwards lane j of v[i] is what lane i of
-/// v[j] was. Built from deinterleave alone, so every instruction set has it: read the L
-/// vectors as one array of L * L elements indexed (row, lane), 2 log2(L) bits; one round
-/// deinterleaves the pairs (v[2k], v[2k + 1]) into v[k] (evens) and v[k + L/2] (odds),
-/// which rotates that index right by one bit, and log2(L) rounds swap its halves: the
-/// transpose. (L/2 deinterleaves a round: 64 two-source shuffles for 16 x 16 floats,
-/// what a hand-written 16 x 16 transpose takes.)
-template <class T>
-POOLKIT_FORCEINLINE void transpose(vec<T> (&v)[std::size_t{vec<T>::lanes}]) noexcept {
-  constexpr int L = vec<T>::lanes;
-  for (int round = 1; round < L; round *= 2) {
-    vec<T> next[std::size_t{L}];
-    each_of<L / 2>(
-        [&](int k) { vec<T>::deinterleave(v[2 * k], v[2 * k + 1], next[k], next[k + L / 2]); });
-    each_of<L>([&](int k) { v[k] = next[k]; });
+/// Folds the L lanes of each of L vectors by halving (call with M = L; M is the count of
+/// vectors still to pair): afterwards lane i of v[0] is v[i]'s lanes folded as
+/// fold_partials folds them (lane j absorbs lane j + L/2, then j + L/4, ...). The same
+/// bits as an L x L transpose followed by the halving steps on whole vectors, with half
+/// the shuffles (L - 1 interleaves instead of L/2 log2(L) deinterleaves). Why it works:
+/// interleave(v[i], v[i + M/2]) puts the first halves of both vectors' lanes in one result
+/// and the second halves in the other, so one combine folds the top lane bit of both,
+/// and the vector bit becomes the lowest lane bit; after log2(L) rounds the lane index is
+/// the vector index.
+template <int M, class F, class T>
+POOLKIT_FORCEINLINE void fold_across(vec<T>* v) noexcept {
+  if constexpr (M > 1) {
+    each_of<M / 2>([&](int i) POOLKIT_INLINE_LAMBDA {
+      vec<T> first_halves;
+      vec<T> second_halves;
+      vec<T>::interleave(v[i], v[i + M / 2], first_halves, second_halves);
+      v[i] = F::combine(first_halves, second_halves);
+    });
+    fold_across<M / 2, F>(v);
   }
 }

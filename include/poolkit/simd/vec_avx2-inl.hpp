@@ -56,6 +56,15 @@ struct vec<float> {
     even = {_mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)))};
     odd = {_mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0)))};
   }
+  // {a0 b0 a1 b1 ...} from the first halves of a and b, and the same from their second halves
+  // (the inverse of deinterleave).
+  static POOLKIT_FORCEINLINE void interleave(vec a, vec b, vec& lo, vec& hi) noexcept {
+    // unpack gives {a0 b0 a1 b1 | a4 b4 a5 b5} and {a2 b2 a3 b3 | a6 b6 a7 b7}.
+    const __m256 l = _mm256_unpacklo_ps(a.v, b.v);
+    const __m256 h = _mm256_unpackhi_ps(a.v, b.v);
+    lo = {_mm256_permute2f128_ps(l, h, 0x20)};
+    hi = {_mm256_permute2f128_ps(l, h, 0x31)};
+  }
   static POOLKIT_FORCEINLINE vec shift_prev(vec cur, vec prev) noexcept {
     // t = {prev[4..7], cur[0..3]}; per 128-bit lane, take the last element of t before cur.
     const __m256i t = _mm256_castps_si256(_mm256_permute2f128_ps(prev.v, cur.v, 0x21));
@@ -126,6 +135,15 @@ struct vec<double> {
     // unpack gives {a0 b0 | a2 b2}; the permute restores {a0 a2 b0 b2}.
     even = {_mm256_permute4x64_pd(_mm256_unpacklo_pd(a.v, b.v), _MM_SHUFFLE(3, 1, 2, 0))};
     odd = {_mm256_permute4x64_pd(_mm256_unpackhi_pd(a.v, b.v), _MM_SHUFFLE(3, 1, 2, 0))};
+  }
+  // {a0 b0 a1 b1 ...} from the first halves of a and b, and the same from their second halves
+  // (the inverse of deinterleave).
+  static POOLKIT_FORCEINLINE void interleave(vec a, vec b, vec& lo, vec& hi) noexcept {
+    // unpack gives {a0 b0 | a2 b2} and {a1 b1 | a3 b3}.
+    const __m256d l = _mm256_unpacklo_pd(a.v, b.v);
+    const __m256d h = _mm256_unpackhi_pd(a.v, b.v);
+    lo = {_mm256_permute2f128_pd(l, h, 0x20)};
+    hi = {_mm256_permute2f128_pd(l, h, 0x31)};
   }
   static POOLKIT_FORCEINLINE vec shift_prev(vec cur, vec prev) noexcept {
     const __m256i t = _mm256_castpd_si256(_mm256_permute2f128_pd(prev.v, cur.v, 0x21));

@@ -49,6 +49,15 @@ struct vec<float> {
   }
   // The zero-masking forms with all lanes selected: GCC 12 reports a false
   // -Wmaybe-uninitialized in the unmasked intrinsics.
+  // {a0 b0 a1 b1 ...} from the first halves of a and b, and the same from their second halves
+  // (the inverse of deinterleave).
+  static POOLKIT_FORCEINLINE void interleave(vec a, vec b, vec& lo, vec& hi) noexcept {
+    const __m512i first = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i second =
+        _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    lo = {_mm512_permutex2var_ps(a.v, first, b.v)};
+    hi = {_mm512_permutex2var_ps(a.v, second, b.v)};
+  }
   static POOLKIT_FORCEINLINE vec shift_prev(vec cur, vec prev) noexcept {
     return {_mm512_castsi512_ps(_mm512_maskz_alignr_epi32(0xffff, _mm512_castps_si512(cur.v),
                                                           _mm512_castps_si512(prev.v), 15))};
@@ -121,6 +130,14 @@ struct vec<double> {
     const __m512i odds = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
     even = {_mm512_permutex2var_pd(a.v, evens, b.v)};
     odd = {_mm512_permutex2var_pd(a.v, odds, b.v)};
+  }
+  // {a0 b0 a1 b1 ...} from the first halves of a and b, and the same from their second halves
+  // (the inverse of deinterleave).
+  static POOLKIT_FORCEINLINE void interleave(vec a, vec b, vec& lo, vec& hi) noexcept {
+    const __m512i first = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11);
+    const __m512i second = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
+    lo = {_mm512_permutex2var_pd(a.v, first, b.v)};
+    hi = {_mm512_permutex2var_pd(a.v, second, b.v)};
   }
   static POOLKIT_FORCEINLINE vec shift_prev(vec cur, vec prev) noexcept {
     return {_mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, _mm512_castpd_si512(cur.v),

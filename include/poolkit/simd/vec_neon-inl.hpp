@@ -45,6 +45,12 @@ struct vec<float> {
     even = {vuzp1q_f32(a.v, b.v)};
     odd = {vuzp2q_f32(a.v, b.v)};
   }
+  // {a0 b0 a1 b1 ...} from the first halves of a and b, and the same from their second halves
+  // (the inverse of deinterleave).
+  static POOLKIT_FORCEINLINE void interleave(vec a, vec b, vec& lo, vec& hi) noexcept {
+    lo = {vzip1q_f32(a.v, b.v)};
+    hi = {vzip2q_f32(a.v, b.v)};
+  }
   static POOLKIT_FORCEINLINE vec shift_prev(vec cur, vec prev) noexcept {
     return {vextq_f32(prev.v, cur.v, 3)};
   }
@@ -120,6 +126,12 @@ struct vec<double> {
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
     even = {vuzp1q_f64(a.v, b.v)};
     odd = {vuzp2q_f64(a.v, b.v)};
+  }
+  // {a0 b0 a1 b1 ...} from the first halves of a and b, and the same from their second halves
+  // (the inverse of deinterleave).
+  static POOLKIT_FORCEINLINE void interleave(vec a, vec b, vec& lo, vec& hi) noexcept {
+    lo = {vzip1q_f64(a.v, b.v)};
+    hi = {vzip2q_f64(a.v, b.v)};
   }
   static POOLKIT_FORCEINLINE vec shift_prev(vec cur, vec prev) noexcept {
     return {vextq_f64(prev.v, cur.v, 1)};

@@ -18,6 +18,8 @@
 //   select_nan(x, other)         x where x is NaN, else other
 //   add, mul, div                IEEE, no fused multiply-add
 //   deinterleave(a, b, e, o)     e = even elements of a:b, o = odd ones
+//   interleave(a, b, lo, hi)     lo = {a0 b0 a1 b1 ...} of the first halves, hi of the
+//                                second halves (deinterleave's inverse)
 //   shift_prev(cur, prev)        {prev[L-1], cur[0], ..., cur[L-2]}
 //   shift_next(cur, next)        {cur[1], ..., cur[L-1], next[0]}
 //   any_nan(a)                   some lane is NaN
@@ -53,6 +55,10 @@ struct vec {
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
     even = a;
     odd = b;
+  }
+  static POOLKIT_FORCEINLINE void interleave(vec a, vec b, vec& lo, vec& hi) noexcept {
+    lo = a;
+    hi = b;
   }
   static POOLKIT_FORCEINLINE vec shift_prev(vec, vec prev) noexcept { return prev; }
   static POOLKIT_FORCEINLINE vec shift_next(vec, vec next) noexcept { return next; }

@@ -39,6 +39,12 @@ struct vec<float> {
     even = {_mm_shuffle_ps(a.v, b.v, _MM_SHUFFLE(2, 0, 2, 0))};
     odd = {_mm_shuffle_ps(a.v, b.v, _MM_SHUFFLE(3, 1, 3, 1))};
   }
+  // {a0 b0 a1 b1 ...} from the first halves of a and b, and the same from their second halves
+  // (the inverse of deinterleave).
+  static POOLKIT_FORCEINLINE void interleave(vec a, vec b, vec& lo, vec& hi) noexcept {
+    lo = {_mm_unpacklo_ps(a.v, b.v)};
+    hi = {_mm_unpackhi_ps(a.v, b.v)};
+  }
   static POOLKIT_FORCEINLINE vec shift_prev(vec cur, vec prev) noexcept {
     const __m128i c = _mm_castps_si128(cur.v);
     const __m128i p = _mm_castps_si128(prev.v);
@@ -113,6 +119,12 @@ struct vec<double> {
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
     even = {_mm_unpacklo_pd(a.v, b.v)};
     odd = {_mm_unpackhi_pd(a.v, b.v)};
+  }
+  // {a0 b0 a1 b1 ...} from the first halves of a and b, and the same from their second halves
+  // (the inverse of deinterleave).
+  static POOLKIT_FORCEINLINE void interleave(vec a, vec b, vec& lo, vec& hi) noexcept {
+    lo = {_mm_unpacklo_pd(a.v, b.v)};
+    hi = {_mm_unpackhi_pd(a.v, b.v)};
   }
   static POOLKIT_FORCEINLINE vec shift_prev(vec cur, vec prev) noexcept {
     return {_mm_shuffle_pd(prev.v, cur.v, 0x1)};  // {prev[1], cur[0]}
