@@ -93,11 +93,53 @@ void pool_pixels(tag, const R& r, const pixel_windows& g, pixels<const T> x, pix
   }
 }
 
+/// The global pooling of K vectors of adjacent channels starting at `first` (with Tail
+/// the last holds `last_count` < L channels), before its finish: per lane, element i of
+/// the plane (at first + offsets[i]) goes to partial i mod 32 and the partials fold by
+/// halving (kernel/builtin.hpp). The partials are independent, so they are computed one
+/// at a time, in the order the halving tree consumes them (partial 0, 16, 8, 24, 4, ...:
+/// the 5-bit reversal of 0, 1, 2, ...), each tree node folded as soon as both halves
+/// exist: six values live per channel vector instead of 32. (The run-time depth keeps
+/// them on the stack: the whole blocks of a sum take global_sum_block below, the same
+/// order with every tree position a constant.)
+template <int K, bool Tail, class R, class T>
+POOLKIT_FORCEINLINE void global_channel_block(const T* first, const index_t* offsets, index_t n,
+                                              int last_count,
+                                              vec<T> (&result)[std::size_t{K}]) noexcept {
+  using F = vector_form<R>;
+  using V = vec<T>;
+  constexpr int L = V::lanes;
+  constexpr int partials = global_partials;  // 32 = 2^5
+  static_assert(partials == 32, "the reversal below is of 5 bits");
+  V pending[6][std::size_t{K}];  // the tree's left halves awaiting their right halves
+  int depth = 0;
+  for (int m = 0; m < partials; ++m) {
+    const int j = ((m & 1) << 4) | ((m & 2) << 2) | (m & 4) | ((m & 8) >> 2) | ((m & 16) >> 4);
+    V leaf[std::size_t{K}];
+    each_of<K>([&](int k) { leaf[k] = V::broadcast(F::identity()); });
+    for (index_t i = j; i < n; i += partials) {
+      const T* e = first + offsets[i];
+      each_of<K>([&](int k) {
+        const V v = Tail && k == K - 1 ? V::load_range(e + k * L, 0, last_count, F::identity())
+                                       : V::load(e + k * L);
+        leaf[k] = F::combine(leaf[k], v);
+      });
+    }
+    // Leaf m closes one tree node per trailing 1 bit of m: the left half is on the stack.
+    for (int b = m; (b & 1) != 0; b >>= 1) {
+      --depth;
+      each_of<K>([&](int k) { leaf[k] = F::combine(pending[depth][k], leaf[k]); });
+    }
+    each_of<K>([&](int k) { pending[depth][k] = leaf[k]; });
+    ++depth;
+  }
+  each_of<K>([&](int k) { result[k] = pending[0][k]; });
+}
+
 /// Node (Residue, Level) of the halving tree of the global order (kernel/builtin.hpp) for K
-/// vectors of adjacent channels from `first` (with Tail the last holds `last_count` < L
-/// channels): the fold of the partials congruent to Residue modulo 2^Level. Level 5 is
-/// partial Residue itself, elements Residue, Residue + 32, ... (element i at
-/// first + offsets[i]); a node folds its two halves, Residue and Residue + 2^Level one level
+/// whole vectors of adjacent channels from `first`: the fold of the partials congruent to Residue
+/// modulo 2^Level. Level 5 is partial Residue itself, elements Residue, Residue + 32, ... (element
+/// i at first + offsets[i]); a node folds its two halves, Residue and Residue + 2^Level one level
 /// down, as fold_partials does. Written as a recursion of templates so every tree position
 /// is a constant: the left halves awaiting their right halves stay in registers (at most
 /// five per channel vector), where a loop with a run-time depth kept them on the stack.
@@ -106,9 +148,9 @@ void pool_pixels(tag, const R& r, const pixel_windows& g, pixels<const T> x, pix
 /// only for a sum's -0 (0 + -0 is +0), and a -0 partial changes a later sum only when every
 /// partial is -0 (-0 + y is y otherwise), which the caller's final identity + result turns
 /// into the +0 of the canonical order. A partial with no element (n < 32) is the identity.
-template <int Residue, int Level, int K, bool Tail, class R, class T>
+template <int Residue, int Level, int K, class R, class T>
 POOLKIT_FORCEINLINE void global_tree_node(const T* first, const index_t* offsets, index_t n,
-                                          int last_count, vec<T> (&node)[std::size_t{K}]) noexcept {
+                                          vec<T> (&node)[std::size_t{K}]) noexcept {
   using F = vector_form<R>;
   using V = vec<T>;
   constexpr int L = V::lanes;
@@ -119,8 +161,8 @@ POOLKIT_FORCEINLINE void global_tree_node(const T* first, const index_t* offsets
     // apart (8 KB for 2048), too far for the hardware prefetchers to follow (S6c +5-8%).
     // address_at: past the last channel the address leaves the view, and prefetches
     // never fault.
-    if constexpr (!Tail) POOLKIT_PREFETCH(address_at(e, 3 * K * L));
-    return Tail && k == K - 1 ? V::load_range(e, 0, last_count, F::identity()) : V::load(e);
+    POOLKIT_PREFETCH(address_at(e, 3 * K * L));
+    return V::load(e);
   };
   if constexpr (Level == 5) {
     if (Residue >= n) {
@@ -132,28 +174,29 @@ POOLKIT_FORCEINLINE void global_tree_node(const T* first, const index_t* offsets
       each_of<K>([&](int k) POOLKIT_INLINE_LAMBDA { node[k] = F::combine(node[k], load(i, k)); });
   } else {
     V right[std::size_t{K}];
-    global_tree_node<Residue, Level + 1, K, Tail, R>(first, offsets, n, last_count, node);
-    global_tree_node<Residue + (1 << Level), Level + 1, K, Tail, R>(first, offsets, n, last_count,
-                                                                    right);
+    global_tree_node<Residue, Level + 1, K, R>(first, offsets, n, node);
+    global_tree_node<Residue + (1 << Level), Level + 1, K, R>(first, offsets, n, right);
     each_of<K>([&](int k) POOLKIT_INLINE_LAMBDA { node[k] = F::combine(node[k], right[k]); });
   }
 }
 
-/// The global pooling of K vectors of adjacent channels starting at `first`, before its
-/// finish, in the canonical order of kernel/builtin.hpp per lane (global_tree_node).
-template <int K, bool Tail, class R, class T>
-POOLKIT_FORCEINLINE void global_channel_block(const T* first, const index_t* offsets, index_t n,
-                                              int last_count,
-                                              vec<T> (&result)[std::size_t{K}]) noexcept {
+/// A global sum (or average, before its division) of K whole vectors of adjacent channels
+/// starting at `first`, in the canonical order of kernel/builtin.hpp per lane: the whole
+/// tree of global_tree_node. Only sums of whole blocks take it (S6c's channel blocks,
+/// every network's global average): unrolled, the tree cost a float global average
+/// program 12-20% more compile time and 29 KB (AVX2 and AVX-512) for 1.25x on S6c, so
+/// selections and the last partial vectors keep global_channel_block.
+template <int K, class R, class T>
+POOLKIT_FORCEINLINE void global_sum_block(const T* first, const index_t* offsets, index_t n,
+                                          vec<T> (&result)[std::size_t{K}]) noexcept {
   using F = vector_form<R>;
   using V = vec<T>;
-  global_tree_node<0, 0, K, Tail, R>(first, offsets, n, last_count, result);
-  // identity + result: the canonical order's +0 where every partial was -0 (see above); a
-  // selection's identity never changes a result.
-  if constexpr (!F::selects)
-    each_of<K>([&](int k) POOLKIT_INLINE_LAMBDA {
-      result[k] = F::combine(V::broadcast(F::identity()), result[k]);
-    });
+  static_assert(!F::selects, "a sum's tree");
+  global_tree_node<0, 0, K, R>(first, offsets, n, result);
+  // identity + result: the canonical order's +0 where every partial was -0 (see above).
+  each_of<K>([&](int k) POOLKIT_INLINE_LAMBDA {
+    result[k] = F::combine(V::broadcast(F::identity()), result[k]);
+  });
 }
 
 /// Global pooling of channels [c_begin, c_end) of one image (built-in reducers), in the
@@ -188,7 +231,11 @@ void global_pixels(tag, const R& r, pixels<const T> x, const index_t* offsets, i
   index_t c = c_begin;
   for (; c + 4 * L <= c_end; c += 4 * L) {
     V v[4];
-    global_channel_block<4, false, R>(x.data + c, offsets, n, L, v);
+    if constexpr (F::selects) {
+      global_channel_block<4, false, R>(x.data + c, offsets, n, L, v);
+    } else {
+      global_sum_block<4, R>(x.data + c, offsets, n, v);
+    }
     for (int k = 0; k < 4; ++k) finish(v[k], c + k * L, L);
   }
   for (; c < c_end; c += L) {  // masked loads for whole and partial vectors alike
