@@ -708,26 +708,27 @@ void strip_band(const vector_job<T>& job, const block_plan<T>& plan_in, T* scrat
     strip_block<K, S, F, true>(job, plan, rows, divisors, y, oh_begin, oh_end, b);
 }
 
-/// Whether an input row read by output rows [oh_begin, oh_end) may hold a NaN. The rows
-/// are summed lane by lane, one add per vector: a NaN makes its lane's sum NaN, finite
-/// elements never do (a sum that overflows stays infinite). Infinities of both signs in
-/// one lane also answer true, which only sends the band to the generic kernel. Four
-/// independent sums: with one, the adds wait on each other (four cycles each) and the
-/// probe cost more than the pooling of 112-wide rows.
+/// Whether some of the elements it was shown may be NaN. They are summed lane by lane,
+/// one add per vector: a NaN makes its lane's sum NaN, finite elements never do (a sum
+/// that overflows stays infinite). Infinities of both signs in one lane also answer true,
+/// which only sends the caller to its exact path. Four independent sums: with one, the
+/// adds wait on each other (four cycles each) and the probe cost more than the pooling of
+/// 112-wide rows. Constant indices into `sum` keep it in registers (with the index
+/// counted at run time it lived on the stack, and the probe of 28-wide rows cost a
+/// quarter of a 3x3 max pooling).
 template <class T>
-bool band_may_hold_nan(kernel::plane<const T> x, const geometry::regular_axis& gh, index_t oh_begin,
-                       index_t oh_end) noexcept {
-  using V = vec<T>;
-  constexpr int L = V::lanes;
-  const index_t first = std::max<index_t>(0, oh_begin * gh.stride() - gh.pad_begin());
-  const index_t end = std::min(
-      x.rows, (oh_end - 1) * gh.stride() - gh.pad_begin() + (gh.kernel() - 1) * gh.dilation() + 1);
-  const index_t width = x.cols;
-  V sum[4] = {V::broadcast(T(0)), V::broadcast(T(0)), V::broadcast(T(0)), V::broadcast(T(0))};
-  // n elements from p. Constant indices into sum (it stays in registers: with the index
-  // counted at run time it lived on the stack, and the probe of 28-wide rows cost a
-  // quarter of a 3x3 max pooling).
-  const auto probe = [&](const T* p, index_t n) {
+struct nan_probe {
+  vec<T> sum[4];
+
+  // Written out: an implicit constructor would not be compiled for this instruction set.
+  POOLKIT_FORCEINLINE nan_probe() noexcept {
+    each_of<4>([&](int k) { sum[k] = vec<T>::broadcast(T(0)); });
+  }
+
+  /// Shows the probe n contiguous elements from p.
+  POOLKIT_FORCEINLINE void add(const T* p, index_t n) noexcept {
+    using V = vec<T>;
+    constexpr int L = V::lanes;
     if (n < L) {
       sum[0] = V::add(sum[0], V::load_range(p, 0, static_cast<int>(n), T(0)));
       return;
@@ -741,13 +742,29 @@ bool band_may_hold_nan(kernel::plane<const T> x, const geometry::regular_axis& g
       i += L;
     });
     if (i < n) sum[0] = V::add(sum[0], V::load(p + n - L));  // overlaps: harmless
-  };
-  if (x.row_stride == width) {
-    if (end > first) probe(x.data + first * width, (end - first) * width);  // one span
-  } else {
-    for (index_t ih = first; ih < end; ++ih) probe(x.data + ih * x.row_stride, width);
   }
-  return V::any_nan(sum[0]) || V::any_nan(sum[1]) || V::any_nan(sum[2]) || V::any_nan(sum[3]);
+
+  POOLKIT_FORCEINLINE bool may_have_seen_nan() const noexcept {
+    return vec<T>::any_nan(sum[0]) || vec<T>::any_nan(sum[1]) || vec<T>::any_nan(sum[2]) ||
+           vec<T>::any_nan(sum[3]);
+  }
+};
+
+/// Whether an input row read by output rows [oh_begin, oh_end) may hold a NaN (nan_probe).
+template <class T>
+bool band_may_hold_nan(kernel::plane<const T> x, const geometry::regular_axis& gh, index_t oh_begin,
+                       index_t oh_end) noexcept {
+  const index_t first = std::max<index_t>(0, oh_begin * gh.stride() - gh.pad_begin());
+  const index_t end = std::min(
+      x.rows, (oh_end - 1) * gh.stride() - gh.pad_begin() + (gh.kernel() - 1) * gh.dilation() + 1);
+  const index_t width = x.cols;
+  nan_probe<T> probe;
+  if (x.row_stride == width) {
+    if (end > first) probe.add(x.data + first * width, (end - first) * width);  // one span
+  } else {
+    for (index_t ih = first; ih < end; ++ih) probe.add(x.data + ih * x.row_stride, width);
+  }
+  return probe.may_have_seen_nan();
 }
 
 /// Output rows [oh_begin, oh_end) of one plane, band by band.
