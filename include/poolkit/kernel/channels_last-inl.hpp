@@ -88,7 +88,7 @@ void pool_pixels(tag, const R& r, const pixel_windows& g, pixels<const T> x, pix
   // Where windows read each input element four times or more (3x3 stride 1, large
   // windows), a selection probes the input rows of these output rows for NaN first (one
   // add per input vector) and, where there is none, folds the blocks of channels with the
-  // one-instruction F::fold: max 3x3 stride 1 on 28 x 28 x 192 (S3c) 1.15-1.3x. With less
+  // one-instruction F::fold: max 3x3 stride 1 on 28 x 28 x 192 (S3c) 1.2-1.35x. With less
   // reuse the probe costs more than it saves (3x3 stride 2, S2c: 0.7-0.85x).
   bool nan_free = false;
   if constexpr (vector_form<R>::selects) {
