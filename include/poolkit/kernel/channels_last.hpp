@@ -50,6 +50,13 @@ pixels<T> pixels_of(const nchw_view<T>& v, index_t n) noexcept {
           v.stride(3)};
 }
 
+/// Whether `bytes` of input are too many to be in the caches when a call starts, so that
+/// its kernels read memory: 32 MiB, the last-level cache of a server core complex
+/// (an AMD CCD; an Intel socket's is larger, a laptop's smaller, where inputs of 8-32 MiB
+/// then run without the prefetches, as before them). The OS's cache sizes are no help:
+/// a VM reports the whole host's.
+inline bool beyond_caches(index_t bytes) noexcept { return bytes > (index_t{32} << 20); }
+
 /// The windows of a regular or adaptive pooling, listed per output row and column (the
 /// in-bounds taps of window (oh, ow) are rows[oh] x cols[ow], `dilation` apart), and
 /// what an average divides by.
@@ -58,6 +65,11 @@ struct pixel_windows {
   std::vector<geometry::axis_window> cols;
   index_t row_dilation = 1;
   index_t col_dilation = 1;
+  /// Whether the kernel prefetches the next output row's input (prefetch_next_row): for
+  /// inputs beyond the caches (beyond_caches), where it doubled S8c's speed (112 x 112 x
+  /// 64 floats, batch 32, from memory); for inputs in cache it cost 20-35% (S1c, S2c, S4c:
+  /// the prefetches' own instructions and L1 lines).
+  bool prefetch_next_row = false;
 
   static pixel_windows of(const geometry::regular_windows& g) {
     pixel_windows p;

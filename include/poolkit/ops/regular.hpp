@@ -45,9 +45,9 @@ bool runs_channels_last(const nchw_view<T>& x) noexcept {
 /// Runs a validated regular or adaptive pooling of a channels-last view (built-in
 /// reducers) with the channels in the vector lanes: threads take runs of output rows.
 template <class T, class R>
-void run_channels_last(const R& r, nchw_view<const T> x, nchw_view<T> y,
-                       const kernel::pixel_windows& g, const policy& pol,
-                       const resolved_policy& rp) {
+void run_channels_last(const R& r, nchw_view<const T> x, nchw_view<T> y, kernel::pixel_windows g,
+                       const policy& pol, const resolved_policy& rp) {
+  g.prefetch_next_row = kernel::beyond_caches(x.size() * static_cast<index_t>(sizeof(T)));
   const row_split split = split_rows(y.extent(0), 1, y.extent(2), rp.threads);
   if (split.total == 0 || y.extent(1) == 0) return;
   parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
