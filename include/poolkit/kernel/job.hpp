@@ -173,6 +173,9 @@ struct vector_job {
   /// The divisor rows hold reciprocals of powers of two, and the kernels multiply by them
   /// (job_tables::add_divisors).
   bool divisors_are_reciprocals = false;
+  /// The input is beyond the caches (beyond_caches): the kernels prefetch the input rows
+  /// of the output rows ahead.
+  bool prefetch_rows = false;
 
   index_t divisor_row(index_t oh) const noexcept {
     return divisor_row_of == nullptr ? 0 : divisor_row_of[oh];

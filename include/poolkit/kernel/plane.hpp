@@ -28,6 +28,13 @@ struct plane {
   index_t col_stride;
 };
 
+/// Whether `bytes` of input are too many to be in the caches when a call starts, so that
+/// its kernels read memory: 32 MiB, the last-level cache of a server core complex
+/// (an AMD CCD; an Intel socket's is larger, a laptop's smaller, where inputs of 8-32 MiB
+/// then run without the prefetches, as before them). The OS's cache sizes are no help:
+/// a VM reports the whole host's.
+inline bool beyond_caches(index_t bytes) noexcept { return bytes > (index_t{32} << 20); }
+
 /// Plane (n, c) of a view.
 template <class T>
 plane<T> plane_of(const nchw_view<T>& v, index_t n, index_t c) noexcept {

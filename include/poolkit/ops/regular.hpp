@@ -119,7 +119,8 @@ void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_
       const kernel::plane_job<T, R> job{
           {&g, cols, extent, &layout, divides ? tables.divisor_rows.data() : nullptr,
            divides && !shared_divisors ? tables.divisor_row_of.data() : nullptr,
-           tables.divisors_are_reciprocals},
+           tables.divisors_are_reciprocals,
+           kernel::beyond_caches(x.size() * static_cast<index_t>(sizeof(T)))},
           &r};
       const kernel::scratch_buffer<T> scratch(split.tasks, layout.total, layout.identity_row,
                                               layout.identity_length, r.identity());
