@@ -14,11 +14,12 @@
 // stores, which never touch memory outside the view.
 
 /// Folds one window over K vectors of adjacent channels starting at `first` (the window's
-/// first tap); with Tail the last vector holds `last_count` < L channels (masked loads).
-/// Divides by `divisor` when Divides (an average), then stores to out[k * L * out_stride].
-/// NanFree: the caller has probed the taps (no NaN among them), so a selection folds with
-/// its one-instruction F::fold, which gives the exact combine's bits on such taps.
-template <int K, bool Tail, bool Divides, bool NanFree, class R, class T>
+/// first tap), `rows` x `cols` taps (KH x KW when those are not 0, unrolled); with Tail the last
+/// vector holds `last_count` < L channels (masked loads). Divides by `divisor` when Divides (an
+/// average), then stores to out[k * L * out_stride]. NanFree: the caller has probed the taps (no
+/// NaN among them), so a selection folds with its one-instruction F::fold, which gives the exact
+/// combine's bits on such taps.
+template <int K, bool Tail, bool Divides, bool NanFree, class R, int KH = 0, int KW = 0, class T>
 POOLKIT_FORCEINLINE void fold_channel_block(const T* first, index_t rows, index_t row_step,
                                             index_t cols, index_t col_step, int last_count,
                                             vec<T> divisor, bool reciprocal, T* out,
@@ -26,12 +27,14 @@ POOLKIT_FORCEINLINE void fold_channel_block(const T* first, index_t rows, index_
   using F = vector_form<R>;
   using V = vec<T>;
   constexpr int L = V::lanes;
+  const index_t kh = KH > 0 ? KH : rows;
+  const index_t kw = KW > 0 ? KW : cols;
   V acc[std::size_t{K}];
   const auto each_k = [](auto&& f) { each_of<K>(f); };
   each_k([&](int k) { acc[k] = V::broadcast(F::identity()); });
-  for (index_t i = 0; i < rows; ++i) {
+  for (index_t i = 0; i < kh; ++i) {
     const T* tap = first + i * row_step;
-    for (index_t j = 0; j < cols; ++j, tap += col_step) {
+    for (index_t j = 0; j < kw; ++j, tap += col_step) {
       each_k([&](int k) {
         const V v = Tail && k == K - 1 ? V::load_range(tap + k * L, 0, last_count, F::identity())
                                        : V::load(tap + k * L);
@@ -159,6 +162,11 @@ void pool_pixels(tag, const R& r, const pixel_windows& g, pixels<const T> x, pix
           fold_channel_block<4, false, divides, true, R>(first + c, wh.count, row_step, ww.count,
                                                          col_step, L, divisor, reciprocal,
                                                          out + c * ys, ys);
+        } else if (wh.count == 3 && ww.count == 3) {
+          // 3 x 3 windows (most networks' max pooling) with the taps unrolled: S2c +5%
+          // (57-63 -> 62-64 GB/s in alternating runs) for under 1 KB of code.
+          fold_channel_block<4, false, divides, false, R, 3, 3>(
+              first + c, 3, row_step, 3, col_step, L, divisor, reciprocal, out + c * ys, ys);
         } else {
           fold_channel_block<4, false, divides, false, R>(first + c, wh.count, row_step, ww.count,
                                                           col_step, L, divisor, reciprocal,
