@@ -303,6 +303,46 @@ TEST_P(ChannelsLast, NarrowPlanesUnderTwoByTwoWindowsMatchTheScalarPathBitForBit
   regular_suite<double>(26, 60);
 }
 
+// Inputs beyond kernel::beyond_caches (32 MiB) take the paths that prefetch ahead (NCHW
+// rows, channels-last pixels): the same bits as the scalar path on an NCHW copy, on
+// both layouts, with threads.
+TEST_P(ChannelsLast, InputsBeyondTheCachesMatchTheScalarPathBitForBit) {
+  const poolkit::extents4 in{9, 64, 128, 128};  // 37.7 MB of floats
+  ASSERT_TRUE(poolkit::kernel::beyond_caches(in[0] * in[1] * in[2] * in[3] *
+                                             static_cast<index_t>(sizeof(float))));
+  std::mt19937_64 rng(27);
+  std::uniform_real_distribution<float> value(-10, 10);
+  poolkit::tensor<float> nchw(in);
+  test::fill(nchw.view(), [&] { return value(rng); });
+  // The same logical tensor stored channels-last.
+  std::vector<float> storage(static_cast<std::size_t>(nchw.size()));
+  const poolkit::extents4 cl_strides{in[1] * in[2] * in[3], 1, in[3] * in[1], in[1]};
+  const poolkit::nchw_view<float> channels_last(storage.data(), in, cl_strides);
+  for (index_t n = 0; n < in[0]; ++n)
+    for (index_t c = 0; c < in[1]; ++c)
+      for (index_t h = 0; h < in[2]; ++h)
+        for (index_t w = 0; w < in[3]; ++w) channels_last(n, c, h, w) = nchw(n, c, h, w);
+  const poolkit::pool2d_params p{.kernel = {3, 3}, .stride = poolkit::hw{2, 2}, .padding = {1, 1}};
+  const poolkit::policy scalar{.isa = instruction_set::scalar, .threads = 1};
+  const poolkit::policy tested{.isa = GetParam(), .threads = 2};
+  const auto want_max = poolkit::max_pool2d(nchw, p, scalar);
+  const auto want_avg = poolkit::avg_pool2d(nchw, p, scalar);
+  const auto input = [](const auto& v) { return poolkit::nchw_view<const float>(v); };
+  for (const bool cl : {false, true}) {
+    const poolkit::nchw_view<const float> x = cl ? input(channels_last) : input(nchw.view());
+    const auto got_max = poolkit::max_pool2d(x, p, tested);
+    const auto got_avg = poolkit::avg_pool2d(x, p, tested);
+    index_t mismatches = 0;
+    for (index_t i = 0; i < want_max.size(); ++i) {
+      mismatches += !test::same_value(got_max.data_handle()[i], want_max.data_handle()[i]);
+      mismatches += !test::same_value(got_avg.data_handle()[i], want_avg.data_handle()[i]);
+    }
+    EXPECT_EQ(mismatches, 0) << (cl ? "channels-last" : "NCHW") << " input "
+                             << poolkit::detail::to_text(in) << ", max and avg 3x3 s2 p1, isa "
+                             << poolkit::name_of(GetParam());
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(EveryInstructionSet, ChannelsLast,
                          ::testing::ValuesIn(poolkit::available_instruction_sets()),
                          [](const auto& param_info) {
