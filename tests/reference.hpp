@@ -432,4 +432,85 @@ inline std::vector<double> bilateral_one(const std::function<double(i64, i64, i6
   return m;
 }
 
+// ---------------------------------------------------------------------------------------
+// Backward passes (SPEC section 9), one plane at a time. Planes are row-major vectors:
+// dy is OH x OW, dx is H x W. Each starts from dx = 0 and adds the outputs'
+// contributions in row-major output order, as SPEC fixes it.
+
+// Routed by indices: dx[index] += dy; index -1 routes nothing.
+template <class T>
+std::vector<T> route_backward(const std::vector<T>& dy, const std::vector<i64>& index, i64 H,
+                              i64 W) {
+  std::vector<T> dx(std::size_t(H * W), T(0));
+  for (std::size_t o = 0; o < dy.size(); ++o)
+    if (index[o] != -1) dx.at(std::size_t(index[o])) += dy[o];
+  return dx;
+}
+
+// Window sums: g = dy / divisor (avg) or dy (sum) added to every in-bounds tap; the
+// divisor is the forward's (SPEC section 2), counted here tap by tap.
+template <class T>
+std::vector<T> window_backward(const std::vector<T>& dy, i64 H, i64 W, i64 OH, i64 OW,
+                               const params& p, op o) {
+  std::vector<T> dx(std::size_t(H * W), T(0));
+  for (i64 oh = 0; oh < OH; ++oh)
+    for (i64 ow = 0; ow < OW; ++ow) {
+      std::vector<std::pair<i64, i64>> taps;
+      i64 padded_h = 0, padded_w = 0;
+      for (i64 t = 0; t < p.kh; ++t) {
+        const i64 h = oh * p.sh - p.pbh + t * p.dh;
+        if (h >= -p.pbh && h < H + p.peh) ++padded_h;
+      }
+      for (i64 u = 0; u < p.kw; ++u) {
+        const i64 w = ow * p.sw - p.pbw + u * p.dw;
+        if (w >= -p.pbw && w < W + p.pew) ++padded_w;
+      }
+      for (i64 t = 0; t < p.kh; ++t)
+        for (i64 u = 0; u < p.kw; ++u) {
+          const i64 h = oh * p.sh - p.pbh + t * p.dh;
+          const i64 w = ow * p.sw - p.pbw + u * p.dw;
+          if (h >= 0 && h < H && w >= 0 && w < W) taps.emplace_back(h, w);
+        }
+      if (taps.empty()) continue;
+      T g = dy[std::size_t(oh * OW + ow)];
+      if (o == op::avg) {
+        const i64 divisor = p.divisor_override    ? *p.divisor_override
+                            : p.count_include_pad ? padded_h * padded_w
+                                                  : i64(taps.size());
+        g = g / T(divisor);
+      }
+      for (const auto& [h, w] : taps) dx[std::size_t(h * W + w)] += g;
+    }
+  return dx;
+}
+
+// Adaptive bins: g = (dy / bin_height) / bin_width (avg) or dy (sum) added to every
+// element of the bin; a 1 x 1 output is a mean: every element dy / (H * W) (avg) or dy
+// (sum), with nothing added to a zero (a -0 stays -0).
+template <class T>
+std::vector<T> adaptive_backward(const std::vector<T>& dy, i64 H, i64 W, i64 OH, i64 OW, op o) {
+  if (OH == 1 && OW == 1)
+    return std::vector<T>(std::size_t(H * W), o == op::avg ? dy[0] / T(H * W) : dy[0]);
+  std::vector<T> dx(std::size_t(H * W), T(0));
+  for (i64 oh = 0; oh < OH; ++oh)
+    for (i64 ow = 0; ow < OW; ++ow) {
+      const i64 h0 = bin_start(oh, H, OH), h1 = bin_end(oh, H, OH);
+      const i64 w0 = bin_start(ow, W, OW), w1 = bin_end(ow, W, OW);
+      T g = dy[std::size_t(oh * OW + ow)];
+      if (o == op::avg) g = g / T(h1 - h0) / T(w1 - w0);
+      for (i64 h = h0; h < h1; ++h)
+        for (i64 w = w0; w < w1; ++w) dx[std::size_t(h * W + w)] += g;
+    }
+  return dx;
+}
+
+// Max unpooling with respect to its values: dvalues[o] = dy[index[o]], 0 for -1.
+template <class T>
+std::vector<T> unpool_backward(const std::vector<T>& dy, const std::vector<i64>& index) {
+  std::vector<T> dv(index.size(), T(0));
+  for (std::size_t o = 0; o < index.size(); ++o)
+    if (index[o] != -1) dv[o] = dy.at(std::size_t(index[o]));
+  return dv;
+}
+
 }  // namespace ref

@@ -27,6 +27,7 @@
 #include <poolkit/ops/spp.hpp>
 #include <poolkit/ops/stochastic.hpp>
 #include <poolkit/ops/fractional.hpp>
+#include <poolkit/ops/backward.hpp>
 #include <poolkit/random/philox.hpp>
 
 // Linked to the prebuilt library: the operations' bodies for the built-in reducers are

@@ -15,6 +15,10 @@ library (see tests/golden_reader.hpp):
     <values>
     [indices
     <int64 values>]
+    [grad N C OH OW          backward.txt: the gradient dy fed to autograd
+    <values>
+    dx N C H W               and the gradient autograd returned for the input
+    <values>]
     end
 
 Values are printed with enough digits to round-trip exactly (9 for float32, 17 for
@@ -47,6 +51,12 @@ def out_size(n, k, s, p, d, ceil):
     return o
 
 
+def has_empty_window(n, k, s, p, d, out):
+    """Whether a window along one axis has no tap inside the input (a dilated window over
+    padding): there PyTorch's max reports a position outside the window, SPEC index -1."""
+    return any(all(not 0 <= o * s - p + t * d < n for t in range(k)) for o in range(out))
+
+
 def random_input(rng, shape, dtype, special):
     n = shape[0] * shape[1] * shape[2] * shape[3]
     kind = rng.random()
@@ -61,7 +71,7 @@ def random_input(rng, shape, dtype, special):
     return torch.tensor(vals, dtype=dtype).reshape(shape)
 
 
-def write_case(f, op, x, params, y, idx=None):
+def write_case(f, op, x, params, y, idx=None, dy=None, dx=None):
     dtype = "float32" if x.dtype == torch.float32 else "float64"
     f.write("case %s %s\n" % (op, dtype))
     f.write("params %s\n" % " ".join(str(int(v)) for v in params))
@@ -69,6 +79,9 @@ def write_case(f, op, x, params, y, idx=None):
     f.write("output %s\n%s\n" % (" ".join(map(str, y.shape)), fmt(y)))
     if idx is not None:
         f.write("indices\n%s\n" % fmt(idx))
+    if dy is not None:
+        f.write("grad %s\n%s\n" % (" ".join(map(str, dy.shape)), fmt(dy)))
+        f.write("dx %s\n%s\n" % (" ".join(map(str, dx.shape)), fmt(dx)))
     f.write("end\n")
 
 
@@ -232,6 +245,103 @@ def unpool_cases(f, rng, count):
         written += 1
 
 
+def gradient(forward, x, rng, dtype_of=None):
+    """PyTorch's CPU autograd for `forward` at x: the forward's output (and indices, when
+    it returns them), a random dy of the output's shape, and dx. dy holds a few exact
+    repeats and zeros, so overlapping windows add equal and signed-zero contributions."""
+    x = x.detach().clone().requires_grad_(True)
+    out = forward(x)
+    y, idx = out if isinstance(out, tuple) else (out, None)
+    n = y.numel()
+    vals = []
+    for _ in range(n):
+        r = rng.random()
+        vals.append(0.0 if r < 0.05 else float(rng.randint(-4, 4)) / 4 if r < 0.3
+                    else rng.uniform(-10.0, 10.0))
+    dy = torch.tensor(vals, dtype=x.dtype).reshape(y.shape)
+    (dx,) = torch.autograd.grad(y, x, dy)
+    return y.detach(), idx, dy, dx
+
+
+def backward_cases(f, rng, count):
+    """Autograd gradients of every operation SPEC section 9 matches bit for bit: max (with
+    dilation and ceil mode), min as -max_pool2d(-x), avg (every option), adaptive max and
+    avg (1 x 1 included), global avg (x.mean), fractional max with given samples, and
+    max_unpool2d with respect to its values. The case's params and extra lines are those
+    of the forward files; "grad" and "dx" lines follow the forward's output."""
+    kinds = ["max", "min", "avg", "adaptive_max", "adaptive_avg", "global_avg", "fractional_max",
+             "max_unpool2d"]
+    written = 0
+    while written < count:
+        kind = kinds[written % len(kinds)]
+        dtype = torch.float64 if rng.random() < 0.25 else torch.float32
+        N, C = rng.randint(1, 2), rng.randint(1, 3)
+        H, W = rng.randint(1, 13), rng.randint(1, 13)
+        # Few distinct values half of the time: ties, so overlapping windows share taps.
+        x = random_input(rng, (N, C, H, W), dtype, special=False)
+        if kind in ("max", "min", "avg"):
+            kh, kw = rng.randint(1, 4), rng.randint(1, 4)
+            sh, sw = rng.randint(1, 3), rng.randint(1, 3)
+            dh, dw = (rng.randint(1, 3), rng.randint(1, 3)) if kind != "avg" else (1, 1)
+            ph, pw = rng.randint(0, kh // 2), rng.randint(0, kw // 2)
+            ceil = rng.random() < 0.5
+            OH, OW = out_size(H, kh, sh, ph, dh, ceil), out_size(W, kw, sw, pw, dw, ceil)
+            if OH < 1 or OW < 1:
+                continue
+            if has_empty_window(H, kh, sh, ph, dh, OH) or has_empty_window(W, kw, sw, pw, dw, OW):
+                continue
+            if kind == "avg":
+                include_pad = rng.random() < 0.5
+                divisor = rng.choice([0, 0, 0, 1, 2, 3, 7])
+                y, idx, dy, dx = gradient(
+                    lambda t: F.avg_pool2d(t, (kh, kw), (sh, sw), (ph, pw), ceil_mode=ceil,
+                                           count_include_pad=include_pad,
+                                           divisor_override=divisor if divisor else None), x, rng)
+                params = [kh, kw, sh, sw, ph, pw, 1, 1, ceil, include_pad, divisor]
+            else:
+                sign = 1.0 if kind == "max" else -1.0
+                _, idx = F.max_pool2d(sign * x, (kh, kw), (sh, sw), (ph, pw), (dh, dw),
+                                      ceil_mode=ceil, return_indices=True)
+                y, _, dy, dx = gradient(
+                    lambda t: sign * F.max_pool2d(sign * t, (kh, kw), (sh, sw), (ph, pw), (dh, dw),
+                                                  ceil_mode=ceil), x, rng)
+                params = [kh, kw, sh, sw, ph, pw, dh, dw, ceil, 1, 0]
+            write_case(f, kind + "_pool2d_backward", x, params, y, idx, dy, dx)
+        elif kind in ("adaptive_max", "adaptive_avg", "global_avg"):
+            if kind == "global_avg":
+                OH, OW = 1, 1
+                forward = lambda t: t.mean((2, 3), keepdim=True)
+            else:
+                OH, OW = (1, 1) if rng.random() < 0.2 else (rng.randint(1, H + 3), rng.randint(1, W + 3))
+                forward = (lambda t: F.adaptive_max_pool2d(t, (OH, OW), return_indices=True)) \
+                    if kind == "adaptive_max" else (lambda t: F.adaptive_avg_pool2d(t, (OH, OW)))
+            y, idx, dy, dx = gradient(forward, x, rng)
+            write_case(f, kind + "_pool2d_backward", x, [0] * 11, y, idx, dy, dx)
+        elif kind == "fractional_max":
+            kh, kw = rng.randint(1, 4), rng.randint(1, 4)
+            if kh > H or kw > W:
+                continue
+            OH, OW = rng.randint(1, H - kh + 1), rng.randint(1, W - kw + 1)
+            u = torch.tensor([rng.random() for _ in range(N * C * 2)], dtype=dtype).reshape(N, C, 2)
+            y, idx, dy, dx = gradient(
+                lambda t: F.fractional_max_pool2d(t, (kh, kw), output_size=(OH, OW),
+                                                  return_indices=True, _random_samples=u), x, rng)
+            f.write("samples %s\n" % fmt(u))
+            write_case(f, "fractional_max_pool2d_backward", x, [kh, kw] + [0] * 9, y, idx, dy, dx)
+        else:
+            kh, kw = rng.randint(1, 3), rng.randint(1, 3)
+            if out_size(H, kh, kh, 0, 1, False) < 1 or out_size(W, kw, kw, 0, 1, False) < 1:
+                continue
+            v, idx = F.max_pool2d(x, (kh, kw), return_indices=True)
+            y, _, dy, dv = gradient(
+                lambda t: F.max_unpool2d(t, idx, (kh, kw), output_size=(H, W)), v, rng)
+            # Here "input" holds the unpooled values and "dx" their gradient.
+            f.write("size %d %d\n" % (H, W))
+            write_case(f, "max_unpool2d_backward", v, [kh, kw, kh, kw, 0, 0, 1, 1, 0, 1, 0], y,
+                       idx, dy, dv)
+        written += 1
+
+
 def main():
     rng = random.Random(20261121)
     with open(os.path.join(HERE, "max_pool2d.txt"), "w") as f:
@@ -268,6 +378,11 @@ def main():
         f.write("# PyTorch %s F.max_unpool2d of F.max_pool2d(return_indices=True); generated by "
                 "generate.py\n" % torch.__version__)
         unpool_cases(f, rng, 120)
+    rng = random.Random(20261203)
+    with open(os.path.join(HERE, "backward.txt"), "w") as f:
+        f.write("# PyTorch %s CPU autograd of the pooling operations; generated by generate.py\n"
+                % torch.__version__)
+        backward_cases(f, rng, 400)
 
 
 if __name__ == "__main__":
