@@ -513,4 +513,92 @@ std::vector<T> unpool_backward(const std::vector<T>& dy, const std::vector<i64>&
   return dv;
 }
 
+// Graham / TensorFlow fractional average: the region of output i along an axis is
+// [a_i, a_{i+1} - 1] ([a_i, a_{i+1}] when overlapping) clipped to the input; every element
+// of the region receives dy / (the region's element count).
+template <class T>
+std::vector<T> region_backward(const std::vector<T>& dy, i64 H, i64 W, const std::vector<i64>& rows,
+                               const std::vector<i64>& cols, bool overlapping) {
+  const i64 OH = i64(rows.size()) - 1, OW = i64(cols.size()) - 1;
+  const auto last = [&](const std::vector<i64>& a, i64 i, i64 in) {
+    return std::min(overlapping ? a[std::size_t(i + 1)] : a[std::size_t(i + 1)] - 1, in - 1);
+  };
+  std::vector<T> dx(std::size_t(H * W), T(0));
+  for (i64 oh = 0; oh < OH; ++oh)
+    for (i64 ow = 0; ow < OW; ++ow) {
+      const i64 h0 = rows[std::size_t(oh)], h1 = last(rows, oh, H);
+      const i64 w0 = cols[std::size_t(ow)], w1 = last(cols, ow, W);
+      const T g = dy[std::size_t(oh * OW + ow)] / T((h1 - h0 + 1) * (w1 - w0 + 1));
+      for (i64 h = h0; h <= h1; ++h)
+        for (i64 w = w0; w <= w1; ++w) dx[std::size_t(h * W + w)] += g;
+    }
+  return dx;
+}
+
+// The power family's gradient in long double, from x and the forward's output y (as
+// given): each in-bounds tap gets dy * sign(x) * |x|^(p-1) * y^(1-p) / divisor, where
+// divisor is 1 (lp) or the average's rule (power_avg, p finite); p = inf routes dy * sign(x)
+// to the first tap of largest |x|; windows with y = 0 route nothing. Alongside the
+// gradient, `magnitude` receives the sum of the contributions' magnitudes per element:
+// the scale a rounding error in the order of additions is measured against.
+inline std::vector<long double> power_backward(const std::function<double(i64, i64)>& x,
+                                               const std::vector<double>& y,
+                                               const std::vector<double>& dy, i64 H, i64 W, i64 OH,
+                                               i64 OW, const params& p, double power, bool average,
+                                               std::vector<long double>* magnitude) {
+  std::vector<long double> dx(std::size_t(H * W), 0.0L);
+  magnitude->assign(std::size_t(H * W), 0.0L);
+  for (i64 oh = 0; oh < OH; ++oh)
+    for (i64 ow = 0; ow < OW; ++ow) {
+      const long double yv = y[std::size_t(oh * OW + ow)];
+      if (yv == 0) continue;
+      const long double g = dy[std::size_t(oh * OW + ow)];
+      std::vector<std::pair<i64, i64>> taps;
+      i64 padded_h = 0, padded_w = 0;
+      for (i64 t = 0; t < p.kh; ++t) {
+        const i64 h = oh * p.sh - p.pbh + t * p.dh;
+        if (h >= -p.pbh && h < H + p.peh) ++padded_h;
+      }
+      for (i64 u = 0; u < p.kw; ++u) {
+        const i64 w = ow * p.sw - p.pbw + u * p.dw;
+        if (w >= -p.pbw && w < W + p.pew) ++padded_w;
+      }
+      for (i64 t = 0; t < p.kh; ++t)
+        for (i64 u = 0; u < p.kw; ++u) {
+          const i64 h = oh * p.sh - p.pbh + t * p.dh;
+          const i64 w = ow * p.sw - p.pbw + u * p.dw;
+          if (h >= 0 && h < H && w >= 0 && w < W) taps.emplace_back(h, w);
+        }
+      if (taps.empty()) continue;
+      const auto add = [&](i64 h, i64 w, long double v) {
+        dx[std::size_t(h * W + w)] += v;
+        (*magnitude)[std::size_t(h * W + w)] += std::fabs(v);
+      };
+      if (std::isinf(power)) {
+        std::size_t best = 0;
+        for (std::size_t i = 1; i < taps.size(); ++i)
+          if (std::fabs(x(taps[i].first, taps[i].second)) >
+              std::fabs(x(taps[best].first, taps[best].second)))
+            best = i;
+        const double v = x(taps[best].first, taps[best].second);
+        if (v != 0) add(taps[best].first, taps[best].second, v > 0 ? g : -g);
+        continue;
+      }
+      const i64 divisor = !average              ? 1
+                          : p.divisor_override  ? *p.divisor_override
+                          : p.count_include_pad ? padded_h * padded_w
+                                                : i64(taps.size());
+      for (const auto& [h, w] : taps) {
+        const long double v = x(h, w);
+        if (v == 0) continue;
+        // |x|^(p-1) y^(1-p) as one ratio: no overflow at double's magnitudes either.
+        const long double share = g *
+                                  std::pow(std::fabs(v) / yv, static_cast<long double>(power) - 1) /
+                                  static_cast<long double>(divisor);
+        add(h, w, v > 0 ? share : -share);
+      }
+    }
+  return dx;
+}
+
 }  // namespace ref

@@ -7,6 +7,7 @@
 #include "test_support.hpp"
 
 #include <map>
+#include <numeric>
 
 namespace {
 
@@ -136,10 +137,20 @@ TEST(PyTorchGolden, BackwardPasses) {
 // ---------------------------------------------------------------------------------------
 // Random cases against the naive reference.
 
-enum class kind { routed, avg, sum, adaptive_avg, adaptive_sum, global_avg, global_sum, unpool };
+enum class kind {
+  routed,
+  avg,
+  sum,
+  adaptive_avg,
+  adaptive_sum,
+  global_avg,
+  global_sum,
+  unpool,
+  fractional_avg
+};
 constexpr kind every_kind[] = {kind::routed,       kind::avg,          kind::sum,
                                kind::adaptive_avg, kind::adaptive_sum, kind::global_avg,
-                               kind::global_sum,   kind::unpool};
+                               kind::global_sum,   kind::unpool,       kind::fractional_avg};
 
 struct layout {
   std::array<index_t, 4> pad{}, offset{};
@@ -151,6 +162,8 @@ struct backward_case {
   poolkit::extents4 in{}, out{};  // the forward's input (dx) and output (dy) extents
   poolkit::pool2d_params params;
   ref::params reference;
+  poolkit::pooling_sequences sequences;  // fractional_avg
+  bool overlapping = false;
   layout dy_layout, dx_layout, index_layout;
 };
 
@@ -164,6 +177,12 @@ std::string describe(const backward_case& c) {
       << r.dh << "," << r.dw << "} pad {" << r.pbh << "," << r.pbw << "}-{" << r.peh << "," << r.pew
       << "} ceil " << r.ceil_mode << " include_pad " << r.count_include_pad << " divisor "
       << r.divisor_override.value_or(0);
+  if (c.k == kind::fractional_avg) {
+    s << " overlapping " << c.overlapping << " rows";
+    for (index_t b : c.sequences.rows) s << " " << b;
+    s << " cols";
+    for (index_t b : c.sequences.cols) s << " " << b;
+  }
   return s.str();
 }
 
@@ -224,6 +243,24 @@ backward_case draw(kind k, std::mt19937_64& rng) {
         break;
       case kind::global_avg:
       case kind::global_sum: c.out = {c.in[0], c.in[1], 1, 1}; break;
+      case kind::fractional_avg: {
+        // Increasing boundaries from 0 to the input size: out - 1 distinct inner ones.
+        const auto sequence = [&](index_t in) {
+          std::vector<index_t> inner(static_cast<std::size_t>(in - 1));
+          std::iota(inner.begin(), inner.end(), index_t{1});
+          std::shuffle(inner.begin(), inner.end(), rng);
+          inner.resize(static_cast<std::size_t>(uniform(0, in - 1)));
+          std::sort(inner.begin(), inner.end());
+          inner.insert(inner.begin(), 0);
+          inner.push_back(in);
+          return inner;
+        };
+        c.sequences = {sequence(c.in[2]), sequence(c.in[3])};
+        c.overlapping = uniform(0, 1) == 1;
+        c.out = {c.in[0], c.in[1], static_cast<index_t>(c.sequences.rows.size()) - 1,
+                 static_cast<index_t>(c.sequences.cols.size()) - 1};
+        break;
+      }
       case kind::routed:
       case kind::unpool:
         // Indices of any forward: random ones, many pointing at the same element.
@@ -301,6 +338,10 @@ void check(const backward_case& c, poolkit::instruction_set isa, std::mt19937_64
       poolkit::max_unpool2d_backward(g, ix, dx.view, pol);
       allocated = poolkit::max_unpool2d_backward(g, ix);
       break;
+    case kind::fractional_avg:
+      poolkit::fractional_avg_pool2d_backward(g, dx.view, c.sequences, c.overlapping, pol);
+      allocated = poolkit::fractional_avg_pool2d_backward(g, size, c.sequences, c.overlapping);
+      break;
   }
   ASSERT_EQ(allocated.extents(), dx_extents) << describe(c);
   int failures = 0;
@@ -333,6 +374,10 @@ void check(const backward_case& c, poolkit::instruction_set isa, std::mt19937_64
               ref::adaptive_backward(dy_plane, c.in[2], c.in[3], c.out[2], c.out[3], ref::op::sum);
           break;
         case kind::unpool: want = ref::unpool_backward(dy_plane, index_plane); break;
+        case kind::fractional_avg:
+          want = ref::region_backward(dy_plane, c.in[2], c.in[3], c.sequences.rows,
+                                      c.sequences.cols, c.overlapping);
+          break;
       }
       for (index_t h = 0; h < dx_extents[2]; ++h)
         for (index_t w = 0; w < dx_extents[3]; ++w) {
@@ -375,7 +420,213 @@ INSTANTIATE_TEST_SUITE_P(EveryInstructionSet, RandomBackward,
                          });
 
 // ---------------------------------------------------------------------------------------
+// The power family: within SPEC's accuracy of a long-double reference, the same bits on
+// every instruction set and thread count, and the derivative of the forward.
+
+enum class power_op { l2, lp, power_avg };
+
+struct power_case {
+  power_op op;
+  double p;
+  poolkit::extents4 in, out;
+  poolkit::pool2d_params params;
+  ref::params reference;
+  int magnitude;  // decimal exponent of the inputs' scale
+};
+
+std::string describe(const power_case& c) {
+  std::ostringstream s;
+  const auto& r = c.reference;
+  s << "power op " << static_cast<int>(c.op) << " p " << c.p << " input "
+    << poolkit::detail::to_text(c.in) << " kernel {" << r.kh << "," << r.kw << "} stride {" << r.sh
+    << "," << r.sw << "} dilation {" << r.dh << "," << r.dw << "} pad {" << r.pbh << "," << r.pbw
+    << "}-{" << r.peh << "," << r.pew << "} ceil " << r.ceil_mode << " include_pad "
+    << r.count_include_pad << " divisor " << r.divisor_override.value_or(0) << " scale 1e"
+    << c.magnitude;
+  return s.str();
+}
+
+template <class T>
+power_case draw_power(std::mt19937_64& rng) {
+  const auto uniform = [&](index_t lo, index_t hi) {
+    return std::uniform_int_distribution<index_t>(lo, hi)(rng);
+  };
+  constexpr double exponents[] = {0.5, 1, 1.5, 2,  3,
+                                  4.5, 7, 16,  64, std::numeric_limits<double>::infinity()};
+  for (;;) {
+    power_case c{};
+    c.op = static_cast<power_op>(uniform(0, 2));
+    c.p = c.op == power_op::l2 ? 2.0 : exponents[uniform(0, 9)];
+    c.in = {uniform(1, 2), uniform(1, 3), uniform(1, 16), uniform(1, 16)};
+    ref::params& r = c.reference;
+    r.kh = uniform(1, 4), r.kw = uniform(1, 4);
+    r.sh = uniform(1, 3), r.sw = uniform(1, 3);
+    r.dh = uniform(1, 2), r.dw = uniform(1, 2);
+    r.pbh = uniform(0, r.dh * (r.kh - 1)), r.pbw = uniform(0, r.dw * (r.kw - 1));
+    r.peh = r.pbh, r.pew = r.pbw;
+    r.ceil_mode = uniform(0, 1) == 1;
+    r.count_include_pad = uniform(0, 1) == 1;
+    if (c.op == power_op::power_avg && uniform(0, 3) == 0) r.divisor_override = uniform(1, 9);
+    const index_t oh = ref::output_size(c.in[2], r.kh, r.sh, r.dh, r.pbh, r.peh, r.ceil_mode);
+    const index_t ow = ref::output_size(c.in[3], r.kw, r.sw, r.dw, r.pbw, r.pew, r.ceil_mode);
+    if (oh < 1 || ow < 1) continue;
+    c.out = {c.in[0], c.in[1], oh, ow};
+    c.params = {.kernel = {r.kh, r.kw},
+                .stride = poolkit::hw{r.sh, r.sw},
+                .padding = {r.pbh, r.pbw},
+                .dilation = {r.dh, r.dw},
+                .ceil_mode = r.ceil_mode,
+                .count_include_pad = r.count_include_pad,
+                .divisor_override = r.divisor_override};
+    // From denormals to near the top of the range: the ratio form must not overflow.
+    const int top = std::numeric_limits<T>::max_exponent10 - 3;
+    c.magnitude = uniform(0, 2) == 0 ? static_cast<int>(uniform(-top, top)) : 0;
+    return c;
+  }
+}
+
+template <class T>
+poolkit::tensor<T> power_forward(const power_case& c, const poolkit::tensor<T>& x) {
+  switch (c.op) {
+    case power_op::l2: return poolkit::l2_pool2d(x, c.params);
+    case power_op::lp: return poolkit::lp_pool2d(x, c.p, c.params);
+    case power_op::power_avg: break;
+  }
+  return poolkit::power_avg_pool2d(x, c.p, c.params);
+}
+
+template <class T>
+void power_backward_into(const power_case& c, const poolkit::tensor<T>& dy,
+                         const poolkit::tensor<T>& x, const poolkit::tensor<T>& y,
+                         poolkit::nchw_view<T> dx, const poolkit::policy& pol) {
+  switch (c.op) {
+    case power_op::l2: return poolkit::l2_pool2d_backward(dy, x, y, dx, c.params, pol);
+    case power_op::lp: return poolkit::lp_pool2d_backward(dy, x, y, dx, c.p, c.params, pol);
+    case power_op::power_avg:
+      return poolkit::power_avg_pool2d_backward(dy, x, y, dx, c.p, c.params, pol);
+  }
+}
+
+template <class T>
+void check_power(const power_case& c, poolkit::instruction_set isa, std::mt19937_64& rng) {
+  poolkit::tensor<T> x(c.in);
+  const T scale = static_cast<T>(std::pow(10.0, c.magnitude));
+  std::uniform_real_distribution<double> value(-4, 4);
+  const bool zeros = rng() % 4 == 0;  // exact zeros: taps (and windows) that route nothing
+  test::fill(x.view(),
+             [&] { return zeros && rng() % 3 == 0 ? T(0) : static_cast<T>(value(rng)) * scale; });
+  const auto y = power_forward(c, x);
+  poolkit::tensor<T> dy(c.out);
+  test::fill(dy.view(), [&] { return static_cast<T>(value(rng)); });
+  constexpr T sentinel = T(-999.5);
+  test::embedded<T> dx(c.in, {1, 0, 2, 1}, {1, 0, 1, 0}, {0, 2, 3, 1}, sentinel);
+  const poolkit::policy pol{.isa = isa, .threads = static_cast<int>(rng() % 3) + 1};
+  power_backward_into(c, dy, x, y, dx.view, pol);
+  poolkit::tensor<T> scalar(c.in);
+  power_backward_into(c, dy, x, y, scalar.view(), {.isa = poolkit::instruction_set::scalar});
+  const double tolerance = std::is_same_v<T, float> ? 1e-5 : 1e-12;
+  int failures = 0;
+  for (index_t n = 0; n < c.in[0]; ++n)
+    for (index_t ch = 0; ch < c.in[1]; ++ch) {
+      std::vector<double> y_plane, dy_plane;
+      for (index_t h = 0; h < c.out[2]; ++h)
+        for (index_t w = 0; w < c.out[3]; ++w) {
+          y_plane.push_back(y(n, ch, h, w));
+          dy_plane.push_back(dy(n, ch, h, w));
+        }
+      std::vector<long double> magnitude;
+      const auto want = ref::power_backward(
+          [&](index_t h, index_t w) { return double(x(n, ch, h, w)); }, y_plane, dy_plane, c.in[2],
+          c.in[3], c.out[2], c.out[3], c.reference, c.p, c.op == power_op::power_avg, &magnitude);
+      for (index_t h = 0; h < c.in[2]; ++h)
+        for (index_t w = 0; w < c.in[3]; ++w) {
+          const std::size_t i = std::size_t(h * c.in[3] + w);
+          const T got = dx.view(n, ch, h, w);
+          const long double error = std::fabs(static_cast<long double>(got) - want[i]);
+          const long double smallest = std::numeric_limits<T>::denorm_min();
+          const bool ok = test::same_value(got, scalar(n, ch, h, w)) &&
+                          error <= tolerance * magnitude[i] + smallest;
+          if (!ok && ++failures <= 3)
+            ADD_FAILURE() << describe(c) << " isa " << poolkit::name_of(isa) << " threads "
+                          << pol.threads << " at (" << n << "," << ch << "," << h << "," << w
+                          << "): got " << got << " scalar " << scalar(n, ch, h, w) << " reference "
+                          << static_cast<double>(want[i]) << " scale "
+                          << static_cast<double>(magnitude[i]);
+        }
+    }
+  EXPECT_TRUE(dx.outside_untouched(sentinel)) << describe(c);
+}
+
+class RandomPowerBackward : public ::testing::TestWithParam<poolkit::instruction_set> {};
+
+TEST_P(RandomPowerBackward, FloatWithinSpecOfTheReferenceAndTheSameBitsEverywhere) {
+  std::mt19937_64 rng(77);
+  for (int i = 0; i < POOLKIT_RANDOM_CONFIGS / 20 && !HasFailure(); ++i)
+    check_power<float>(draw_power<float>(rng), GetParam(), rng);
+}
+TEST_P(RandomPowerBackward, DoubleWithinSpecOfTheReferenceAndTheSameBitsEverywhere) {
+  std::mt19937_64 rng(78);
+  for (int i = 0; i < POOLKIT_RANDOM_CONFIGS / 40 && !HasFailure(); ++i)
+    check_power<double>(draw_power<double>(rng), GetParam(), rng);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryInstructionSet, RandomPowerBackward,
+                         ::testing::ValuesIn(poolkit::available_instruction_sets()),
+                         [](const auto& param_info) {
+                           return std::string(poolkit::name_of(param_info.param));
+                         });
+
+// Finite differences in double: dL/dx_t of L = sum dy * forward(x), by central
+// differences, against the backward pass, for every element of small random cases.
+TEST(PowerBackward, MatchesFiniteDifferencesOfTheForwardInDouble) {
+  std::mt19937_64 rng(2024);
+  int checked = 0;
+  for (int i = 0; i < 60; ++i) {
+    power_case c = draw_power<double>(rng);
+    c.in[2] = std::min<index_t>(c.in[2], 7), c.in[3] = std::min<index_t>(c.in[3], 7);
+    const auto& r = c.reference;
+    const index_t oh = ref::output_size(c.in[2], r.kh, r.sh, r.dh, r.pbh, r.peh, r.ceil_mode);
+    const index_t ow = ref::output_size(c.in[3], r.kw, r.sw, r.dw, r.pbw, r.pew, r.ceil_mode);
+    if (oh < 1 || ow < 1) continue;
+    c.out = {c.in[0], c.in[1], oh, ow};
+    poolkit::tensor<double> x(c.in);
+    // Magnitudes in [0.5, 2] of either sign, distinct: every tap differentiable (no zero,
+    // no tie for the largest |x| of p = inf).
+    std::uniform_real_distribution<double> value(0.5, 2);
+    test::fill(x.view(), [&] { return rng() % 2 ? value(rng) : -value(rng); });
+    poolkit::tensor<double> dy(c.out);
+    test::fill(dy.view(), [&] { return value(rng) - 1.25; });
+    const auto y = power_forward(c, x);
+    poolkit::tensor<double> dx(c.in);
+    power_backward_into(c, dy, x, y, dx.view(), {});
+    const auto loss = [&](const poolkit::tensor<double>& at) {
+      const auto out = power_forward(c, at);
+      double l = 0;
+      for (index_t k = 0; k < out.size(); ++k) l += dy.data_handle()[k] * out.data_handle()[k];
+      return l;
+    };
+    for (index_t k = 0; k < x.size(); ++k) {
+      const double h = 1e-6 * std::fabs(x.data_handle()[k]);
+      poolkit::tensor<double> up = x, down = x;
+      up.data_handle()[k] += h;
+      down.data_handle()[k] -= h;
+      const double numeric =
+          (loss(up) - loss(down)) / (up.data_handle()[k] - down.data_handle()[k]);
+      ASSERT_NEAR(dx.data_handle()[k], numeric, 1e-6 * (1 + std::fabs(numeric)))
+          << describe(c) << " element " << k;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 1000);
+}
+
+// ---------------------------------------------------------------------------------------
 // Bad input: a clear error naming the parameter, nothing written.
+
+/// A gradient of extents {1, 2, 3, 2}: one column short of {1, 2, 3, 3}.
+poolkit::tensor<float> short_idx_like(const poolkit::tensor<float>&) {
+  return poolkit::tensor<float>({1, 2, 3, 2});
+}
 
 TEST(BackwardErrors, RejectBadInputBeforeWritingAnything) {
   const poolkit::pool2d_params p{.kernel = {2, 2}};
@@ -443,6 +694,20 @@ TEST(BackwardErrors, RejectBadInputBeforeWritingAnything) {
   idx(0, 0, 1, 1) = 99;
   test::expect_error([&] { poolkit::max_unpool2d_backward(dx, idx, dvalues); },
                      {"max_unpool2d_backward", "indices(0, 0, 1, 1)", "99", "[0, 36)"});
+  // The power family: dy and y shaped like the forward's output for x, p > 0.
+  poolkit::tensor<float> x({1, 2, 6, 6});
+  const auto y = poolkit::lp_pool2d(x, 3.0, p);
+  test::expect_error([&] { poolkit::lp_pool2d_backward(short_idx_like(dy), x, y, dx, 3.0, p); },
+                     {"lp_pool2d_backward", "dy extents", "{1, 2, 3, 2}", "must be {1, 2, 3, 3}"});
+  test::expect_error([&] { poolkit::power_avg_pool2d_backward(dy, x, y, dx, -1.0, p); },
+                     {"power_avg_pool2d_backward", "p", "-1", "must be > 0"});
+  test::expect_error([&] { poolkit::l2_pool2d_backward(dy, x, dy, x, p); },
+                     {"l2_pool2d_backward", "dx", "sharing memory with x"});
+  // Fractional average: the sequences must cover the input.
+  const poolkit::pooling_sequences sequences{{0, 2, 4, 6}, {0, 3, 5}};
+  test::expect_error(
+      [&] { poolkit::fractional_avg_pool2d_backward(dy, dx, sequences, false); },
+      {"fractional_avg_pool2d_backward", "sequences.cols[2]", "5", "must be the input size 6"});
   EXPECT_TRUE(untouched());
   // The try_ forms report the same without throwing.
   const poolkit::status s = poolkit::try_max_pool2d_backward(dy, short_idx, dx);

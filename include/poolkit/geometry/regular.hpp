@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include <poolkit/detail/checked.hpp>
 #include <poolkit/params.hpp>
@@ -89,6 +90,15 @@ struct regular_windows {
   regular_axis h;
   regular_axis w;
 };
+
+/// The window of every output along an axis (a regular_axis, or any axis type with
+/// output_size() and window(o)), as a table kernels index by output.
+template <class Axis>
+std::vector<axis_window> windows_of(const Axis& axis) {
+  std::vector<axis_window> w(static_cast<std::size_t>(axis.output_size()));
+  for (index_t o = 0; o < axis.output_size(); ++o) w[static_cast<std::size_t>(o)] = axis.window(o);
+  return w;
+}
 
 /// Builds the geometry for an input of spatial size `in` and output size `out`.
 inline regular_windows make_regular_windows(hw in, hw out, const pool2d_params& p) noexcept {

@@ -8,11 +8,15 @@
 // the same bits (a plane is never shared between threads, so nothing is atomic).
 #pragma once
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 #include <poolkit/config.hpp>
-#include <poolkit/geometry/adaptive.hpp>
 #include <poolkit/geometry/regular.hpp>
 #include <poolkit/kernel/plane.hpp>
 #include <poolkit/reduce/basic.hpp>
+#include <poolkit/reduce/power.hpp>
 
 POOLKIT_BEGIN_NAMESPACE
 namespace kernel {
@@ -50,71 +54,73 @@ void route_plane(plane<const T> dy, plane<const index_t> indices, plane<T> dx) n
   }
 }
 
-/// The share of an output's gradient each tap of a sum window receives: all of it.
-template <class T>
-POOLKIT_FORCEINLINE T tap_share(const reduce::sum<T>&, T dy, window_counts) noexcept {
-  return dy;
-}
-/// The share of an output's gradient each tap of an average window receives: dy divided
-/// by the forward's divisor (a division, as PyTorch computes it).
-template <class T>
-POOLKIT_FORCEINLINE T tap_share(const reduce::avg<T>& r, T dy, window_counts counts) noexcept {
-  return dy / static_cast<T>(r.divisor(counts));
-}
-
-/// Gradient of a regular sum or average pooling (`R` is reduce::sum or reduce::avg):
-/// dx = 0, then for every output in row-major order its share is added to each in-bounds
-/// tap of its window; padding taps receive nothing.
-template <class T, class R>
-void spread_regular_plane(const R& r, plane<const T> dy, plane<T> dx,
-                          const geometry::regular_windows& g) noexcept {
+/// Gradient of pooling over windows given per axis (regular windows, adaptive bins,
+/// fractional regions): dx = 0, then for every output (oh, ow) in row-major order its
+/// share `share(dy, rows[oh], cols[ow])` is added to each in-bounds tap of its window
+/// (taps `row_step` / `col_step` elements apart); empty windows add nothing.
+template <class T, class Share>
+void spread_windows_plane(plane<const T> dy, plane<T> dx, const geometry::axis_window* rows,
+                          const geometry::axis_window* cols, index_t row_step, index_t col_step,
+                          const Share& share) noexcept {
   zero_plane(dx);
-  // As in the forward: a dilation at or beyond the input's size leaves one tap.
-  const index_t row_step = std::min(g.h.dilation(), g.h.input_size()) * dx.row_stride;
-  const index_t col_step = std::min(g.w.dilation(), g.w.input_size()) * dx.col_stride;
   for (index_t oh = 0; oh < dy.rows; ++oh) {
-    const geometry::axis_window wh = g.h.window(oh);
+    const geometry::axis_window wh = rows[oh];
     if (wh.count == 0) continue;
-    T* rows = dx.data + wh.first * dx.row_stride;
+    T* first_row = dx.data + wh.first * dx.row_stride;
     const T* grads = dy.data + oh * dy.row_stride;
     for (index_t ow = 0; ow < dy.cols; ++ow) {
-      const geometry::axis_window ww = g.w.window(ow);
+      const geometry::axis_window ww = cols[ow];
       if (ww.count == 0) continue;
-      const window_counts counts{wh.count * ww.count,
-                                 padded_taps(wh.padded_count, ww.padded_count)};
-      const T share = tap_share(r, grads[ow * dy.col_stride], counts);
-      T* first = rows + ww.first * dx.col_stride;
+      const T g = share(grads[ow * dy.col_stride], wh, ww);
+      T* first = first_row + ww.first * dx.col_stride;
       for (index_t i = 0; i < wh.count; ++i) {
         T* tap = first + i * row_step;
-        for (index_t j = 0; j < ww.count; ++j) tap[j * col_step] += share;
+        for (index_t j = 0; j < ww.count; ++j) tap[j * col_step] += g;
       }
     }
   }
 }
 
-/// Gradient of an adaptive sum or average pooling: dx = 0, then for every bin in
-/// row-major order its share is added to each element of the bin. An average's share is
-/// (dy / bin_height) / bin_width, PyTorch's two divisions.
-template <class T, class R>
-void spread_adaptive_plane(const R&, plane<const T> dy, plane<T> dx,
-                           const geometry::adaptive_axis& gh,
-                           const geometry::adaptive_axis& gw) noexcept {
-  zero_plane(dx);
-  for (index_t oh = 0; oh < dy.rows; ++oh) {
-    const index_t h0 = gh.start(oh), h1 = gh.end(oh);
-    const T* grads = dy.data + oh * dy.row_stride;
-    for (index_t ow = 0; ow < dy.cols; ++ow) {
-      const index_t w0 = gw.start(ow), w1 = gw.end(ow);
-      T share = grads[ow * dy.col_stride];
-      if constexpr (std::is_same_v<R, reduce::avg<T>>)
-        share = share / static_cast<T>(h1 - h0) / static_cast<T>(w1 - w0);
-      for (index_t h = h0; h < h1; ++h) {
-        T* row = dx.data + h * dx.row_stride;
-        for (index_t w = w0; w < w1; ++w) row[w * dx.col_stride] += share;
-      }
-    }
+// The share of an output's gradient that each tap of its window receives, given the
+// window's extent along both axes (for spread_windows_plane).
+
+/// Sum pooling of any geometry: all of dy.
+struct sum_share {
+  template <class T>
+  POOLKIT_FORCEINLINE T operator()(T dy, const geometry::axis_window&,
+                                   const geometry::axis_window&) const noexcept {
+    return dy;
   }
-}
+};
+
+/// Average over regular windows: dy / the forward's divisor (a division, as PyTorch).
+template <class T>
+struct window_average_share {
+  reduce::avg<T> r;
+  POOLKIT_FORCEINLINE T operator()(T dy, const geometry::axis_window& wh,
+                                   const geometry::axis_window& ww) const noexcept {
+    const window_counts counts{wh.count * ww.count, padded_taps(wh.padded_count, ww.padded_count)};
+    return dy / static_cast<T>(r.divisor(counts));
+  }
+};
+
+/// Average over adaptive bins: (dy / bin height) / bin width, PyTorch's two divisions.
+struct bin_average_share {
+  template <class T>
+  POOLKIT_FORCEINLINE T operator()(T dy, const geometry::axis_window& wh,
+                                   const geometry::axis_window& ww) const noexcept {
+    return dy / static_cast<T>(wh.count) / static_cast<T>(ww.count);
+  }
+};
+
+/// Average over fractional regions: dy / the region's element count.
+struct region_average_share {
+  template <class T>
+  POOLKIT_FORCEINLINE T operator()(T dy, const geometry::axis_window& wh,
+                                   const geometry::axis_window& ww) const noexcept {
+    return dy / static_cast<T>(wh.count * ww.count);
+  }
+};
 
 /// Gradient of a global sum or average pooling: every element is dy (sum) or
 /// dy / (H * W) (average: PyTorch's mean, one division). PyTorch expands the gradient
@@ -126,6 +132,69 @@ void spread_global_plane(const R&, T dy, plane<T> dx) noexcept {
   for (index_t h = 0; h < dx.rows; ++h) {
     T* row = dx.data + h * dx.row_stride;
     for (index_t w = 0; w < dx.cols; ++w) row[w * dx.col_stride] = share;
+  }
+}
+
+/// Gradient of the power family (SPEC section 9) over regular windows, from the forward's
+/// input `x` and output `y`: dx = 0, then for every output in row-major order with y != 0
+/// each in-bounds tap receives
+///
+///     dy * sign(x_t) * (|x_t| / y)^(p - 1) / divisor
+///
+/// (SPEC's |x_t|^(p-1) y^(1-p) written as one ratio: for Lp |x_t| <= y, so the power never
+/// overflows, and the power average's ratio is at most divisor^(1/p)). The weight is
+/// computed in double, so float keeps SPEC's 1e-5 for p up to 64 at any magnitude; taps
+/// equal to 0 receive nothing. p = infinity routes dy with x's sign to the window's first
+/// tap of largest |x|. `divisor(counts)` is 1 for Lp and L2, the average's rule for the
+/// power average.
+template <class T, class Divisor>
+void spread_power_plane(double p, const Divisor& divisor, plane<const T> x, plane<const T> y,
+                        plane<const T> dy, plane<T> dx, const geometry::regular_windows& g,
+                        const geometry::axis_window* rows,
+                        const geometry::axis_window* cols) noexcept {
+  zero_plane(dx);
+  const bool infinite = p == std::numeric_limits<double>::infinity();
+  const reduce::power_exponent weight = reduce::power_exponent::of(p - 1.0);
+  const index_t dh = std::min(g.h.dilation(), g.h.input_size());
+  const index_t dw = std::min(g.w.dilation(), g.w.input_size());
+  for (index_t oh = 0; oh < dy.rows; ++oh) {
+    const geometry::axis_window wh = rows[oh];
+    for (index_t ow = 0; ow < dy.cols; ++ow) {
+      const geometry::axis_window ww = cols[ow];
+      const T result = y.data[oh * y.row_stride + ow * y.col_stride];
+      if (wh.count == 0 || ww.count == 0 || result == T(0)) continue;
+      const T grad = dy.data[oh * dy.row_stride + ow * dy.col_stride];
+      const auto x_at = [&](index_t i, index_t j) -> const T& {
+        return x.data[(wh.first + i * dh) * x.row_stride + (ww.first + j * dw) * x.col_stride];
+      };
+      const auto dx_at = [&](index_t i, index_t j) -> T& {
+        return dx.data[(wh.first + i * dh) * dx.row_stride + (ww.first + j * dw) * dx.col_stride];
+      };
+      if (infinite) {
+        index_t best_i = 0, best_j = 0;
+        T largest = std::fabs(x_at(0, 0));
+        for (index_t i = 0; i < wh.count; ++i)
+          for (index_t j = 0; j < ww.count; ++j)
+            if (std::fabs(x_at(i, j)) > largest) {
+              largest = std::fabs(x_at(i, j));
+              best_i = i, best_j = j;
+            }
+        const T tap = x_at(best_i, best_j);
+        if (tap != T(0)) dx_at(best_i, best_j) += tap > T(0) ? grad : -grad;
+        continue;
+      }
+      const window_counts counts{wh.count * ww.count,
+                                 padded_taps(wh.padded_count, ww.padded_count)};
+      const double scale = static_cast<double>(grad) / static_cast<double>(divisor(counts));
+      const double magnitude = static_cast<double>(result);
+      for (index_t i = 0; i < wh.count; ++i)
+        for (index_t j = 0; j < ww.count; ++j) {
+          const T tap = x_at(i, j);
+          if (tap == T(0)) continue;
+          const double w = scale * weight.raise(std::fabs(static_cast<double>(tap)) / magnitude);
+          dx_at(i, j) += static_cast<T>(tap > T(0) ? w : -w);
+        }
+    }
   }
 }
 

@@ -6,7 +6,10 @@
 //   - routed by indices: max_pool2d_backward (max, min, adaptive max, fractional max,
 //     stochastic training: every forward that returns indices);
 //   - window sums: avg_pool2d_backward, sum_pool2d_backward;
-//   - bins: adaptive_{avg,sum}_pool2d_backward, global_{avg,sum}_pool2d_backward;
+//   - bins and regions: adaptive_{avg,sum}_pool2d_backward, global_{avg,sum}_pool2d_backward,
+//     fractional_avg_pool2d_backward;
+//   - the power family, from the forward's input and output: l2_pool2d_backward,
+//     lp_pool2d_backward, power_avg_pool2d_backward;
 //   - max_unpool2d_backward: the gradient of unpooling with respect to its values.
 // Each comes as an allocating form given the forward input's size {H, W}, an into form
 // that writes the caller's `dx` (its extents give the size), and try_ forms of both.
@@ -14,18 +17,24 @@
 // so the bits never depend on the thread count.
 #pragma once
 
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include <poolkit/detail/checked.hpp>
 #include <poolkit/detail/row_split.hpp>
 #include <poolkit/detail/validate_regular.hpp>
 #include <poolkit/detail/validate_view.hpp>
 #include <poolkit/geometry/adaptive.hpp>
+#include <poolkit/geometry/fractional.hpp>
 #include <poolkit/geometry/regular.hpp>
 #include <poolkit/kernel/backward_plane.hpp>
+#include <poolkit/ops/fractional.hpp>  // pooling_sequences, validate_sequence
+#include <poolkit/ops/power.hpp>       // validate_exponent
 #include <poolkit/policy/execution.hpp>
 #include <poolkit/policy/resolve.hpp>
 #include <poolkit/reduce/basic.hpp>
@@ -173,11 +182,26 @@ struct routed_backward {
   }
 };
 
-/// dx of a regular sum or average pooling (R: reduce::sum or reduce::avg).
-template <class T, class R>
+/// Runs kernel::spread_windows_plane on every plane: windows `rows` x `cols`, taps
+/// `dh` rows and `dw` columns apart.
+template <class T, class Share>
+void spread_windows(nchw_view<const T> dy, nchw_view<T> dx,
+                    const std::vector<geometry::axis_window>& rows,
+                    const std::vector<geometry::axis_window>& cols, index_t dh, index_t dw,
+                    const Share& share, const policy& pol, const resolved_policy& rp) {
+  for_each_plane_parallel(pol, rp, dy.extent(0), dy.extent(1), [&](index_t n, index_t c) {
+    const kernel::plane<T> to = kernel::plane_of(dx, n, c);
+    kernel::spread_windows_plane(kernel::plane_of(dy, n, c), to, rows.data(), cols.data(),
+                                 dh * to.row_stride, dw * to.col_stride, share);
+  });
+}
+
+/// dx of a regular sum or average pooling (Share: kernel::sum_share or
+/// kernel::window_average_share).
+template <class T, class Share>
 struct window_backward {
   std::string_view name;
-  R r;
+  Share share;
   nchw_view<const T> dy;
   const pool2d_params& p;
 
@@ -202,9 +226,11 @@ struct window_backward {
   void run(nchw_view<T> dx, const policy& pol, const resolved_policy& rp) const {
     const auto g = geometry::make_regular_windows({dx.extent(2), dx.extent(3)},
                                                   {dy.extent(2), dy.extent(3)}, p);
-    for_each_plane_parallel(pol, rp, dy.extent(0), dy.extent(1), [&](index_t n, index_t c) {
-      kernel::spread_regular_plane(r, kernel::plane_of(dy, n, c), kernel::plane_of(dx, n, c), g);
-    });
+    // As in the forward: a dilation at or beyond the input's size leaves one tap.
+    const index_t dh = std::min(g.h.dilation(), g.h.input_size());
+    const index_t dw = std::min(g.w.dilation(), g.w.input_size());
+    spread_windows(dy, dx, geometry::windows_of(g.h), geometry::windows_of(g.w), dh, dw, share, pol,
+                   rp);
   }
 };
 
@@ -237,19 +263,104 @@ struct bins_backward {
   }
   index_t input_bytes() const noexcept { return bytes_of_elements(dy); }
   void run(nchw_view<T> dx, const policy& pol, const resolved_policy& rp) const {
-    const R r{};
     if (dy.extent(2) == 1 && dy.extent(3) == 1) {
       // PyTorch pools to 1 x 1 as a mean: one division (SPEC section 9).
       for_each_plane_parallel(pol, rp, dy.extent(0), dy.extent(1), [&](index_t n, index_t c) {
-        kernel::spread_global_plane(r, dy(n, c, 0, 0), kernel::plane_of(dx, n, c));
+        kernel::spread_global_plane(R{}, dy(n, c, 0, 0), kernel::plane_of(dx, n, c));
       });
       return;
     }
-    const geometry::adaptive_axis gh(dx.extent(2), dy.extent(2));
-    const geometry::adaptive_axis gw(dx.extent(3), dy.extent(3));
-    for_each_plane_parallel(pol, rp, dy.extent(0), dy.extent(1), [&](index_t n, index_t c) {
-      kernel::spread_adaptive_plane(r, kernel::plane_of(dy, n, c), kernel::plane_of(dx, n, c), gh,
-                                    gw);
+    const auto rows = geometry::windows_of(geometry::adaptive_axis(dx.extent(2), dy.extent(2)));
+    const auto cols = geometry::windows_of(geometry::adaptive_axis(dx.extent(3), dy.extent(3)));
+    if constexpr (std::is_same_v<R, reduce::avg<T>>) {
+      spread_windows(dy, dx, rows, cols, 1, 1, kernel::bin_average_share{}, pol, rp);
+    } else {
+      spread_windows(dy, dx, rows, cols, 1, 1, kernel::sum_share{}, pol, rp);
+    }
+  }
+};
+
+/// dx of Graham / TensorFlow fractional average pooling: window sums over the regions of
+/// the forward's sequences, divided by each region's element count.
+template <class T>
+struct region_backward {
+  std::string_view name;
+  nchw_view<const T> dy;
+  const pooling_sequences& s;
+  bool overlapping;
+
+  problem validate(size_source in, extents4* dx) const {
+    if (auto e = validate_view(name, "dy", dy)) return e;
+    if (auto e = validate_dx_size<T>(name, in, dy.extent(0), dy.extent(1))) return e;
+    if (auto e = validate_sequence(name, "sequences.rows", s.rows, in.size.h)) return e;
+    if (auto e = validate_sequence(name, "sequences.cols", s.cols, in.size.w)) return e;
+    const extents4 expected{dy.extent(0), dy.extent(1), static_cast<index_t>(s.rows.size()) - 1,
+                            static_cast<index_t>(s.cols.size()) - 1};
+    if (dy.extents() != expected)
+      return describe(name, "dy extents", to_text(dy.extents()),
+                      "must be " + to_text(expected) + ", one output per region of the sequences");
+    *dx = {dy.extent(0), dy.extent(1), in.size.h, in.size.w};
+    return std::nullopt;
+  }
+  problem validate_dx(const nchw_view<T>& dx, const extents4& expected) const {
+    return validate_output(name, "dx", dx, expected, named_input<T>{"dy", dy});
+  }
+  index_t input_bytes() const noexcept { return bytes_of_elements(dy); }
+  void run(nchw_view<T> dx, const policy& pol, const resolved_policy& rp) const {
+    spread_windows(dy, dx, geometry::graham_windows(s.rows, dx.extent(2), overlapping),
+                   geometry::graham_windows(s.cols, dx.extent(3), overlapping), 1, 1,
+                   kernel::region_average_share{}, pol, rp);
+  }
+};
+
+/// dx of Lp / L2 pooling (Average = false) or the power average (true), from the
+/// forward's input x and output y.
+template <class T, bool Average>
+struct power_backward {
+  std::string_view name;
+  double exponent;
+  nchw_view<const T> dy, x, y;
+  const pool2d_params& p;
+
+  /// x decides the size: `in` (input_size or dx's extents) is checked against it by the
+  /// front, through the dx extents this sets.
+  problem validate(size_source, extents4* dx) const {
+    if (auto e = validate_plane_input(name, x)) return e;
+    if (auto e = validate_exponent(name, exponent)) return e;
+    if (auto e = validate_params(name, p)) return e;
+    hw out{};
+    if (auto e = validate_output_size(name, {x.extent(2), x.extent(3)}, p, &out)) return e;
+    const extents4 expected{x.extent(0), x.extent(1), out.h, out.w};
+    for (const auto& [view, label] : {std::pair{dy, "dy"}, std::pair{y, "y"}}) {
+      if (auto e = validate_view(name, label, view)) return e;
+      if (view.extents() != expected)
+        return describe(name, std::string(label) + " extents", to_text(view.extents()),
+                        "must be " + to_text(expected) + ", the forward's output for x " +
+                            to_text(x.extents()));
+    }
+    *dx = x.extents();
+    return std::nullopt;
+  }
+  problem validate_dx(const nchw_view<T>& dx, const extents4& expected) const {
+    return validate_output(name, "dx", dx, expected, named_input<T>{"dy", dy},
+                           named_input<T>{"x", x}, named_input<T>{"y", y});
+  }
+  index_t input_bytes() const noexcept {
+    return bytes_of_elements(dy) + bytes_of_elements(x) + bytes_of_elements(y);
+  }
+  void run(nchw_view<T> dx, const policy& pol, const resolved_policy& rp) const {
+    const auto g =
+        geometry::make_regular_windows({x.extent(2), x.extent(3)}, {y.extent(2), y.extent(3)}, p);
+    const auto rows = geometry::windows_of(g.h);
+    const auto cols = geometry::windows_of(g.w);
+    const reduce::detail::divisor_rule rule{p.count_include_pad, p.divisor_override};
+    const auto divisor = [&](window_counts counts) -> index_t {
+      return Average ? rule.divisor(counts) : 1;
+    };
+    for_each_plane_parallel(pol, rp, x.extent(0), x.extent(1), [&](index_t n, index_t c) {
+      kernel::spread_power_plane(exponent, divisor, kernel::plane_of(x, n, c),
+                                 kernel::plane_of(y, n, c), kernel::plane_of(dy, n, c),
+                                 kernel::plane_of(dx, n, c), g, rows.data(), cols.data());
     });
   }
 };
@@ -369,8 +480,8 @@ result<tensor<element_of<DY>>> try_avg_pool2d_backward(const DY& dy, hw input_si
   using T = element_of<DY>;
   detail::require_float<T>();
   return detail::backward_new<T>(
-      detail::window_backward<T, reduce::avg<T>>{
-          "avg_pool2d_backward", {p.count_include_pad, p.divisor_override}, as_input(dy), p},
+      detail::window_backward<T, kernel::window_average_share<T>>{
+          "avg_pool2d_backward", {{p.count_include_pad, p.divisor_override}}, as_input(dy), p},
       input_size, pol);
 }
 /// Gradient of avg_pool2d() with parameters `p` (every option, dilation included) for an
@@ -390,8 +501,8 @@ status try_avg_pool2d_backward(const DY& dy, DX&& dx, const pool2d_params& p,
   using T = element_of<DY>;
   detail::require_float<T>();
   return detail::backward_into<T>(
-      detail::window_backward<T, reduce::avg<T>>{
-          "avg_pool2d_backward", {p.count_include_pad, p.divisor_override}, as_input(dy), p},
+      detail::window_backward<T, kernel::window_average_share<T>>{
+          "avg_pool2d_backward", {{p.count_include_pad, p.divisor_override}}, as_input(dy), p},
       as_output(dx), pol);
 }
 /// avg_pool2d_backward() into the caller's `dx` of the forward input's extents.
@@ -410,7 +521,7 @@ result<tensor<element_of<DY>>> try_sum_pool2d_backward(const DY& dy, hw input_si
   using T = element_of<DY>;
   detail::require_float<T>();
   return detail::backward_new<T>(
-      detail::window_backward<T, reduce::sum<T>>{"sum_pool2d_backward", {}, as_input(dy), p},
+      detail::window_backward<T, kernel::sum_share>{"sum_pool2d_backward", {}, as_input(dy), p},
       input_size, pol);
 }
 /// Gradient of sum_pool2d() with parameters `p`: dx = 0, then every output's dy is added
@@ -429,7 +540,7 @@ status try_sum_pool2d_backward(const DY& dy, DX&& dx, const pool2d_params& p,
   using T = element_of<DY>;
   detail::require_float<T>();
   return detail::backward_into<T>(
-      detail::window_backward<T, reduce::sum<T>>{"sum_pool2d_backward", {}, as_input(dy), p},
+      detail::window_backward<T, kernel::sum_share>{"sum_pool2d_backward", {}, as_input(dy), p},
       as_output(dx), pol);
 }
 /// sum_pool2d_backward() into the caller's `dx` of the forward input's extents.
@@ -584,6 +695,202 @@ template <readable_nchw DY, class DX>
   requires writable_nchw<DX> && std::is_same_v<element_of<DY>, element_of<DX>>
 void global_sum_pool2d_backward(const DY& dy, DX&& dx, const policy& pol = {}) {
   detail::raise_if(try_global_sum_pool2d_backward(dy, std::forward<DX>(dx), pol));
+}
+
+// ---------------------------------------------------------------------------------------
+// Fractional average pooling (Graham / TensorFlow).
+
+/// Non-throwing fractional_avg_pool2d_backward(): the same call, with the failure returned
+/// as a poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw DY>
+result<tensor<element_of<DY>>> try_fractional_avg_pool2d_backward(
+    const DY& dy, hw input_size, const pooling_sequences& sequences, bool overlapping,
+    const policy& pol = {}) {
+  using T = element_of<DY>;
+  detail::require_float<T>();
+  return detail::backward_new<T>(detail::region_backward<T>{"fractional_avg_pool2d_backward",
+                                                            as_input(dy), sequences, overlapping},
+                                 input_size, pol);
+}
+/// Gradient of Graham / TensorFlow fractional_avg_pool2d() over the regions of
+/// `sequences` (the forward's, as it returned them) and `overlapping` (the forward's
+/// setting), for an input of size `input_size`: dx = 0, then for every output in
+/// row-major order dy / (the region's element count) is added to each of its elements.
+/// @throws poolkit::error if the sequences do not fit the input size or dy; nothing is
+///         written.
+template <readable_nchw DY>
+tensor<element_of<DY>> fractional_avg_pool2d_backward(const DY& dy, hw input_size,
+                                                      const pooling_sequences& sequences,
+                                                      bool overlapping, const policy& pol = {}) {
+  return detail::value_or_raise(
+      try_fractional_avg_pool2d_backward(dy, input_size, sequences, overlapping, pol));
+}
+/// Non-throwing fractional_avg_pool2d_backward() into the caller's `dx`.
+template <readable_nchw DY, class DX>
+  requires writable_nchw<DX> && std::is_same_v<element_of<DY>, element_of<DX>>
+status try_fractional_avg_pool2d_backward(const DY& dy, DX&& dx, const pooling_sequences& sequences,
+                                          bool overlapping, const policy& pol = {}) {
+  using T = element_of<DY>;
+  detail::require_float<T>();
+  return detail::backward_into<T>(detail::region_backward<T>{"fractional_avg_pool2d_backward",
+                                                             as_input(dy), sequences, overlapping},
+                                  as_output(dx), pol);
+}
+/// fractional_avg_pool2d_backward() into the caller's `dx` of the forward input's extents.
+template <readable_nchw DY, class DX>
+  requires writable_nchw<DX> && std::is_same_v<element_of<DY>, element_of<DX>>
+void fractional_avg_pool2d_backward(const DY& dy, DX&& dx, const pooling_sequences& sequences,
+                                    bool overlapping, const policy& pol = {}) {
+  detail::raise_if(
+      try_fractional_avg_pool2d_backward(dy, std::forward<DX>(dx), sequences, overlapping, pol));
+}
+
+// ---------------------------------------------------------------------------------------
+// The power family: dy, the forward's input x and its output y.
+
+/// Non-throwing lp_pool2d_backward(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw DY, readable_nchw X, readable_nchw Y>
+result<tensor<element_of<DY>>> try_lp_pool2d_backward(const DY& dy, const X& x, const Y& y,
+                                                      double p, const pool2d_params& params,
+                                                      const policy& pol = {}) {
+  using T = element_of<DY>;
+  detail::require_float<T>();
+  static_assert(std::is_same_v<element_of<X>, T> && std::is_same_v<element_of<Y>, T>,
+                "poolkit: dy, x and y must have one element type");
+  const auto in = as_input(x);
+  return detail::backward_new<T>(
+      detail::power_backward<T, false>{"lp_pool2d_backward", p, as_input(dy), in, as_input(y),
+                                       params},
+      {in.extent(2), in.extent(3)}, pol);
+}
+/// Gradient of lp_pool2d() with exponent p and parameters `params`, given the forward's
+/// input `x` and output `y`: for each in-bounds tap, dx += dy * sign(x) * (|x| / y)^(p-1)
+/// (outputs in row-major order); a window with y = 0 routes nothing; p = infinity routes
+/// dy, with x's sign, to the window's first tap of largest |x|. Relative error <= 1e-5 in
+/// float (SPEC section 9).
+/// @throws poolkit::error on invalid parameters or extents that do not fit x; nothing is
+///         written.
+template <readable_nchw DY, readable_nchw X, readable_nchw Y>
+tensor<element_of<DY>> lp_pool2d_backward(const DY& dy, const X& x, const Y& y, double p,
+                                          const pool2d_params& params, const policy& pol = {}) {
+  return detail::value_or_raise(try_lp_pool2d_backward(dy, x, y, p, params, pol));
+}
+/// Non-throwing lp_pool2d_backward() into the caller's `dx`.
+template <readable_nchw DY, readable_nchw X, readable_nchw Y, class DX>
+  requires writable_nchw<DX> && std::is_same_v<element_of<DY>, element_of<DX>>
+status try_lp_pool2d_backward(const DY& dy, const X& x, const Y& y, DX&& dx, double p,
+                              const pool2d_params& params, const policy& pol = {}) {
+  using T = element_of<DY>;
+  detail::require_float<T>();
+  static_assert(std::is_same_v<element_of<X>, T> && std::is_same_v<element_of<Y>, T>,
+                "poolkit: dy, x and y must have one element type");
+  return detail::backward_into<T>(
+      detail::power_backward<T, false>{"lp_pool2d_backward", p, as_input(dy), as_input(x),
+                                       as_input(y), params},
+      as_output(dx), pol);
+}
+/// lp_pool2d_backward() into the caller's `dx` of x's extents.
+template <readable_nchw DY, readable_nchw X, readable_nchw Y, class DX>
+  requires writable_nchw<DX> && std::is_same_v<element_of<DY>, element_of<DX>>
+void lp_pool2d_backward(const DY& dy, const X& x, const Y& y, DX&& dx, double p,
+                        const pool2d_params& params, const policy& pol = {}) {
+  detail::raise_if(try_lp_pool2d_backward(dy, x, y, std::forward<DX>(dx), p, params, pol));
+}
+
+/// Non-throwing l2_pool2d_backward(): the same call, with the failure returned as a
+/// poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw DY, readable_nchw X, readable_nchw Y>
+result<tensor<element_of<DY>>> try_l2_pool2d_backward(const DY& dy, const X& x, const Y& y,
+                                                      const pool2d_params& params,
+                                                      const policy& pol = {}) {
+  using T = element_of<DY>;
+  detail::require_float<T>();
+  static_assert(std::is_same_v<element_of<X>, T> && std::is_same_v<element_of<Y>, T>,
+                "poolkit: dy, x and y must have one element type");
+  const auto in = as_input(x);
+  return detail::backward_new<T>(
+      detail::power_backward<T, false>{"l2_pool2d_backward", 2.0, as_input(dy), in, as_input(y),
+                                       params},
+      {in.extent(2), in.extent(3)}, pol);
+}
+/// Gradient of l2_pool2d(), given the forward's input `x` and output `y`: dy * x / y for
+/// each in-bounds tap (lp_pool2d_backward() with p = 2).
+/// @throws poolkit::error on invalid parameters or extents that do not fit x; nothing is
+///         written.
+template <readable_nchw DY, readable_nchw X, readable_nchw Y>
+tensor<element_of<DY>> l2_pool2d_backward(const DY& dy, const X& x, const Y& y,
+                                          const pool2d_params& params, const policy& pol = {}) {
+  return detail::value_or_raise(try_l2_pool2d_backward(dy, x, y, params, pol));
+}
+/// Non-throwing l2_pool2d_backward() into the caller's `dx`.
+template <readable_nchw DY, readable_nchw X, readable_nchw Y, class DX>
+  requires writable_nchw<DX> && std::is_same_v<element_of<DY>, element_of<DX>>
+status try_l2_pool2d_backward(const DY& dy, const X& x, const Y& y, DX&& dx,
+                              const pool2d_params& params, const policy& pol = {}) {
+  using T = element_of<DY>;
+  detail::require_float<T>();
+  static_assert(std::is_same_v<element_of<X>, T> && std::is_same_v<element_of<Y>, T>,
+                "poolkit: dy, x and y must have one element type");
+  return detail::backward_into<T>(
+      detail::power_backward<T, false>{"l2_pool2d_backward", 2.0, as_input(dy), as_input(x),
+                                       as_input(y), params},
+      as_output(dx), pol);
+}
+/// l2_pool2d_backward() into the caller's `dx` of x's extents.
+template <readable_nchw DY, readable_nchw X, readable_nchw Y, class DX>
+  requires writable_nchw<DX> && std::is_same_v<element_of<DY>, element_of<DX>>
+void l2_pool2d_backward(const DY& dy, const X& x, const Y& y, DX&& dx, const pool2d_params& params,
+                        const policy& pol = {}) {
+  detail::raise_if(try_l2_pool2d_backward(dy, x, y, std::forward<DX>(dx), params, pol));
+}
+
+/// Non-throwing power_avg_pool2d_backward(): the same call, with the failure returned as
+/// a poolkit::result instead of thrown (works with -fno-exceptions).
+template <readable_nchw DY, readable_nchw X, readable_nchw Y>
+result<tensor<element_of<DY>>> try_power_avg_pool2d_backward(const DY& dy, const X& x, const Y& y,
+                                                             double p, const pool2d_params& params,
+                                                             const policy& pol = {}) {
+  using T = element_of<DY>;
+  detail::require_float<T>();
+  static_assert(std::is_same_v<element_of<X>, T> && std::is_same_v<element_of<Y>, T>,
+                "poolkit: dy, x and y must have one element type");
+  const auto in = as_input(x);
+  return detail::backward_new<T>(
+      detail::power_backward<T, true>{"power_avg_pool2d_backward", p, as_input(dy), in, as_input(y),
+                                      params},
+      {in.extent(2), in.extent(3)}, pol);
+}
+/// Gradient of power_avg_pool2d(): as lp_pool2d_backward(), each tap's share also divided
+/// by the window's divisor (the average's rule; p = infinity routes without dividing).
+/// @throws poolkit::error on invalid parameters or extents that do not fit x; nothing is
+///         written.
+template <readable_nchw DY, readable_nchw X, readable_nchw Y>
+tensor<element_of<DY>> power_avg_pool2d_backward(const DY& dy, const X& x, const Y& y, double p,
+                                                 const pool2d_params& params,
+                                                 const policy& pol = {}) {
+  return detail::value_or_raise(try_power_avg_pool2d_backward(dy, x, y, p, params, pol));
+}
+/// Non-throwing power_avg_pool2d_backward() into the caller's `dx`.
+template <readable_nchw DY, readable_nchw X, readable_nchw Y, class DX>
+  requires writable_nchw<DX> && std::is_same_v<element_of<DY>, element_of<DX>>
+status try_power_avg_pool2d_backward(const DY& dy, const X& x, const Y& y, DX&& dx, double p,
+                                     const pool2d_params& params, const policy& pol = {}) {
+  using T = element_of<DY>;
+  detail::require_float<T>();
+  static_assert(std::is_same_v<element_of<X>, T> && std::is_same_v<element_of<Y>, T>,
+                "poolkit: dy, x and y must have one element type");
+  return detail::backward_into<T>(
+      detail::power_backward<T, true>{"power_avg_pool2d_backward", p, as_input(dy), as_input(x),
+                                      as_input(y), params},
+      as_output(dx), pol);
+}
+/// power_avg_pool2d_backward() into the caller's `dx` of x's extents.
+template <readable_nchw DY, readable_nchw X, readable_nchw Y, class DX>
+  requires writable_nchw<DX> && std::is_same_v<element_of<DY>, element_of<DX>>
+void power_avg_pool2d_backward(const DY& dy, const X& x, const Y& y, DX&& dx, double p,
+                               const pool2d_params& params, const policy& pol = {}) {
+  detail::raise_if(try_power_avg_pool2d_backward(dy, x, y, std::forward<DX>(dx), p, params, pol));
 }
 
 // ---------------------------------------------------------------------------------------
