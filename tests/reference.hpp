@@ -550,9 +550,9 @@ inline std::vector<long double> power_backward(const std::function<double(i64, i
   magnitude->assign(std::size_t(H * W), 0.0L);
   for (i64 oh = 0; oh < OH; ++oh)
     for (i64 ow = 0; ow < OW; ++ow) {
-      const long double yv = y[std::size_t(oh * OW + ow)];
+      const long double yv = static_cast<long double>(y[std::size_t(oh * OW + ow)]);
       if (yv == 0) continue;
-      const long double g = dy[std::size_t(oh * OW + ow)];
+      const long double g = static_cast<long double>(dy[std::size_t(oh * OW + ow)]);
       std::vector<std::pair<i64, i64>> taps;
       i64 padded_h = 0, padded_w = 0;
       for (i64 t = 0; t < p.kh; ++t) {
@@ -589,7 +589,7 @@ inline std::vector<long double> power_backward(const std::function<double(i64, i
                           : p.count_include_pad ? padded_h * padded_w
                                                 : i64(taps.size());
       for (const auto& [h, w] : taps) {
-        const long double v = x(h, w);
+        const long double v = static_cast<long double>(x(h, w));
         if (v == 0) continue;
         // |x|^(p-1) y^(1-p) as one ratio: no overflow at double's magnitudes either.
         const long double share = g *

@@ -80,6 +80,44 @@ inline poolkit::fractional_ratio_params fractional_ratio(const extents4& e, bool
           .overlapping = overlapping};
 }
 
+/// Backward passes read the catalogue's input as the gradient dy of a forward's output.
+/// The windows of the backward entries: every dy height and width >= 1 is some input's
+/// output under them (the 2x3 window of window(false) turns any input of height 1 into
+/// two rows, so its backward entry pads only the width).
+inline poolkit::pool2d_params backward_window(bool wide) {
+  if (wide) return window(true);
+  return {.kernel = {2, 3}, .stride = {1, 1}, .padding = {0, 2}, .dilation = {1, 2}};
+}
+
+/// The smallest input size {H, W} whose pooled output under `p` is dy's {OH, OW}.
+inline hw forward_input_size(const extents4& dy, const poolkit::pool2d_params& p) {
+  const auto smallest = [](index_t out, const poolkit::axis_params& a) {
+    for (index_t in = 1;; ++in)
+      if (poolkit::detail::pooled_size(in, a) == out) return in;
+  };
+  return {smallest(dy[2], poolkit::height_axis(p)), smallest(dy[3], poolkit::width_axis(p))};
+}
+
+/// Indices of dy's extents into an input of {2 OH, 2 OW}: every other row, pairs of
+/// outputs choosing the same element (their gradients add), every fifth output -1.
+inline poolkit::tensor<index_t> routing_indices(const extents4& dy) {
+  poolkit::tensor<index_t> idx(dy);
+  for (index_t n = 0; n < dy[0]; ++n)
+    for (index_t c = 0; c < dy[1]; ++c)
+      for (index_t h = 0; h < dy[2]; ++h)
+        for (index_t w = 0; w < dy[3]; ++w)
+          idx(n, c, h, w) = (h + w) % 5 == 4 ? -1 : (2 * h) * (2 * dy[3]) + (w / 2) * 2;
+  return idx;
+}
+
+/// Graham sequences {0, 2, 4, ..., 2 out}: regions of two rows and columns.
+inline poolkit::pooling_sequences even_sequences(const extents4& dy) {
+  poolkit::pooling_sequences s;
+  for (index_t i = 0; i <= dy[2]; ++i) s.rows.push_back(2 * i);
+  for (index_t i = 0; i <= dy[3]; ++i) s.cols.push_back(2 * i);
+  return s;
+}
+
 template <class T, class Fresh, class Into>
 operation<T> values_op(std::string name, Fresh fresh, Into into) {
   return {std::move(name),
@@ -298,6 +336,136 @@ std::vector<operation<T>> all_operations() {
         [=](input<T> x, const policy& pol) { return pk::global_bilateral_pool2d(x, o, pol); },
         [=](input<T> x, output<T> y, const policy& pol) {
           pk::global_bilateral_pool2d(x, y, o, pol);
+        }));
+  }
+  // Backward passes: the input is dy (the power family's is the forward's input x).
+  for (bool wide : {true, false}) {
+    const pk::pool2d_params p = backward_window(wide);
+    const std::string tag = wide ? "[3x3/2 ceil]" : "[2x3/1 dil]";
+    ops.push_back(values_op<T>(
+        "avg_pool2d_backward" + tag,
+        [p](input<T> dy, const policy& pol) {
+          return pk::avg_pool2d_backward(dy, forward_input_size(dy.extents(), p), p, pol);
+        },
+        [p](input<T> dy, output<T> dx, const policy& pol) {
+          pk::avg_pool2d_backward(dy, dx, p, pol);
+        }));
+    ops.push_back(values_op<T>(
+        "sum_pool2d_backward" + tag,
+        [p](input<T> dy, const policy& pol) {
+          return pk::sum_pool2d_backward(dy, forward_input_size(dy.extents(), p), p, pol);
+        },
+        [p](input<T> dy, output<T> dx, const policy& pol) {
+          pk::sum_pool2d_backward(dy, dx, p, pol);
+        }));
+    const pk::pool2d_params f = window(wide);
+    ops.push_back(values_op<T>(
+        "l2_pool2d_backward" + tag,
+        [f](input<T> x, const policy& pol) {
+          const auto y = pk::l2_pool2d(x, f);
+          return pk::l2_pool2d_backward(y, x, y, f, pol);
+        },
+        [f](input<T> x, output<T> dx, const policy& pol) {
+          const auto y = pk::l2_pool2d(x, f);
+          pk::l2_pool2d_backward(y, x, y, dx, f, pol);
+        }));
+    ops.push_back(values_op<T>(
+        "lp_pool2d_backward(p=3)" + tag,
+        [f](input<T> x, const policy& pol) {
+          const auto y = pk::lp_pool2d(x, 3.0, f);
+          return pk::lp_pool2d_backward(y, x, y, 3.0, f, pol);
+        },
+        [f](input<T> x, output<T> dx, const policy& pol) {
+          const auto y = pk::lp_pool2d(x, 3.0, f);
+          pk::lp_pool2d_backward(y, x, y, dx, 3.0, f, pol);
+        }));
+    ops.push_back(values_op<T>(
+        "power_avg_pool2d_backward(p=2.5)" + tag,
+        [f](input<T> x, const policy& pol) {
+          const auto y = pk::power_avg_pool2d(x, 2.5, f);
+          return pk::power_avg_pool2d_backward(y, x, y, 2.5, f, pol);
+        },
+        [f](input<T> x, output<T> dx, const policy& pol) {
+          const auto y = pk::power_avg_pool2d(x, 2.5, f);
+          pk::power_avg_pool2d_backward(y, x, y, dx, 2.5, f, pol);
+        }));
+  }
+  ops.push_back(values_op<T>(
+      "max_pool2d_backward",
+      [](input<T> dy, const policy& pol) {
+        return pk::max_pool2d_backward(dy, routing_indices(dy.extents()),
+                                       {2 * dy.extent(2), 2 * dy.extent(3)}, pol);
+      },
+      [](input<T> dy, output<T> dx, const policy& pol) {
+        pk::max_pool2d_backward(dy, routing_indices(dy.extents()), dx, pol);
+      }));
+  // Unpooling's gradient gathers from dy through indices of half its size.
+  const auto gather_indices = [](const extents4& dy) {
+    const extents4 half{dy[0], dy[1], (dy[2] + 1) / 2, (dy[3] + 1) / 2};
+    poolkit::tensor<index_t> idx(half);
+    for (index_t n = 0; n < half[0]; ++n)
+      for (index_t c = 0; c < half[1]; ++c)
+        for (index_t h = 0; h < half[2]; ++h)
+          for (index_t w = 0; w < half[3]; ++w)
+            idx(n, c, h, w) = (h + w) % 4 == 3 ? -1 : (2 * h) * dy[3] + 2 * w;
+    return idx;
+  };
+  ops.push_back(values_op<T>(
+      "max_unpool2d_backward",
+      [=](input<T> dy, const policy& pol) {
+        return pk::max_unpool2d_backward(dy, gather_indices(dy.extents()), pol);
+      },
+      [=](input<T> dy, output<T> dv, const policy& pol) {
+        pk::max_unpool2d_backward(dy, gather_indices(dy.extents()), dv, pol);
+      }));
+  const auto grown = [](input<T> dy) { return hw{dy.extent(2) + 2, dy.extent(3) + 3}; };
+  ops.push_back(values_op<T>(
+      "adaptive_avg_pool2d_backward",
+      [=](input<T> dy, const policy& pol) {
+        return pk::adaptive_avg_pool2d_backward(dy, grown(dy), pol);
+      },
+      [](input<T> dy, output<T> dx, const policy& pol) {
+        pk::adaptive_avg_pool2d_backward(dy, dx, pol);
+      }));
+  ops.push_back(values_op<T>(
+      "adaptive_sum_pool2d_backward",
+      [=](input<T> dy, const policy& pol) {
+        return pk::adaptive_sum_pool2d_backward(dy, grown(dy), pol);
+      },
+      [](input<T> dy, output<T> dx, const policy& pol) {
+        pk::adaptive_sum_pool2d_backward(dy, dx, pol);
+      }));
+  // Global pooling's dy is the first element of each plane of the input.
+  const auto corner = [](input<T> x) {
+    return input<T>(x.data_handle(), {x.extent(0), x.extent(1), 1, 1}, x.strides());
+  };
+  ops.push_back(values_op<T>(
+      "global_avg_pool2d_backward",
+      [=](input<T> x, const policy& pol) {
+        return pk::global_avg_pool2d_backward(corner(x), extents_hw(x.extents()), pol);
+      },
+      [=](input<T> x, output<T> dx, const policy& pol) {
+        pk::global_avg_pool2d_backward(corner(x), dx, pol);
+      }));
+  ops.push_back(values_op<T>(
+      "global_sum_pool2d_backward",
+      [=](input<T> x, const policy& pol) {
+        return pk::global_sum_pool2d_backward(corner(x), extents_hw(x.extents()), pol);
+      },
+      [=](input<T> x, output<T> dx, const policy& pol) {
+        pk::global_sum_pool2d_backward(corner(x), dx, pol);
+      }));
+  for (bool overlapping : {false, true}) {
+    ops.push_back(values_op<T>(
+        std::string("fractional_avg_pool2d_backward") + (overlapping ? "(overlapping)" : ""),
+        [=](input<T> dy, const policy& pol) {
+          return pk::fractional_avg_pool2d_backward(dy, {2 * dy.extent(2), 2 * dy.extent(3)},
+                                                    even_sequences(dy.extents()), overlapping,
+                                                    pol);
+        },
+        [=](input<T> dy, output<T> dx, const policy& pol) {
+          pk::fractional_avg_pool2d_backward(dy, dx, even_sequences(dy.extents()), overlapping,
+                                             pol);
         }));
   }
   return ops;

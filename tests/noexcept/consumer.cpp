@@ -312,6 +312,82 @@ int main(int argc, char** argv) {
   expect_failure("fractional_pooling_sequences", pk::try_fractional_pooling_sequences({0, 6}, q, 1),
                  "input");
 
+  // Backward passes: every try_ form, allocating and into dx, valid and refused.
+  {
+        const pk::tensor<float>& dy = pooled.values;  // any {1, 2, 3, 3} gradient
+    const pk::hw size{6, 6};
+    pk::tensor<float> dx({1, 2, 6, 6});
+    const auto reset_dx = [&] {
+      for (float& v : dx.values()) v = sentinel;
+    };
+    expect_value("max_pool2d_backward", pk::try_max_pool2d_backward(dy, pooled.indices, size),
+                 pk::max_pool2d_backward(dy, pooled.indices, size));
+    reset_dx();
+    expect_written("max_pool2d_backward", pk::try_max_pool2d_backward(dy, pooled.indices, dx), dx,
+                   pk::max_pool2d_backward(dy, pooled.indices, size));
+    expect_value("avg_pool2d_backward", pk::try_avg_pool2d_backward(dy, size, p),
+                 pk::avg_pool2d_backward(dy, size, p));
+    reset_dx();
+    expect_written("avg_pool2d_backward", pk::try_avg_pool2d_backward(dy, dx, p), dx,
+                   pk::avg_pool2d_backward(dy, size, p));
+    expect_value("sum_pool2d_backward", pk::try_sum_pool2d_backward(dy, size, p),
+                 pk::sum_pool2d_backward(dy, size, p));
+    reset_dx();
+    expect_written("sum_pool2d_backward", pk::try_sum_pool2d_backward(dy, dx, p), dx,
+                   pk::sum_pool2d_backward(dy, size, p));
+    expect_value("adaptive_avg_pool2d_backward", pk::try_adaptive_avg_pool2d_backward(dy, size),
+                 pk::adaptive_avg_pool2d_backward(dy, size));
+    reset_dx();
+    expect_written("adaptive_sum_pool2d_backward", pk::try_adaptive_sum_pool2d_backward(dy, dx), dx,
+                   pk::adaptive_sum_pool2d_backward(dy, size));
+    const auto global = pk::global_avg_pool2d(x);
+    expect_value("global_avg_pool2d_backward", pk::try_global_avg_pool2d_backward(global, size),
+                 pk::global_avg_pool2d_backward(global, size));
+    reset_dx();
+    expect_written("global_sum_pool2d_backward", pk::try_global_sum_pool2d_backward(global, dx), dx,
+                   pk::global_sum_pool2d_backward(global, size));
+    const pk::pooling_sequences regions{{0, 2, 4, 6}, {0, 1, 3, 6}};
+    expect_value("fractional_avg_pool2d_backward",
+                 pk::try_fractional_avg_pool2d_backward(dy, size, regions, true),
+                 pk::fractional_avg_pool2d_backward(dy, size, regions, true));
+    const auto lp = pk::lp_pool2d(x, 3.0, p);
+    expect_value("lp_pool2d_backward", pk::try_lp_pool2d_backward(dy, x, lp, 3.0, p),
+                 pk::lp_pool2d_backward(dy, x, lp, 3.0, p));
+    const auto l2 = pk::l2_pool2d(x, p);
+    reset_dx();
+    expect_written("l2_pool2d_backward", pk::try_l2_pool2d_backward(dy, x, l2, dx, p), dx,
+                   pk::l2_pool2d_backward(dy, x, l2, p));
+    const auto pavg = pk::power_avg_pool2d(x, 2.5, p);
+    expect_value("power_avg_pool2d_backward",
+                 pk::try_power_avg_pool2d_backward(dy, x, pavg, 2.5, p),
+                 pk::power_avg_pool2d_backward(dy, x, pavg, 2.5, p));
+    const auto& unpooled_dy = unpooled;  // the unpooled output, a 6 x 6 gradient
+    expect_value("max_unpool2d_backward", pk::try_max_unpool2d_backward(unpooled_dy, pooled.indices),
+                 pk::max_unpool2d_backward(unpooled_dy, pooled.indices));
+    // Refused: nothing written.
+    reset_dx();
+    pk::tensor<pk::index_t> outside = pooled.indices;
+    outside.data_handle()[3] = 36;
+    expect_failure("max_pool2d_backward", pk::try_max_pool2d_backward(dy, outside, dx), "36");
+    expect_failure("avg_pool2d_backward", pk::try_avg_pool2d_backward(dy, dx, bad), "kernel");
+    expect_failure("sum_pool2d_backward", pk::try_sum_pool2d_backward(dy, pk::hw{9, 9}, p),
+                   "dy extents");
+    expect_failure("global_avg_pool2d_backward", pk::try_global_avg_pool2d_backward(dy, dx),
+                   "dy extents");
+    expect_failure("lp_pool2d_backward", pk::try_lp_pool2d_backward(dy, x, lp, dx, 0.0, p), "p = 0");
+    expect_failure("fractional_avg_pool2d_backward",
+                   pk::try_fractional_avg_pool2d_backward(dy, dx, pk::pooling_sequences{{0, 6}, {0, 6}},
+                                                          false),
+                   "dy extents");
+    pk::tensor<float> dvalues({1, 2, 3, 3});
+    for (float& v : dvalues.values()) v = sentinel;
+    expect_failure("max_unpool2d_backward",
+                   pk::try_max_unpool2d_backward(unpooled_dy, outside, dvalues, {.threads = -3}),
+                   "36");
+    expect_untouched("backward into", dx, sentinel);
+    expect_untouched("max_unpool2d_backward into", dvalues, sentinel);
+  }
+
 #ifdef POOLKIT_CONSUMER_HAS_EIGEN
   // Bilateral.
   pk::tensor<float> local({1, 4, 3, 3});
