@@ -460,8 +460,7 @@ std::vector<operation<T>> all_operations() {
         std::string("fractional_avg_pool2d_backward") + (overlapping ? "(overlapping)" : ""),
         [=](input<T> dy, const policy& pol) {
           return pk::fractional_avg_pool2d_backward(dy, {2 * dy.extent(2), 2 * dy.extent(3)},
-                                                    even_sequences(dy.extents()), overlapping,
-                                                    pol);
+                                                    even_sequences(dy.extents()), overlapping, pol);
         },
         [=](input<T> dy, output<T> dx, const policy& pol) {
           pk::fractional_avg_pool2d_backward(dy, dx, even_sequences(dy.extents()), overlapping,

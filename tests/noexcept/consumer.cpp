@@ -314,7 +314,7 @@ int main(int argc, char** argv) {
 
   // Backward passes: every try_ form, allocating and into dx, valid and refused.
   {
-        const pk::tensor<float>& dy = pooled.values;  // any {1, 2, 3, 3} gradient
+    const pk::tensor<float>& dy = pooled.values;  // any {1, 2, 3, 3} gradient
     const pk::hw size{6, 6};
     pk::tensor<float> dx({1, 2, 6, 6});
     const auto reset_dx = [&] {
@@ -362,7 +362,8 @@ int main(int argc, char** argv) {
                  pk::try_power_avg_pool2d_backward(dy, x, pavg, 2.5, p),
                  pk::power_avg_pool2d_backward(dy, x, pavg, 2.5, p));
     const auto& unpooled_dy = unpooled;  // the unpooled output, a 6 x 6 gradient
-    expect_value("max_unpool2d_backward", pk::try_max_unpool2d_backward(unpooled_dy, pooled.indices),
+    expect_value("max_unpool2d_backward",
+                 pk::try_max_unpool2d_backward(unpooled_dy, pooled.indices),
                  pk::max_unpool2d_backward(unpooled_dy, pooled.indices));
     // Refused: nothing written.
     reset_dx();
@@ -374,10 +375,11 @@ int main(int argc, char** argv) {
                    "dy extents");
     expect_failure("global_avg_pool2d_backward", pk::try_global_avg_pool2d_backward(dy, dx),
                    "dy extents");
-    expect_failure("lp_pool2d_backward", pk::try_lp_pool2d_backward(dy, x, lp, dx, 0.0, p), "p = 0");
+    expect_failure("lp_pool2d_backward", pk::try_lp_pool2d_backward(dy, x, lp, dx, 0.0, p),
+                   "p = 0");
     expect_failure("fractional_avg_pool2d_backward",
-                   pk::try_fractional_avg_pool2d_backward(dy, dx, pk::pooling_sequences{{0, 6}, {0, 6}},
-                                                          false),
+                   pk::try_fractional_avg_pool2d_backward(
+                       dy, dx, pk::pooling_sequences{{0, 6}, {0, 6}}, false),
                    "dy extents");
     pk::tensor<float> dvalues({1, 2, 3, 3});
     for (float& v : dvalues.values()) v = sentinel;
