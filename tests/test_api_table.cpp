@@ -158,4 +158,50 @@ TEST(ApiTable, StochasticAndFractional) {
   EXPECT_TRUE(same(poolkit::fractional_avg_pool2d(x, rp, 3).values, avg.values));
 }
 
+TEST(ApiTable, BackwardPasses) {
+  const auto x = input();  // {2, 3, 9, 8}
+  const hw size{9, 8};
+  const poolkit::pool2d_params p{.kernel = {3, 2}, .stride = {2, 2}, .padding = {1, 0}};
+  tensor<float> dx(x.extents());
+  const auto [y, idx] = poolkit::max_pool2d_with_indices(x, p);
+  const tensor<float>& dy = y;  // a gradient of the forward's output shape
+  poolkit::max_pool2d_backward(dy, idx, dx);
+  EXPECT_TRUE(same(poolkit::max_pool2d_backward(dy, idx, size), dx));
+  EXPECT_TRUE(same(*poolkit::try_max_pool2d_backward(dy, idx, size), dx));
+  poolkit::avg_pool2d_backward(dy, dx, p);
+  EXPECT_TRUE(same(poolkit::avg_pool2d_backward(dy, size, p), dx));
+  poolkit::sum_pool2d_backward(dy, dx, p);
+  EXPECT_TRUE(same(poolkit::sum_pool2d_backward(dy, size, p), dx));
+  poolkit::adaptive_avg_pool2d_backward(dy, dx);
+  EXPECT_TRUE(same(poolkit::adaptive_avg_pool2d_backward(dy, size), dx));
+  poolkit::adaptive_sum_pool2d_backward(dy, dx);
+  EXPECT_TRUE(same(poolkit::adaptive_sum_pool2d_backward(dy, size), dx));
+  const auto g = poolkit::global_avg_pool2d(x);
+  poolkit::global_avg_pool2d_backward(g, dx);
+  EXPECT_TRUE(same(poolkit::global_avg_pool2d_backward(g, size), dx));
+  poolkit::global_sum_pool2d_backward(g, dx);
+  EXPECT_TRUE(same(poolkit::global_sum_pool2d_backward(g, size), dx));
+  const auto l2 = poolkit::l2_pool2d(x, p);
+  poolkit::l2_pool2d_backward(dy, x, l2, dx, p);
+  EXPECT_TRUE(same(poolkit::l2_pool2d_backward(dy, x, l2, p), dx));
+  const auto lp = poolkit::lp_pool2d(x, 3.0, p);
+  poolkit::lp_pool2d_backward(dy, x, lp, dx, 3.0, p);
+  EXPECT_TRUE(same(poolkit::lp_pool2d_backward(dy, x, lp, 3.0, p), dx));
+  const auto pavg = poolkit::power_avg_pool2d(x, 3.0, p);
+  poolkit::power_avg_pool2d_backward(dy, x, pavg, dx, 3.0, p);
+  EXPECT_TRUE(same(poolkit::power_avg_pool2d_backward(dy, x, pavg, 3.0, p), dx));
+  const poolkit::fractional_ratio_params rp{.pooling_ratio = {1.5, 1.4}};
+  const auto fractional = poolkit::fractional_avg_pool2d(x, rp, 3);
+  poolkit::fractional_avg_pool2d_backward(fractional.values, dx, fractional.sequences, false);
+  EXPECT_TRUE(same(
+      poolkit::fractional_avg_pool2d_backward(fractional.values, size, fractional.sequences, false),
+      dx));
+  const auto unpooled = poolkit::max_unpool2d(y, idx, size);
+  tensor<float> dvalues(idx.extents());
+  poolkit::max_unpool2d_backward(unpooled, idx, dvalues);
+  EXPECT_TRUE(same(poolkit::max_unpool2d_backward(unpooled, idx), dvalues));
+  // Unpooling's gradient gathers the values back: max_pool2d's own values.
+  EXPECT_TRUE(same(dvalues, y));
+}
+
 }  // namespace
