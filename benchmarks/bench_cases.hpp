@@ -162,4 +162,40 @@ inline std::vector<shape_case> suite() {
   return cases;
 }
 
+/// A backward case: the gradient of a forward case of the suite, dx from dy (and the
+/// forward's indices for max). B1, B2, B4, B5, B6, B8 take S1, S2, S4, S5, S6, S8.
+struct backward_case {
+  std::string id;
+  shape_case forward;
+
+  bool routed() const { return forward.op == op_kind::max; }
+
+  /// dy read, indices read (an int64 counts as two floats), dx written, each once.
+  int64_t bytes() const {
+    const auto in = forward.input;
+    const auto out = forward.output();
+    const int64_t outputs = out[0] * out[1] * out[2] * out[3];
+    return static_cast<int64_t>(sizeof(float)) *
+           (in[0] * in[1] * in[2] * in[3] + outputs * (routed() ? 3 : 1));
+  }
+
+  void run(poolkit::nchw_view<const float> dy, poolkit::nchw_view<const poolkit::index_t> idx,
+           poolkit::nchw_view<float> dx, const poolkit::policy& pol) const {
+    switch (forward.op) {
+      case op_kind::max: return poolkit::max_pool2d_backward(dy, idx, dx, pol);
+      case op_kind::global_avg: return poolkit::global_avg_pool2d_backward(dy, dx, pol);
+      default: return poolkit::avg_pool2d_backward(dy, dx, forward.params, pol);
+    }
+  }
+};
+
+inline std::vector<backward_case> backward_suite() {
+  std::vector<backward_case> cases;
+  for (const shape_case& c : suite())
+    if (!c.channels_last && (c.id == "S1" || c.id == "S2" || c.id == "S4" || c.id == "S5" ||
+                             c.id == "S6" || c.id == "S8"))
+      cases.push_back({"B" + c.id.substr(1), c});
+  return cases;
+}
+
 }  // namespace poolkit_bench

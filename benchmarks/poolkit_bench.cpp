@@ -14,6 +14,10 @@
 //   xnnpack_nhwc       XNNPACK's NHWC operator on the same tensor stored channels-last (built
 //                      with libxnnpack-dev), one thread
 //
+// Backward cases B1 ... B8 (the gradients of S1 ... S8, issue 18) count dy, the indices
+// where read and dx written; their oneDNN rows run pooling_backward (max through the
+// workspace of a forward_training run made outside the timed loop).
+//
 // With the default console output a summary table follows: GB/s, % of roofline, ratio to
 // oneDNN; then, when built with Eigen, the bilateral rows' FLOP rates against Eigen's own
 // product (bilateral_bench.hpp). `--benchmark_format=json` prints plain JSON instead.
@@ -130,6 +134,58 @@ void register_case(const shape_case& c) {
 #endif
 }
 
+/// A backward case: dx from dy (and the forward's indices), into a caller's dx.
+void run_poolkit_backward(benchmark::State& state, const poolkit_bench::backward_case& b,
+                          poolkit::policy pol) {
+  const auto& c = b.forward;
+  const auto x = random_tensor(c.input, 1);
+  const auto dy = random_tensor(c.output(), 2);
+  // The forward's indices for max; the other cases read none.
+  const poolkit::tensor<index_t> idx = b.routed()
+                                           ? poolkit::max_pool2d_with_indices(x, c.params).indices
+                                           : poolkit::tensor<index_t>(c.output());
+  poolkit::tensor<float> dx(c.input);
+  for (auto _ : state) {
+    b.run(dy, idx, dx.view(), pol);
+    benchmark::DoNotOptimize(dx.data_handle());
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * b.bytes());
+}
+
+/// The roofline of a backward case: dy and the indices read, dx written, streamed.
+void run_backward_roofline(benchmark::State& state, const poolkit_bench::backward_case& b,
+                           int threads) {
+  const auto& c = b.forward;
+  const auto out = c.output();
+  const int64_t read = out[0] * out[1] * out[2] * out[3] * (b.routed() ? 3 : 1);
+  const int64_t written = c.input[0] * c.input[1] * c.input[2] * c.input[3];
+  const auto in = random_tensor({1, 1, 1, read}, 1);
+  poolkit::tensor<float> dx({1, 1, 1, written});
+  const poolkit_bench::roofline roof(read, written);
+  for (auto _ : state) {
+    roof.run(in.data_handle(), dx.data_handle(), threads);
+    benchmark::DoNotOptimize(dx.data_handle());
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * b.bytes());
+}
+
+void register_backward_case(const poolkit_bench::backward_case& b) {
+  const auto add = [&](const std::string& impl, auto fn) {
+    benchmark::RegisterBenchmark((b.id + "/" + impl).c_str(), fn)->Unit(benchmark::kMicrosecond);
+  };
+  add("poolkit", [b](benchmark::State& s) { run_poolkit_backward(s, b, {.threads = 1}); });
+  add("poolkit_2threads", [b](benchmark::State& s) { run_poolkit_backward(s, b, {.threads = 2}); });
+  add("roofline", [b](benchmark::State& s) { run_backward_roofline(s, b, 1); });
+  add("roofline_2threads", [b](benchmark::State& s) { run_backward_roofline(s, b, 2); });
+#if POOLKIT_BENCH_WITH_ONEDNN
+  add("onednn_nchw", [b](benchmark::State& s) { poolkit_bench::run_onednn_backward(s, b, false); });
+  add("onednn_blocked",
+      [b](benchmark::State& s) { poolkit_bench::run_onednn_backward(s, b, true); });
+#endif
+}
+
 /// Console output plus, at the end, one line per case with the ratios that matter.
 class table_reporter : public benchmark::ConsoleReporter {
  public:
@@ -211,6 +267,7 @@ class table_reporter : public benchmark::ConsoleReporter {
 
 int main(int argc, char** argv) {
   for (const shape_case& c : poolkit_bench::suite()) register_case(c);
+  for (const auto& b : poolkit_bench::backward_suite()) register_backward_case(b);
 #if POOLKIT_BENCH_WITH_EIGEN
   // The oneDNN rows bring OpenMP, under which Eigen threads its own products: one thread,
   // so that eigen_gemm and the poolkit rows use the threads their names say.
