@@ -5,7 +5,8 @@
     benchmarks/compare.py --json run.json     # a saved `poolkit_bench --benchmark_format=json`
 
 Runs poolkit_bench (JSON output), then, if `import torch` works (Debian's python3-torch),
-times PyTorch 1.13's pooling on the same cases, one thread, NCHW and channels_last, right
+times PyTorch 1.13's pooling (and, for the backward cases B1 ..., its backward kernels) on
+the same cases, one thread, NCHW and channels_last, right
 after on the same machine, and prints one table of GB/s (input + output bytes, each counted
 once, as poolkit_bench counts them) with poolkit's ratio to the best peer. Ratios of rows
 from one poolkit_bench run are side by side; PyTorch's rows come from the minutes after it.
@@ -31,6 +32,10 @@ TORCH_CASES = {
     "S8": ((32, 64, 112, 112), "max", dict(kernel_size=3, stride=2, padding=1)),
     "S10": ((1, 512, 20, 20), "max", dict(kernel_size=13, stride=1, padding=6)),
 }
+
+# Backward cases (B1 = the gradient of S1, ...): PyTorch's backward kernels, called
+# directly (torch.ops.aten), as autograd calls them, without the autograd machinery.
+BACKWARD_CASES = {"B1": "S1", "B2": "S2", "B4": "S4", "B5": "S5", "B6": "S6", "B8": "S8"}
 
 PEERS = ["onednn_nchw", "onednn_nhwc", "onednn_blocked", "xnnpack_nhwc", "pytorch_nchw",
          "pytorch_channels_last"]
@@ -90,6 +95,55 @@ def time_torch(rows, min_time):
             rows[case][f"pytorch_{layout}"] = (bytes_per_call * calls_done / elapsed / 1e9, bytes_per_call)
 
 
+def torch_backward_call(op, kwargs, x):
+    """A call of PyTorch's backward kernel for the case's forward at x, and dy."""
+    import torch
+    import torch.nn.functional as F
+    aten = torch.ops.aten
+    k = kwargs.get("kernel_size")
+    s = kwargs.get("stride", k)
+    p = kwargs.get("padding", 0)
+    if op == "max":
+        y, idx = F.max_pool2d(x, k, s, p, return_indices=True)
+        dy = torch.rand_like(y)
+        return lambda: aten.max_pool2d_with_indices_backward(dy, x, [k, k], [s, s], [p, p], [1, 1],
+                                                             False, idx)
+    if op == "avg":
+        y = F.avg_pool2d(x, **kwargs)
+        dy = torch.rand_like(y)
+        include = kwargs.get("count_include_pad", True)
+        return lambda: aten.avg_pool2d_backward(dy, x, [k, k], [s, s], [p, p], False, include, None)
+    y = F.adaptive_avg_pool2d(x, kwargs["output_size"])
+    dy = torch.rand_like(y)
+    return lambda: aten._adaptive_avg_pool2d_backward(dy, x)
+
+
+def time_torch_backward(rows, min_time):
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(1)
+    for case, forward in BACKWARD_CASES.items():
+        if case not in rows or "poolkit" not in rows[case]:
+            continue
+        shape, op, kwargs = TORCH_CASES[forward]
+        bytes_per_call = rows[case]["poolkit"][1]
+        x = torch.rand(shape) * 2 - 1
+        for layout, memory_format in [("nchw", torch.contiguous_format),
+                                      ("channels_last", torch.channels_last)]:
+            call = torch_backward_call(op, kwargs, x.contiguous(memory_format=memory_format))
+            call()  # warm up
+            calls_done, start = 0, time.perf_counter()
+            while True:
+                call()
+                calls_done += 1
+                elapsed = time.perf_counter() - start
+                if elapsed >= min_time and calls_done >= 3:
+                    break
+            rows[case][f"pytorch_{layout}"] = (bytes_per_call * calls_done / elapsed / 1e9, bytes_per_call)
+
+
 def print_table(rows):
     header = ["case", "poolkit", "roofline", "%roof"] + PEERS + ["best peer", "x best"]
     print("| " + " | ".join(header) + " |")
@@ -119,6 +173,7 @@ def main():
     report = json.load(open(args.json)) if args.json else run_bench(args.binary, args.min_time, args.filter)
     rows = rows_of(report)
     time_torch(rows, args.min_time)
+    time_torch_backward(rows, args.min_time)
     print_table(rows)
 
 
