@@ -531,8 +531,8 @@ void check_power(const power_case& c, poolkit::instruction_set isa, std::mt19937
       std::vector<double> y_plane, dy_plane;
       for (index_t h = 0; h < c.out[2]; ++h)
         for (index_t w = 0; w < c.out[3]; ++w) {
-          y_plane.push_back(y(n, ch, h, w));
-          dy_plane.push_back(dy(n, ch, h, w));
+          y_plane.push_back(static_cast<double>(y(n, ch, h, w)));
+          dy_plane.push_back(static_cast<double>(dy(n, ch, h, w)));
         }
       std::vector<long double> magnitude;
       const auto want = ref::power_backward(
@@ -543,9 +543,9 @@ void check_power(const power_case& c, poolkit::instruction_set isa, std::mt19937
           const std::size_t i = std::size_t(h * c.in[3] + w);
           const T got = dx.view(n, ch, h, w);
           const long double error = std::fabs(static_cast<long double>(got) - want[i]);
-          const long double smallest = std::numeric_limits<T>::denorm_min();
+          const auto smallest = static_cast<long double>(std::numeric_limits<T>::denorm_min());
           const bool ok = test::same_value(got, scalar(n, ch, h, w)) &&
-                          error <= tolerance * magnitude[i] + smallest;
+                          error <= static_cast<long double>(tolerance) * magnitude[i] + smallest;
           if (!ok && ++failures <= 3)
             ADD_FAILURE() << describe(c) << " isa " << poolkit::name_of(isa) << " threads "
                           << pol.threads << " at (" << n << "," << ch << "," << h << "," << w
