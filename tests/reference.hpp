@@ -447,6 +447,39 @@ std::vector<T> route_backward(const std::vector<T>& dy, const std::vector<i64>& 
   return dx;
 }
 
+// The in-bounds taps (h, w) of regular window (oh, ow), row-major, and the taps inside
+// the padded extent per axis (the count_include_pad divisor's factors).
+struct window_taps {
+  std::vector<std::pair<i64, i64>> taps;
+  i64 padded_h = 0, padded_w = 0;
+};
+
+inline window_taps taps_of(i64 H, i64 W, i64 oh, i64 ow, const params& p) {
+  window_taps t;
+  for (i64 i = 0; i < p.kh; ++i) {
+    const i64 h = oh * p.sh - p.pbh + i * p.dh;
+    if (h >= -p.pbh && h < H + p.peh) ++t.padded_h;
+  }
+  for (i64 j = 0; j < p.kw; ++j) {
+    const i64 w = ow * p.sw - p.pbw + j * p.dw;
+    if (w >= -p.pbw && w < W + p.pew) ++t.padded_w;
+  }
+  for (i64 i = 0; i < p.kh; ++i)
+    for (i64 j = 0; j < p.kw; ++j) {
+      const i64 h = oh * p.sh - p.pbh + i * p.dh;
+      const i64 w = ow * p.sw - p.pbw + j * p.dw;
+      if (h >= 0 && h < H && w >= 0 && w < W) t.taps.emplace_back(h, w);
+    }
+  return t;
+}
+
+// The average's divisor of a window (SPEC section 2).
+inline i64 divisor_of(const window_taps& t, const params& p) {
+  return p.divisor_override    ? *p.divisor_override
+         : p.count_include_pad ? t.padded_h * t.padded_w
+                               : i64(t.taps.size());
+}
+
 // Window sums: g = dy / divisor (avg) or dy (sum) added to every in-bounds tap; the
 // divisor is the forward's (SPEC section 2), counted here tap by tap.
 template <class T>
@@ -455,31 +488,11 @@ std::vector<T> window_backward(const std::vector<T>& dy, i64 H, i64 W, i64 OH, i
   std::vector<T> dx(std::size_t(H * W), T(0));
   for (i64 oh = 0; oh < OH; ++oh)
     for (i64 ow = 0; ow < OW; ++ow) {
-      std::vector<std::pair<i64, i64>> taps;
-      i64 padded_h = 0, padded_w = 0;
-      for (i64 t = 0; t < p.kh; ++t) {
-        const i64 h = oh * p.sh - p.pbh + t * p.dh;
-        if (h >= -p.pbh && h < H + p.peh) ++padded_h;
-      }
-      for (i64 u = 0; u < p.kw; ++u) {
-        const i64 w = ow * p.sw - p.pbw + u * p.dw;
-        if (w >= -p.pbw && w < W + p.pew) ++padded_w;
-      }
-      for (i64 t = 0; t < p.kh; ++t)
-        for (i64 u = 0; u < p.kw; ++u) {
-          const i64 h = oh * p.sh - p.pbh + t * p.dh;
-          const i64 w = ow * p.sw - p.pbw + u * p.dw;
-          if (h >= 0 && h < H && w >= 0 && w < W) taps.emplace_back(h, w);
-        }
-      if (taps.empty()) continue;
+      const window_taps t = taps_of(H, W, oh, ow, p);
+      if (t.taps.empty()) continue;
       T g = dy[std::size_t(oh * OW + ow)];
-      if (o == op::avg) {
-        const i64 divisor = p.divisor_override    ? *p.divisor_override
-                            : p.count_include_pad ? padded_h * padded_w
-                                                  : i64(taps.size());
-        g = g / T(divisor);
-      }
-      for (const auto& [h, w] : taps) dx[std::size_t(h * W + w)] += g;
+      if (o == op::avg) g = g / T(divisor_of(t, p));
+      for (const auto& [h, w] : t.taps) dx[std::size_t(h * W + w)] += g;
     }
   return dx;
 }
@@ -553,22 +566,8 @@ inline std::vector<long double> power_backward(const std::function<double(i64, i
       const long double yv = static_cast<long double>(y[std::size_t(oh * OW + ow)]);
       if (yv == 0) continue;
       const long double g = static_cast<long double>(dy[std::size_t(oh * OW + ow)]);
-      std::vector<std::pair<i64, i64>> taps;
-      i64 padded_h = 0, padded_w = 0;
-      for (i64 t = 0; t < p.kh; ++t) {
-        const i64 h = oh * p.sh - p.pbh + t * p.dh;
-        if (h >= -p.pbh && h < H + p.peh) ++padded_h;
-      }
-      for (i64 u = 0; u < p.kw; ++u) {
-        const i64 w = ow * p.sw - p.pbw + u * p.dw;
-        if (w >= -p.pbw && w < W + p.pew) ++padded_w;
-      }
-      for (i64 t = 0; t < p.kh; ++t)
-        for (i64 u = 0; u < p.kw; ++u) {
-          const i64 h = oh * p.sh - p.pbh + t * p.dh;
-          const i64 w = ow * p.sw - p.pbw + u * p.dw;
-          if (h >= 0 && h < H && w >= 0 && w < W) taps.emplace_back(h, w);
-        }
+      const window_taps window = taps_of(H, W, oh, ow, p);
+      const auto& taps = window.taps;
       if (taps.empty()) continue;
       const auto add = [&](i64 h, i64 w, long double v) {
         dx[std::size_t(h * W + w)] += v;
@@ -584,10 +583,7 @@ inline std::vector<long double> power_backward(const std::function<double(i64, i
         if (v != 0) add(taps[best].first, taps[best].second, v > 0 ? g : -g);
         continue;
       }
-      const i64 divisor = !average              ? 1
-                          : p.divisor_override  ? *p.divisor_override
-                          : p.count_include_pad ? padded_h * padded_w
-                                                : i64(taps.size());
+      const i64 divisor = average ? divisor_of(window, p) : 1;
       for (const auto& [h, w] : taps) {
         const long double v = static_cast<long double>(x(h, w));
         if (v == 0) continue;

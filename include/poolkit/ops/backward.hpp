@@ -365,6 +365,33 @@ struct power_backward {
   }
 };
 
+/// The allocating form of a power-family backward (dx of x's extents).
+template <bool Average, class DY, class X, class Y>
+result<tensor<element_of<DY>>> power_backward_new(std::string_view name, double p, const DY& dy,
+                                                  const X& x, const Y& y,
+                                                  const pool2d_params& params, const policy& pol) {
+  using T = element_of<DY>;
+  require_float<T>();
+  static_assert(std::is_same_v<element_of<X>, T> && std::is_same_v<element_of<Y>, T>,
+                "poolkit: dy, x and y must have one element type");
+  const auto in = as_input(x);
+  return backward_new<T>(power_backward<T, Average>{name, p, as_input(dy), in, as_input(y), params},
+                         {in.extent(2), in.extent(3)}, pol);
+}
+
+/// The into form of a power-family backward.
+template <bool Average, class DY, class X, class Y, class DX>
+status power_backward_into(std::string_view name, double p, const DY& dy, const X& x, const Y& y,
+                           DX&& dx, const pool2d_params& params, const policy& pol) {
+  using T = element_of<DY>;
+  require_float<T>();
+  static_assert(std::is_same_v<element_of<X>, T> && std::is_same_v<element_of<Y>, T>,
+                "poolkit: dy, x and y must have one element type");
+  return backward_into<T>(
+      power_backward<T, Average>{name, p, as_input(dy), as_input(x), as_input(y), params},
+      as_output(dx), pol);
+}
+
 /// Checks the inputs of max_unpool2d_backward: dy of the unpooled size, indices into it.
 template <class T>
 problem validate_unpool_backward(std::string_view op, const nchw_view<const T>& dy,
@@ -754,15 +781,7 @@ template <readable_nchw DY, readable_nchw X, readable_nchw Y>
 result<tensor<element_of<DY>>> try_lp_pool2d_backward(const DY& dy, const X& x, const Y& y,
                                                       double p, const pool2d_params& params,
                                                       const policy& pol = {}) {
-  using T = element_of<DY>;
-  detail::require_float<T>();
-  static_assert(std::is_same_v<element_of<X>, T> && std::is_same_v<element_of<Y>, T>,
-                "poolkit: dy, x and y must have one element type");
-  const auto in = as_input(x);
-  return detail::backward_new<T>(
-      detail::power_backward<T, false>{"lp_pool2d_backward", p, as_input(dy), in, as_input(y),
-                                       params},
-      {in.extent(2), in.extent(3)}, pol);
+  return detail::power_backward_new<false>("lp_pool2d_backward", p, dy, x, y, params, pol);
 }
 /// Gradient of lp_pool2d() with exponent p and parameters `params`, given the forward's
 /// input `x` and output `y`: for each in-bounds tap, dx += dy * sign(x) * (|x| / y)^(p-1)
@@ -781,14 +800,8 @@ template <readable_nchw DY, readable_nchw X, readable_nchw Y, class DX>
   requires writable_nchw<DX> && std::is_same_v<element_of<DY>, element_of<DX>>
 status try_lp_pool2d_backward(const DY& dy, const X& x, const Y& y, DX&& dx, double p,
                               const pool2d_params& params, const policy& pol = {}) {
-  using T = element_of<DY>;
-  detail::require_float<T>();
-  static_assert(std::is_same_v<element_of<X>, T> && std::is_same_v<element_of<Y>, T>,
-                "poolkit: dy, x and y must have one element type");
-  return detail::backward_into<T>(
-      detail::power_backward<T, false>{"lp_pool2d_backward", p, as_input(dy), as_input(x),
-                                       as_input(y), params},
-      as_output(dx), pol);
+  return detail::power_backward_into<false>("lp_pool2d_backward", p, dy, x, y, std::forward<DX>(dx),
+                                            params, pol);
 }
 /// lp_pool2d_backward() into the caller's `dx` of x's extents.
 template <readable_nchw DY, readable_nchw X, readable_nchw Y, class DX>
@@ -804,15 +817,7 @@ template <readable_nchw DY, readable_nchw X, readable_nchw Y>
 result<tensor<element_of<DY>>> try_l2_pool2d_backward(const DY& dy, const X& x, const Y& y,
                                                       const pool2d_params& params,
                                                       const policy& pol = {}) {
-  using T = element_of<DY>;
-  detail::require_float<T>();
-  static_assert(std::is_same_v<element_of<X>, T> && std::is_same_v<element_of<Y>, T>,
-                "poolkit: dy, x and y must have one element type");
-  const auto in = as_input(x);
-  return detail::backward_new<T>(
-      detail::power_backward<T, false>{"l2_pool2d_backward", 2.0, as_input(dy), in, as_input(y),
-                                       params},
-      {in.extent(2), in.extent(3)}, pol);
+  return detail::power_backward_new<false>("l2_pool2d_backward", 2.0, dy, x, y, params, pol);
 }
 /// Gradient of l2_pool2d(), given the forward's input `x` and output `y`: dy * x / y for
 /// each in-bounds tap (lp_pool2d_backward() with p = 2).
@@ -828,14 +833,8 @@ template <readable_nchw DY, readable_nchw X, readable_nchw Y, class DX>
   requires writable_nchw<DX> && std::is_same_v<element_of<DY>, element_of<DX>>
 status try_l2_pool2d_backward(const DY& dy, const X& x, const Y& y, DX&& dx,
                               const pool2d_params& params, const policy& pol = {}) {
-  using T = element_of<DY>;
-  detail::require_float<T>();
-  static_assert(std::is_same_v<element_of<X>, T> && std::is_same_v<element_of<Y>, T>,
-                "poolkit: dy, x and y must have one element type");
-  return detail::backward_into<T>(
-      detail::power_backward<T, false>{"l2_pool2d_backward", 2.0, as_input(dy), as_input(x),
-                                       as_input(y), params},
-      as_output(dx), pol);
+  return detail::power_backward_into<false>("l2_pool2d_backward", 2.0, dy, x, y,
+                                            std::forward<DX>(dx), params, pol);
 }
 /// l2_pool2d_backward() into the caller's `dx` of x's extents.
 template <readable_nchw DY, readable_nchw X, readable_nchw Y, class DX>
@@ -851,15 +850,7 @@ template <readable_nchw DY, readable_nchw X, readable_nchw Y>
 result<tensor<element_of<DY>>> try_power_avg_pool2d_backward(const DY& dy, const X& x, const Y& y,
                                                              double p, const pool2d_params& params,
                                                              const policy& pol = {}) {
-  using T = element_of<DY>;
-  detail::require_float<T>();
-  static_assert(std::is_same_v<element_of<X>, T> && std::is_same_v<element_of<Y>, T>,
-                "poolkit: dy, x and y must have one element type");
-  const auto in = as_input(x);
-  return detail::backward_new<T>(
-      detail::power_backward<T, true>{"power_avg_pool2d_backward", p, as_input(dy), in, as_input(y),
-                                      params},
-      {in.extent(2), in.extent(3)}, pol);
+  return detail::power_backward_new<true>("power_avg_pool2d_backward", p, dy, x, y, params, pol);
 }
 /// Gradient of power_avg_pool2d(): as lp_pool2d_backward(), each tap's share also divided
 /// by the window's divisor (the average's rule; p = infinity routes without dividing).
@@ -876,14 +867,8 @@ template <readable_nchw DY, readable_nchw X, readable_nchw Y, class DX>
   requires writable_nchw<DX> && std::is_same_v<element_of<DY>, element_of<DX>>
 status try_power_avg_pool2d_backward(const DY& dy, const X& x, const Y& y, DX&& dx, double p,
                                      const pool2d_params& params, const policy& pol = {}) {
-  using T = element_of<DY>;
-  detail::require_float<T>();
-  static_assert(std::is_same_v<element_of<X>, T> && std::is_same_v<element_of<Y>, T>,
-                "poolkit: dy, x and y must have one element type");
-  return detail::backward_into<T>(
-      detail::power_backward<T, true>{"power_avg_pool2d_backward", p, as_input(dy), as_input(x),
-                                      as_input(y), params},
-      as_output(dx), pol);
+  return detail::power_backward_into<true>("power_avg_pool2d_backward", p, dy, x, y,
+                                           std::forward<DX>(dx), params, pol);
 }
 /// power_avg_pool2d_backward() into the caller's `dx` of x's extents.
 template <readable_nchw DY, readable_nchw X, readable_nchw Y, class DX>
