@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include <poolkit/config.hpp>
 #include <poolkit/geometry/regular.hpp>
