@@ -49,8 +49,11 @@ struct embedded {
       s *= full[r];
     }
     storage.assign(static_cast<std::size_t>(s), sentinel);
+    // A view without elements in a buffer without elements (an empty batch, no padding
+    // around it) has no element to offset to: it stays at the (null) start.
     index_t base = 0;
-    for (std::size_t r = 0; r < 4; ++r) base += offset[r] * strides[r];
+    if (!storage.empty())
+      for (std::size_t r = 0; r < 4; ++r) base += offset[r] * strides[r];
     view = poolkit::nchw_view<T>(storage.data() + base, e, strides);
   }
 

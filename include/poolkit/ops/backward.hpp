@@ -175,7 +175,10 @@ struct routed_backward {
     return bytes_of_elements(dy) + bytes_of_elements(indices);
   }
   void run(nchw_view<T> dx, const policy& pol, const resolved_policy& rp) const {
+    // A dy of empty planes routes nothing (and may have no memory to point into).
+    const bool nothing_routed = dy.empty();
     for_each_plane_parallel(pol, rp, dy.extent(0), dy.extent(1), [&](index_t n, index_t c) {
+      if (nothing_routed) return kernel::zero_plane(kernel::plane_of(dx, n, c));
       kernel::route_plane(kernel::plane_of(dy, n, c), kernel::plane_of(indices, n, c),
                           kernel::plane_of(dx, n, c));
     });
@@ -409,7 +412,12 @@ problem validate_unpool_backward(std::string_view op, const nchw_view<const T>& 
 template <class T>
 void run_unpool_backward(const nchw_view<const T>& dy, const nchw_view<const index_t>& indices,
                          nchw_view<T> dvalues, const policy& pol, const resolved_policy& rp) {
+  if (indices.empty()) return;
+  // A dy of empty planes: every index was validated to be -1, every value's gradient is 0
+  // (and dy may have no memory to point into).
+  const bool nothing_gathered = dy.empty();
   for_each_plane_parallel(pol, rp, indices.extent(0), indices.extent(1), [&](index_t n, index_t c) {
+    if (nothing_gathered) return kernel::zero_plane(kernel::plane_of(dvalues, n, c));
     kernel::gather_plane(kernel::plane_of(dy, n, c), kernel::plane_of(indices, n, c),
                          kernel::plane_of(dvalues, n, c));
   });
