@@ -39,6 +39,12 @@
       poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>,       \
       poolkit::kernel::plane<poolkit::index_t>, poolkit::index_t, poolkit::index_t) noexcept;
 
+// The backward kernels on element type T.
+#define POOLKIT_INSTANTIATE_BACKWARD(ISA, T)                                \
+  template void poolkit::kernel::ISA::spread_plane<T>(                      \
+      poolkit::kernel::ISA::tag, const poolkit::kernel::spread_job<T>&, T*, \
+      poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>) noexcept;
+
 // Every kernel entry point of instruction set ISA on element type T: the entry points
 // that kernel::has_vector_kernels and kernel::has_vector_selection admit.
 #define POOLKIT_INSTANTIATE_KERNELS(ISA, T)                     \
@@ -47,4 +53,5 @@
   POOLKIT_INSTANTIATE_REDUCER(ISA, T, poolkit::reduce::sum<T>)  \
   POOLKIT_INSTANTIATE_REDUCER(ISA, T, poolkit::reduce::avg<T>)  \
   POOLKIT_INSTANTIATE_SELECTOR(ISA, T, poolkit::reduce::max<T>) \
-  POOLKIT_INSTANTIATE_SELECTOR(ISA, T, poolkit::reduce::min<T>)
+  POOLKIT_INSTANTIATE_SELECTOR(ISA, T, poolkit::reduce::min<T>) \
+  POOLKIT_INSTANTIATE_BACKWARD(ISA, T)

@@ -285,7 +285,12 @@ void check(const backward_case& c, poolkit::instruction_set isa, std::mt19937_64
                        sentinel);
   std::uniform_real_distribution<T> value(-10, 10);
   const bool repeats = rng() % 3 == 0;  // a few exact values: equal contributions add up
-  test::fill(dy.view, [&] { return repeats ? T(index_t(rng() % 9) - 4) / 4 : value(rng); });
+  // Zeros of both signs among them: a lone -0 contribution must come out +0 (zero + -0).
+  test::fill(dy.view, [&] {
+    if (!repeats) return value(rng);
+    const T v = T(index_t(rng() % 9) - 4) / 4;
+    return v == T(0) && rng() % 2 == 0 ? -v : v;
+  });
   test::embedded<index_t> idx(c.out, c.index_layout.pad, c.index_layout.offset,
                               c.index_layout.order, -99);
   const index_t targets = dy_extents[2] * dy_extents[3];  // unpool: into dy

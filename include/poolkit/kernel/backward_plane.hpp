@@ -11,10 +11,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <cstddef>
 #include <type_traits>
+#include <vector>
 
 #include <poolkit/config.hpp>
 #include <poolkit/geometry/regular.hpp>
+#include <poolkit/kernel/job.hpp>  // is_power_of_two
 #include <poolkit/kernel/plane.hpp>
 #include <poolkit/reduce/basic.hpp>
 #include <poolkit/reduce/power.hpp>
@@ -110,10 +113,14 @@ struct sum_share {
 template <class T>
 struct window_average_share {
   reduce::avg<T> r;
+  POOLKIT_FORCEINLINE T divisor(const geometry::axis_window& wh,
+                                const geometry::axis_window& ww) const noexcept {
+    const window_counts counts{wh.count * ww.count, padded_taps(wh.padded_count, ww.padded_count)};
+    return static_cast<T>(r.divisor(counts));
+  }
   POOLKIT_FORCEINLINE T operator()(T dy, const geometry::axis_window& wh,
                                    const geometry::axis_window& ww) const noexcept {
-    const window_counts counts{wh.count * ww.count, padded_taps(wh.padded_count, ww.padded_count)};
-    return dy / static_cast<T>(r.divisor(counts));
+    return dy / divisor(wh, ww);
   }
 };
 
@@ -133,6 +140,158 @@ struct region_average_share {
                                    const geometry::axis_window& ww) const noexcept {
     return dy / static_cast<T>(wh.count * ww.count);
   }
+};
+
+/// What the vector form of spread_windows_plane (kernel/backward-inl.hpp: spread_plane)
+/// needs of a regular geometry. That kernel computes each dx element as one sum in the
+/// order above, the gather form: the shares of output row oh are first written into an
+/// *upsampled row* u, u[lead + ow * stride] = share(oh, ow) and zeros between them; tap j
+/// of output ow covers column w = ow * stride - pad + j * dilation, so column w reads the
+/// share of the output whose tap j covers it at u[lead + w + pad - j * dilation], and
+/// a column no tap j covers reads a zero. A dx row then adds, over its source rows oh in
+/// ascending order and j from the last tap to the first (ascending ow), whole vectors of
+/// u: the same additions in the same order as the scatter, with +0 added for the outputs
+/// that do not cover the element, which changes no bit (a sum started at +0 is never -0).
+/// Upsampled rows live in a ring of `ring_rows` rows (slot `ring_rows` is all zeros: the
+/// source of rows with fewer source rows than others), built as the rows are reached.
+template <class T>
+struct spread_job {
+  /// Items (dx row, vector of columns) the kernel computes side by side.
+  static constexpr index_t group = 8;
+  /// How many dx rows ahead of the rows it computes the kernel builds upsampled rows.
+  static constexpr index_t ahead = 8;
+  index_t out_h = 0, out_w = 0;
+  index_t stride_w = 1, pad_w = 0, dilation_w = 1, kernel_w = 1;
+  index_t lead = 0;        ///< (kernel_w - 1) * dilation_w: u's offset of output 0
+  index_t row_length = 0;  ///< elements of a ring row (whole vectors past both ends)
+  index_t ring_rows = 0;   ///< slots in the ring, the zero row not counted
+  index_t sources_per_row = 0;
+  /// For dx row h, sources_per_row ring slots (ascending output rows, then the zero row).
+  const index_t* sources = nullptr;
+  /// For dx row h, the last output row it or a row above it reads (-1: none): output rows
+  /// up to it must be in the ring.
+  const index_t* newest = nullptr;
+  /// out_h x out_w divisors (average), or nullptr (sum: the share is dy itself).
+  const T* divisors = nullptr;
+  /// The divisors are reciprocals of powers of two, to multiply by: the same bits as
+  /// dividing (see kernel::divide).
+  bool reciprocal = false;
+  /// Windows that tile the rows without overlap (one source row per dx row at most;
+  /// kernel_w == stride_w, 1 or 2, no left padding, no dilation): dx row h is 0 + output
+  /// row single_source[h]'s shares, each repeated stride_w times, with no ring (columns
+  /// past out_w * stride_w and rows without a source, -1, get +0); nullptr otherwise.
+  const index_t* single_source = nullptr;
+
+  index_t scratch_elements() const noexcept { return (ring_rows + 1) * row_length; }
+};
+
+/// The tables of a spread_job, for one call: built from the forward's geometry, shared
+/// read-only by every plane and thread. `usable` is false where the gather form would
+/// need too much scratch (huge dilations) or too many source rows; the scalar kernel then
+/// runs.
+template <class T>
+class spread_plan {
+ public:
+  static constexpr index_t most_sources = 16;
+  static constexpr index_t most_scratch = index_t{1} << 18;
+
+  /// `divisor(wh, ww)`: the average's divisor of an output, or nullptr_t for a sum.
+  template <class Divisor>
+  spread_plan(const geometry::regular_windows& g, const geometry::axis_window* rows,
+              const geometry::axis_window* cols, const Divisor& divisor) {
+    const auto& h = g.h;
+    const auto& w = g.w;
+    job_.out_h = h.output_size();
+    job_.out_w = w.output_size();
+    job_.stride_w = w.stride();
+    job_.pad_w = w.pad_begin();
+    job_.dilation_w = w.dilation();
+    job_.kernel_w = w.kernel();
+    const index_t reach_w = (w.kernel() - 1) * w.dilation();
+    const index_t reach_h = (h.kernel() - 1) * h.dilation();
+    if (job_.out_h < 1 || job_.out_w < 1 || reach_w > 2 * w.input_size() + 64 ||
+        reach_h > 2 * h.input_size() + 64)
+      return;
+    job_.lead = reach_w;
+    const index_t L = 64 / sizeof(T);  // the widest vector's lanes (AVX-512)
+    const index_t vectors = (w.input_size() + L - 1) / L;
+    const index_t share_vectors = (job_.out_w + L - 1) / L;
+    job_.row_length = std::max(job_.lead + job_.pad_w + vectors * L,
+                               job_.lead + job_.stride_w * share_vectors * L) +
+                      L;
+    // A group spans at most `group` dx rows, plus the rows built ahead; their source
+    // rows span (rows - 1 + reach_h) / stride + 1 output rows.
+    job_.ring_rows = (spread_job<T>::group - 1 + spread_job<T>::ahead + reach_h) / h.stride() + 2;
+    if (job_.scratch_elements() > most_scratch) return;
+
+    // Source rows of every dx row: tap i of output oh covers row oh * stride - pad + i *
+    // dilation; i from the last tap to the first gives ascending oh. Two passes: count,
+    // then fill (padded with the zero row to the most any row has).
+    const auto for_each_source = [&](index_t row, auto&& f) {
+      for (index_t i = h.kernel() - 1; i >= 0; --i) {
+        const index_t q = row + h.pad_begin() - i * h.dilation();
+        if (q >= 0 && q % h.stride() == 0 && q / h.stride() < job_.out_h) f(q / h.stride());
+      }
+    };
+    index_t most = 0;
+    for (index_t row = 0; row < h.input_size(); ++row) {
+      index_t count = 0;
+      for_each_source(row, [&](index_t) { ++count; });
+      most = std::max(most, count);
+    }
+    if (most > most_sources) return;
+    job_.sources_per_row = std::max<index_t>(most, 1);
+    sources_.assign(static_cast<std::size_t>(h.input_size() * job_.sources_per_row),
+                    job_.ring_rows);
+    newest_.assign(static_cast<std::size_t>(h.input_size()), -1);
+    index_t newest = -1;  // a running maximum: rows no output covers come between others
+    for (index_t row = 0; row < h.input_size(); ++row) {
+      index_t k = 0;
+      for_each_source(row, [&](index_t oh) {
+        sources_[static_cast<std::size_t>(row * job_.sources_per_row + k++)] = oh % job_.ring_rows;
+        newest = std::max(newest, oh);
+      });
+      newest_[static_cast<std::size_t>(row)] = newest;
+    }
+    job_.sources = sources_.data();
+    job_.newest = newest_.data();
+
+    if constexpr (!std::is_same_v<Divisor, std::nullptr_t>) {
+      divisors_.resize(static_cast<std::size_t>(job_.out_h * job_.out_w));
+      bool powers_of_two = true;
+      T last_checked = T(0);
+      for (index_t oh = 0; oh < job_.out_h; ++oh)
+        for (index_t ow = 0; ow < job_.out_w; ++ow) {
+          const T d = divisor(rows[oh], cols[ow]);
+          if (d != last_checked) powers_of_two = powers_of_two && is_power_of_two(d);
+          last_checked = d;  // divisors repeat along a row: one test for a run of them
+          divisors_[static_cast<std::size_t>(oh * job_.out_w + ow)] = d;
+        }
+      if (powers_of_two)
+        for (T& d : divisors_) d = T(1) / d;
+      job_.reciprocal = powers_of_two;
+      job_.divisors = divisors_.data();
+    }
+    if (most <= 1 && job_.pad_w == 0 && job_.kernel_w == job_.stride_w && job_.stride_w <= 2 &&
+        (job_.kernel_w == 1 || job_.dilation_w == 1)) {
+      single_.assign(static_cast<std::size_t>(h.input_size()), -1);
+      for (index_t row = 0; row < h.input_size(); ++row)
+        for_each_source(row, [&](index_t oh) { single_[static_cast<std::size_t>(row)] = oh; });
+      job_.single_source = single_.data();
+    }
+    usable_ = true;
+  }
+
+  bool usable() const noexcept { return usable_; }
+  const spread_job<T>& job() const noexcept { return job_; }
+
+ private:
+  spread_job<T> job_;
+  std::vector<index_t> sources_;
+  std::vector<index_t> newest_;
+  std::vector<index_t> single_;
+  std::vector<T> divisors_;
+  bool usable_ = false;
 };
 
 /// Gradient of a global sum or average pooling: every element is dy (sum) or

@@ -21,6 +21,7 @@
 #include <type_traits>
 
 #include <poolkit/config.hpp>
+#include <poolkit/kernel/backward_plane.hpp>
 #include <poolkit/geometry/regular.hpp>
 #include <poolkit/kernel/builtin.hpp>
 #include <poolkit/kernel/channels_last.hpp>
@@ -192,6 +193,17 @@ void global_pixels(instruction_set s, const R& r, pixels<const T> x, const index
   on_instruction_set(channels_last_set(s), [&](auto tag) {
     if constexpr (decltype(tag)::id != instruction_set::sse2)
       global_pixels(tag, r, x, offsets, c_begin, c_end, out, out_stride);
+  });
+}
+
+/// The sum or average backward of one plane over regular windows on vector instruction
+/// set `s` (kernel/backward-inl.hpp; the one-lane form is spread_windows_plane).
+template <class T>
+void spread_plane(instruction_set s, const spread_job<T>& job, T* ring, plane<const T> dy,
+                  plane<T> dx) noexcept {
+  on_instruction_set(s, [&](auto tag) {
+    if constexpr (decltype(tag)::id != instruction_set::scalar)
+      spread_plane(tag, job, ring, dy, dx);
   });
 }
 

@@ -27,6 +27,8 @@ void pool_pixels(tag, const R& r, const pixel_windows& g, pixels<const T> x, pix
 template <class T, class R>
 void global_pixels(tag, const R& r, pixels<const T> x, const index_t* offsets, index_t c_begin,
                    index_t c_end, T* out, index_t out_stride) noexcept;
+template <class T>
+void spread_plane(tag, const spread_job<T>& job, T* ring, plane<const T> dy, plane<T> dx) noexcept;
 #else
 #include POOLKIT_KERNEL_VEC
 #include <poolkit/kernel/lanes-inl.hpp>
@@ -34,4 +36,5 @@ void global_pixels(tag, const R& r, pixels<const T> x, const index_t* offsets, i
 #include <poolkit/kernel/select-inl.hpp>
 #include <poolkit/kernel/global-inl.hpp>
 #include <poolkit/kernel/channels_last-inl.hpp>
+#include <poolkit/kernel/backward-inl.hpp>
 #endif

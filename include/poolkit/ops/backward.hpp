@@ -33,6 +33,7 @@
 #include <poolkit/geometry/fractional.hpp>
 #include <poolkit/geometry/regular.hpp>
 #include <poolkit/kernel/backward_plane.hpp>
+#include <poolkit/kernel/dispatch.hpp>
 #include <poolkit/ops/fractional.hpp>  // pooling_sequences, validate_sequence
 #include <poolkit/ops/power.hpp>       // validate_exponent
 #include <poolkit/policy/execution.hpp>
@@ -232,8 +233,35 @@ struct window_backward {
     // As in the forward: a dilation at or beyond the input's size leaves one tap.
     const index_t dh = std::min(g.h.dilation(), g.h.input_size());
     const index_t dw = std::min(g.w.dilation(), g.w.input_size());
-    spread_windows(dy, dx, geometry::windows_of(g.h), geometry::windows_of(g.w), dh, dw, share, pol,
-                   rp);
+    const auto rows = geometry::windows_of(g.h);
+    const auto cols = geometry::windows_of(g.w);
+    if (rp.isa != instruction_set::scalar && dx.stride(3) == 1 && !dy.empty()) {
+      const auto divisor = [&] {
+        if constexpr (std::is_same_v<Share, kernel::sum_share>) {
+          return nullptr;
+        } else {
+          return [this](const geometry::axis_window& wh, const geometry::axis_window& ww) {
+            return share.divisor(wh, ww);
+          };
+        }
+      }();
+      const kernel::spread_plan<T> plan(g, rows.data(), cols.data(), divisor);
+      if (plan.usable()) return spread_vector(plan.job(), dx, pol, rp);
+    }
+    spread_windows(dy, dx, rows, cols, dh, dw, share, pol, rp);
+  }
+
+  /// The vector kernel on every plane, a zeroed ring of upsampled rows per task.
+  void spread_vector(const kernel::spread_job<T>& job, nchw_view<T> dx, const policy& pol,
+                     const resolved_policy& rp) const {
+    const row_split split = split_rows(dy.extent(0), dy.extent(1), 1, rp.threads);
+    parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
+      std::vector<T> ring(static_cast<std::size_t>(job.scratch_elements()));
+      split.for_each_piece(t, [&](index_t n, index_t c, index_t, index_t) {
+        kernel::spread_plane(rp.isa, job, ring.data(), kernel::plane_of(dy, n, c),
+                             kernel::plane_of(dx, n, c));
+      });
+    });
   }
 };
 
