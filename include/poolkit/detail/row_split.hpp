@@ -28,11 +28,19 @@ struct row_split {
   index_t total;  // rows of all planes
   index_t tasks;
 
+  /// The flat rows [first, end) of run t (first < end unless total is 0).
+  index_t first_of(index_t t) const noexcept {
+    return total / tasks * t + std::min(t, total % tasks);
+  }
+  index_t end_of(index_t t) const noexcept {
+    return first_of(t) + total / tasks + (t < total % tasks ? 1 : 0);
+  }
+
   /// Calls f(n, c, row_begin, row_end) for the pieces of run t.
   template <class F>
   void for_each_piece(index_t t, F&& f) const {
-    index_t flat = total / tasks * t + std::min(t, total % tasks);
-    const index_t end = flat + total / tasks + (t < total % tasks ? 1 : 0);
+    index_t flat = first_of(t);
+    const index_t end = end_of(t);
     while (flat < end) {
       const index_t plane = flat / rows;
       const index_t row = flat % rows;

@@ -301,6 +301,17 @@ template <class T, class R>
 void spread_global_plane(const R&, T dy, plane<T> dx) noexcept {
   T share = dy;
   if constexpr (std::is_same_v<R, reduce::avg<T>>) share = dy / static_cast<T>(dx.rows * dx.cols);
+  if (dx.col_stride == 1 && dx.row_stride == dx.cols) {
+    // A packed plane: blocks of 8 that the compiler stores as whole vectors (GCC -O2
+    // stores a std::fill_n of a runtime value one element at a time: B6 ran at 7% of its
+    // roofline).
+    const index_t n = dx.rows * dx.cols;
+    index_t i = 0;
+    for (; i + 8 <= n; i += 8)
+      for (int k = 0; k < 8; ++k) dx.data[i + k] = share;
+    for (; i < n; ++i) dx.data[i] = share;
+    return;
+  }
   for (index_t h = 0; h < dx.rows; ++h) {
     T* row = dx.data + h * dx.row_stride;
     for (index_t w = 0; w < dx.cols; ++w) row[w * dx.col_stride] = share;
