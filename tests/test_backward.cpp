@@ -735,4 +735,29 @@ TEST(BackwardSemantics, OverlappingWindowsAddTheirSharesInOutputOrder) {
   EXPECT_EQ(test::values_of(routed), (std::vector<float>{0, 0, 0, 0, 0}));
 }
 
+TEST(RouteKernel, ZeroingAheadGivesTheSeparatePassBits) {
+  // dx beyond the caches (over 32 MiB) zeroes ahead of the additions (kernel::route_plane);
+  // the public functions reach that path only on such sizes, so the kernel is called here
+  // on small planes, with indices in any order (repeats, -1, backwards) against the
+  // reference.
+  std::mt19937_64 rng(20261203);
+  for (int trial = 0; trial < 300; ++trial) {
+    const index_t H = index_t(rng() % 12) + 1, W = index_t(rng() % 12) + 1;
+    const index_t OH = index_t(rng() % 8) + 1, OW = index_t(rng() % 8) + 1;
+    std::vector<float> dy(std::size_t(OH * OW));
+    std::vector<index_t> idx(dy.size());
+    for (auto& g : dy) g = rng() % 4 == 0 ? -0.0f : float(index_t(rng() % 17) - 8) / 4;
+    for (auto& i : idx) i = rng() % 6 == 0 ? -1 : index_t(rng() % std::uint64_t(H * W));
+    if (trial % 2 == 0) std::sort(idx.begin(), idx.end());  // window-like, mostly forward
+    std::vector<float> dx(std::size_t(H * W), 99.0f);
+    poolkit::kernel::route_plane<float>({dy.data(), OH, OW, OW, 1}, {idx.data(), OH, OW, OW, 1},
+                                        {dx.data(), H, W, W, 1}, true);
+    const auto want = ref::route_backward(dy, idx, H, W);
+    for (std::size_t e = 0; e < dx.size(); ++e)
+      ASSERT_TRUE(test::same_value(dx[e], want[e]))
+          << "trial " << trial << " plane " << H << "x" << W << " dy " << OH << "x" << OW
+          << " element " << e << ": got " << dx[e] << " expected " << want[e];
+  }
+}
+
 }  // namespace

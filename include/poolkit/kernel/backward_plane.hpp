@@ -50,10 +50,40 @@ POOLKIT_FORCEINLINE T& at_index(plane<T> p, index_t index) noexcept {
 /// Gradient routed by indices (max, min, adaptive max, fractional max, stochastic
 /// training): dx = 0, then dx[index] += dy for every output in row-major order; index -1
 /// routes nothing. The indices were validated to lie in [-1, rows * cols) of `dx`.
+///
+/// `zero_ahead` (packed planes only; for a dx beyond the caches): dx is zeroed just ahead
+/// of the additions instead of in a pass of its own, so each line is zeroed and added to
+/// in one visit (B8, 100 MB: +20%; in-cache cases ran 5-25% slower, so they keep the
+/// separate pass).
 template <class T>
-void route_plane(plane<const T> dy, plane<const index_t> indices, plane<T> dx) noexcept {
-  zero_plane(dx);
+void route_plane(plane<const T> dy, plane<const index_t> indices, plane<T> dx,
+                 bool zero_ahead = false) noexcept {
   const bool packed = dx.col_stride == 1 && dx.row_stride == dx.cols;
+  if (zero_ahead && packed && dy.col_stride == 1 && indices.col_stride == 1) {
+    // Elements [0, zeroed) are zero or hold additions; an index at or past `zeroed` first
+    // zeroes up to the end of its row. Any index order works: it only moves the frontier
+    // sooner.
+    const index_t size = dx.rows * dx.cols;
+    index_t zeroed = 0;
+    const auto zero_through = [&](index_t index) POOLKIT_INLINE_LAMBDA {
+      const index_t end = std::min(size, (index / dx.cols + 1) * dx.cols);
+      std::fill(dx.data + zeroed, dx.data + end, T(0));
+      zeroed = end;
+    };
+    for (index_t oh = 0; oh < dy.rows; ++oh) {
+      const T* g = dy.data + oh * dy.row_stride;
+      const index_t* i = indices.data + oh * indices.row_stride;
+      for (index_t ow = 0; ow < dy.cols; ++ow) {
+        const index_t to = i[ow];
+        if (to < 0) continue;
+        if (to >= zeroed) zero_through(to);
+        dx.data[to] += g[ow];
+      }
+    }
+    std::fill(dx.data + zeroed, dx.data + size, T(0));
+    return;
+  }
+  zero_plane(dx);
   for (index_t oh = 0; oh < dy.rows; ++oh) {
     const T* g = dy.data + oh * dy.row_stride;
     const index_t* i = indices.data + oh * indices.row_stride;

@@ -187,10 +187,11 @@ struct routed_backward {
   void run(nchw_view<T> dx, const policy& pol, const resolved_policy& rp) const {
     // A dy of empty planes routes nothing (and may have no memory to point into).
     const bool nothing_routed = dy.empty();
+    const bool zero_ahead = kernel::beyond_caches(bytes_of_elements(dx));
     for_each_plane_parallel(pol, rp, dy.extent(0), dy.extent(1), [&](index_t n, index_t c) {
       if (nothing_routed) return kernel::zero_plane(kernel::plane_of(dx, n, c));
       kernel::route_plane(kernel::plane_of(dy, n, c), kernel::plane_of(indices, n, c),
-                          kernel::plane_of(dx, n, c));
+                          kernel::plane_of(dx, n, c), zero_ahead);
     });
   }
 };
