@@ -6,6 +6,19 @@
 // poolkit::kernel::<isa>; no include guard). The gather form and why it gives the
 // scatter's bits: kernel::spread_job (kernel/backward_plane.hpp).
 
+/// The shares of n <= L consecutive outputs (dy, or dy over its divisors): lanes past n
+/// are +0 (dy's masked load fills +0, the divisors' 1).
+template <class T>
+POOLKIT_FORCEINLINE vec<T> shares_at(const spread_job<T>& job, const T* dy, const T* divisors,
+                                     int n) noexcept {
+  using V = vec<T>;
+  const bool whole = n == V::lanes;
+  const V g = whole ? V::load(dy) : V::load_range(dy, 0, n, T(0));
+  if (!divisors) return g;
+  const V d = whole ? V::load(divisors) : V::load_range(divisors, 0, n, T(1));
+  return divide(g, d, job.reciprocal);
+}
+
 /// Writes output row oh's shares into upsampled ring row u: u[lead + ow * stride].
 /// Columns past the last output get +0 (a masked load of dy fills +0, of the divisors 1).
 template <class T>
@@ -27,11 +40,7 @@ POOLKIT_FORCEINLINE void build_spread_row(const spread_job<T>& job, const T* dy,
   const V zero = V::broadcast(T(0));
   for (index_t ow = 0; ow < job.out_w; ow += L) {
     const int n = static_cast<int>(std::min<index_t>(L, job.out_w - ow));
-    V share = n == L ? V::load(dy + ow) : V::load_range(dy + ow, 0, n, T(0));
-    if (divisors) {
-      const V d = n == L ? V::load(divisors + ow) : V::load_range(divisors + ow, 0, n, T(1));
-      share = divide(share, d, job.reciprocal);
-    }
+    const V share = shares_at(job, dy + ow, divisors ? divisors + ow : nullptr, n);
     if (stride == 1) {
       share.store(first + ow);
     } else {
@@ -122,12 +131,7 @@ void tile_plane(const spread_job<T>& job, plane<const T> dy, plane<T> dx) noexce
     const T* divisors = job.divisors ? job.divisors + oh * job.out_w : nullptr;
     for (index_t ow = 0; ow < job.out_w; ow += L) {
       const int n = static_cast<int>(std::min<index_t>(L, job.out_w - ow));
-      vt share = n == L ? vt::load(g + ow) : vt::load_range(g + ow, 0, n, T(0));
-      if (divisors) {
-        const vt d = n == L ? vt::load(divisors + ow) : vt::load_range(divisors + ow, 0, n, T(1));
-        share = divide(share, d, job.reciprocal);
-      }
-      share = vt::add(zero, share);
+      const vt share = vt::add(zero, shares_at(job, g + ow, divisors ? divisors + ow : nullptr, n));
       // The last windows may lie partly or wholly in the right padding.
       const index_t w = job.stride_w * ow;
       if (w >= dx.cols) break;
