@@ -166,10 +166,12 @@ def global_avg_pool2d(input: Tensor) -> Tensor:
     return _ops.global_avg_pool2d(input)
 
 
-def spatial_pyramid_pool2d(input: Tensor, levels: List[int] = [1, 2, 4],
+def spatial_pyramid_pool2d(input: Tensor, levels: Optional[List[int]] = None,
                            reducer: str = "max", rule: str = "adaptive") -> Tensor:
     """(N, C * sum n^2, 1, 1): per level n an n x n grid of bins (rule 'adaptive', 'paper'
     or 'caffe'), reducer 'max', 'min', 'sum' or 'avg'. Forward only."""
+    if levels is None:
+        levels = [1, 2, 4]
     return _ops.spatial_pyramid_pool2d(input, levels, reducer, rule)
 
 

@@ -172,10 +172,10 @@ class SpatialPyramidPool2d(nn.Module):
     any input size. Forward only."""
     __constants__ = ["levels", "reducer", "rule"]
 
-    def __init__(self, levels: List[int] = [1, 2, 4], reducer: str = "max",
+    def __init__(self, levels: Optional[List[int]] = None, reducer: str = "max",
                  rule: str = "adaptive"):
         super().__init__()
-        self.levels: List[int] = list(levels)
+        self.levels: List[int] = list(levels) if levels is not None else [1, 2, 4]
         self.reducer = reducer
         self.rule = rule
 
