@@ -40,7 +40,8 @@ window_args saved_window(AutogradContext* ctx) {
   a.padding_end = ctx->saved_data["padding_end"].toIntVector();
   a.ceil_mode = ctx->saved_data["ceil_mode"].toBool();
   a.count_include_pad = ctx->saved_data["count_include_pad"].toBool();
-  if (ctx->saved_data["has_divisor"].toBool()) a.divisor_override = ctx->saved_data["divisor_override"].toInt();
+  if (ctx->saved_data["has_divisor"].toBool())
+    a.divisor_override = ctx->saved_data["divisor_override"].toInt();
   return a;
 }
 
@@ -139,7 +140,8 @@ struct fractional_averaged : torch::autograd::Function<fractional_averaged> {
                                bool pseudo_random, bool overlapping, int64_t seed,
                                const c10::optional<at::Tensor>& rows,
                                const c10::optional<at::Tensor>& cols) {
-    auto [y, r, c] = fractional_avg_pool2d_ratio(x, ratio, pseudo_random, overlapping, seed, rows, cols);
+    auto [y, r, c] =
+        fractional_avg_pool2d_ratio(x, ratio, pseudo_random, overlapping, seed, rows, cols);
     ctx->save_for_backward({r, c});
     ctx->saved_data["overlapping"] = overlapping;
     ctx->saved_data["input_size"] = spatial_size(x);
@@ -148,22 +150,28 @@ struct fractional_averaged : torch::autograd::Function<fractional_averaged> {
   }
   static variable_list backward(AutogradContext* ctx, variable_list dy) {
     const auto saved = ctx->get_saved_variables();
-    return {fractional_avg_pool2d_backward(dy[0], ctx->saved_data["input_size"].toIntVector(),
-                                           saved[0], saved[1],
-                                           ctx->saved_data["overlapping"].toBool()),
-            at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    return {
+        fractional_avg_pool2d_backward(dy[0], ctx->saved_data["input_size"].toIntVector(), saved[0],
+                                       saved[1], ctx->saved_data["overlapping"].toBool()),
+        at::Tensor(),
+        at::Tensor(),
+        at::Tensor(),
+        at::Tensor(),
+        at::Tensor(),
+        at::Tensor()};
   }
 };
 
 /// Unpooling's gradient with respect to the values: a gather through the indices.
 struct unpooled : torch::autograd::Function<unpooled> {
-  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& values, const at::Tensor& indices,
-                            std::vector<int64_t> output_size) {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& values,
+                            const at::Tensor& indices, std::vector<int64_t> output_size) {
     ctx->save_for_backward({indices});
     return poolkit_torch::max_unpool2d(values, indices, output_size);
   }
   static variable_list backward(AutogradContext* ctx, variable_list dy) {
-    return {max_unpool2d_backward(dy[0], ctx->get_saved_variables()[0]), at::Tensor(), at::Tensor()};
+    return {max_unpool2d_backward(dy[0], ctx->get_saved_variables()[0]), at::Tensor(),
+            at::Tensor()};
   }
 };
 
@@ -171,8 +179,9 @@ struct unpooled : torch::autograd::Function<unpooled> {
 /// returning values that silently drop out of the graph.
 void refuse_gradient(const char* op, const at::Tensor& x, const char* why) {
   if (wants_gradient(x))
-    raise(op, "x.requires_grad", "True", std::string("has no backward pass (") + why +
-                                             "); pool x.detach() or run under torch.no_grad()");
+    raise(op, "x.requires_grad", "True",
+          std::string("has no backward pass (") + why +
+              "); pool x.detach() or run under torch.no_grad()");
 }
 
 /// Forward values with indices: the pair, with the values attached to x's graph.
@@ -192,18 +201,22 @@ TORCH_LIBRARY_IMPL(poolkit, Autograd, m) {
   m.impl("max_pool2d", [](const at::Tensor& x, POOLKIT_TORCH_WINDOW_PARAMETERS) {
     const window_args a = POOLKIT_TORCH_WINDOW_ARGS;
     if (!wants_gradient(x)) return regular_pool2d(reduction::max, x, a);
-    return std::get<0>(routed_pair(x, selected_pool2d_with_indices(reduction::max, x, a, "max_pool2d")));
+    return std::get<0>(
+        routed_pair(x, selected_pool2d_with_indices(reduction::max, x, a, "max_pool2d")));
   });
   m.impl("min_pool2d", [](const at::Tensor& x, POOLKIT_TORCH_WINDOW_PARAMETERS) {
     const window_args a = POOLKIT_TORCH_WINDOW_ARGS;
     if (!wants_gradient(x)) return regular_pool2d(reduction::min, x, a);
-    return std::get<0>(routed_pair(x, selected_pool2d_with_indices(reduction::min, x, a, "min_pool2d")));
+    return std::get<0>(
+        routed_pair(x, selected_pool2d_with_indices(reduction::min, x, a, "min_pool2d")));
   });
   m.impl("max_pool2d_with_indices", [](const at::Tensor& x, POOLKIT_TORCH_WINDOW_PARAMETERS) {
-    return routed_pair(x, selected_pool2d_with_indices(reduction::max, x, POOLKIT_TORCH_WINDOW_ARGS));
+    return routed_pair(x,
+                       selected_pool2d_with_indices(reduction::max, x, POOLKIT_TORCH_WINDOW_ARGS));
   });
   m.impl("min_pool2d_with_indices", [](const at::Tensor& x, POOLKIT_TORCH_WINDOW_PARAMETERS) {
-    return routed_pair(x, selected_pool2d_with_indices(reduction::min, x, POOLKIT_TORCH_WINDOW_ARGS));
+    return routed_pair(x,
+                       selected_pool2d_with_indices(reduction::min, x, POOLKIT_TORCH_WINDOW_ARGS));
   });
   m.impl("avg_pool2d", [](const at::Tensor& x, POOLKIT_TORCH_WINDOW_PARAMETERS) {
     return windowed::apply(x, true, POOLKIT_TORCH_WINDOW_ARGS);
@@ -222,7 +235,8 @@ TORCH_LIBRARY_IMPL(poolkit, Autograd, m) {
   });
   m.impl("adaptive_max_pool2d", [](const at::Tensor& x, c10::IntArrayRef s) {
     if (!wants_gradient(x)) return adaptive_pool2d(reduction::max, x, s);
-    return std::get<0>(routed_pair(x, adaptive_max_pool2d_with_indices(x, s, "adaptive_max_pool2d")));
+    return std::get<0>(
+        routed_pair(x, adaptive_max_pool2d_with_indices(x, s, "adaptive_max_pool2d")));
   });
   m.impl("adaptive_max_pool2d_with_indices", [](const at::Tensor& x, c10::IntArrayRef s) {
     return routed_pair(x, adaptive_max_pool2d_with_indices(x, s));
@@ -274,25 +288,28 @@ TORCH_LIBRARY_IMPL(poolkit, Autograd, m) {
          });
   m.impl("fractional_max_pool2d", [](const at::Tensor& x, c10::IntArrayRef kernel_size,
                                      c10::IntArrayRef output_size, const at::Tensor& samples) {
-    return routed_pair(x, poolkit_torch::fractional_max_pool2d(x, kernel_size, output_size, samples));
+    return routed_pair(x,
+                       poolkit_torch::fractional_max_pool2d(x, kernel_size, output_size, samples));
   });
   m.impl("fractional_max_pool2d_ratio",
          [](const at::Tensor& x, c10::ArrayRef<double> ratio, bool pseudo_random, bool overlapping,
-            int64_t seed, const c10::optional<at::Tensor>& rows, const c10::optional<at::Tensor>& cols) {
+            int64_t seed, const c10::optional<at::Tensor>& rows,
+            const c10::optional<at::Tensor>& cols) {
            auto [values, indices, r, c] =
                fractional_max_pool2d_ratio(x, ratio, pseudo_random, overlapping, seed, rows, cols);
            if (wants_gradient(x)) values = attach_routed(x, values, indices);
            return std::make_tuple(values, indices, r, c);
          });
-  m.impl("fractional_avg_pool2d_ratio",
-         [](const at::Tensor& x, c10::ArrayRef<double> ratio, bool pseudo_random, bool overlapping,
-            int64_t seed, const c10::optional<at::Tensor>& rows, const c10::optional<at::Tensor>& cols) {
-           const auto out = fractional_averaged::apply(x, ratio.vec(), pseudo_random, overlapping, seed,
-                                                       rows, cols);
-           return std::make_tuple(out[0], out[1], out[2]);
-         });
-  m.impl("max_unpool2d", [](const at::Tensor& values, const at::Tensor& indices,
-                            c10::IntArrayRef output_size) {
-    return unpooled::apply(values, indices, output_size.vec());
+  m.impl("fractional_avg_pool2d_ratio", [](const at::Tensor& x, c10::ArrayRef<double> ratio,
+                                           bool pseudo_random, bool overlapping, int64_t seed,
+                                           const c10::optional<at::Tensor>& rows,
+                                           const c10::optional<at::Tensor>& cols) {
+    const auto out =
+        fractional_averaged::apply(x, ratio.vec(), pseudo_random, overlapping, seed, rows, cols);
+    return std::make_tuple(out[0], out[1], out[2]);
   });
+  m.impl("max_unpool2d",
+         [](const at::Tensor& values, const at::Tensor& indices, c10::IntArrayRef output_size) {
+           return unpooled::apply(values, indices, output_size.vec());
+         });
 }

@@ -275,11 +275,14 @@ at::Tensor spatial_pyramid_pool2d(const at::Tensor& x, c10::IntArrayRef levels,
     const auto pol = torch_policy(x4, x4);
     poolkit::tensor<T> y = guarded([&] {
       if (reducer == "max")
-        return poolkit::spatial_pyramid_pool2d(in, level_list, poolkit::reduce::max<T>{}, bins, pol);
+        return poolkit::spatial_pyramid_pool2d(in, level_list, poolkit::reduce::max<T>{}, bins,
+                                               pol);
       if (reducer == "min")
-        return poolkit::spatial_pyramid_pool2d(in, level_list, poolkit::reduce::min<T>{}, bins, pol);
+        return poolkit::spatial_pyramid_pool2d(in, level_list, poolkit::reduce::min<T>{}, bins,
+                                               pol);
       if (reducer == "sum")
-        return poolkit::spatial_pyramid_pool2d(in, level_list, poolkit::reduce::sum<T>{}, bins, pol);
+        return poolkit::spatial_pyramid_pool2d(in, level_list, poolkit::reduce::sum<T>{}, bins,
+                                               pol);
       return poolkit::spatial_pyramid_pool2d(in, level_list, poolkit::reduce::avg<T>{}, bins, pol);
     });
     return unbatched(copied(y, x4), x.dim());
@@ -293,15 +296,18 @@ std::tuple<at::Tensor, at::Tensor> stochastic_pool2d(const at::Tensor& x, const 
   const poolkit::pool2d_params p = a.params(op);
   const at::Tensor x4 = batched(x);
   return with_element(x4, [&]<class T>(std::type_identity<T>) {
-    const auto mode = training ? poolkit::stochastic_mode::training : poolkit::stochastic_mode::inference;
+    const auto mode =
+        training ? poolkit::stochastic_mode::training : poolkit::stochastic_mode::inference;
     const auto pol = torch_policy(x4, x4);
     auto r = guarded([&] {
-      return poolkit::stochastic_pool2d(input_view<T>(x4), p, mode, static_cast<std::uint64_t>(seed),
-                                        pol);
+      return poolkit::stochastic_pool2d(input_view<T>(x4), p, mode,
+                                        static_cast<std::uint64_t>(seed), pol);
     });
     at::Tensor values = copied(r.values, x4);
-    at::Tensor indices = training ? copied_indices(r.indices, x4) : at::empty({0}, x4.options().dtype(at::kLong));
-    return std::make_tuple(unbatched(values, x.dim()), training ? unbatched(indices, x.dim()) : indices);
+    at::Tensor indices =
+        training ? copied_indices(r.indices, x4) : at::empty({0}, x4.options().dtype(at::kLong));
+    return std::make_tuple(unbatched(values, x.dim()),
+                           training ? unbatched(indices, x.dim()) : indices);
   });
 }
 
@@ -316,15 +322,17 @@ std::tuple<at::Tensor, at::Tensor> fractional_max_pool2d(const at::Tensor& x,
       samples.device().type() != at::kCPU)
     raise(op, "samples sizes", samples.defined() ? list_text(samples.sizes()) : "undefined",
           "must be an (N, C, 2) CPU tensor of x's dtype (PyTorch's _random_samples)");
-  const poolkit::fractional_max_params params{.kernel = pair_of(op, "kernel_size", kernel_size),
-                                              .output_size = size_of(op, "output_size", output_size)};
+  const poolkit::fractional_max_params params{
+      .kernel = pair_of(op, "kernel_size", kernel_size),
+      .output_size = size_of(op, "output_size", output_size)};
   return with_element(x4, [&]<class T>(std::type_identity<T>) {
     const poolkit::extents4 e{x4.size(0), x4.size(1), params.output_size.h, params.output_size.w};
     at::Tensor y = new_like(x4, e, x4.scalar_type());
     at::Tensor i = new_like(x4, e, at::kLong);
-    const poolkit::nchw_view<const T> u(static_cast<const T*>(samples.data_ptr()),
-                                        {samples.size(0), samples.size(1), 1, samples.size(2)},
-                                        {samples.stride(0), samples.stride(1), 0, samples.stride(2)});
+    const poolkit::nchw_view<const T> u(
+        static_cast<const T*>(samples.data_ptr()),
+        {samples.size(0), samples.size(1), 1, samples.size(2)},
+        {samples.stride(0), samples.stride(1), 0, samples.stride(2)});
     const auto pol = torch_policy(x4, y);
     guarded([&] {
       poolkit::fractional_max_pool2d(input_view<T>(x4), output_view<T>(y), output_view<index_t>(i),
@@ -375,7 +383,8 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor, at::Tensor> fractional_max_pool2d
     const auto pol = torch_policy(x4, x4);
     auto r = guarded([&] {
       return sequences ? poolkit::fractional_max_pool2d(in, params, *sequences, pol)
-                       : poolkit::fractional_max_pool2d(in, params, static_cast<std::uint64_t>(seed), pol);
+                       : poolkit::fractional_max_pool2d(in, params,
+                                                        static_cast<std::uint64_t>(seed), pol);
     });
     return std::make_tuple(unbatched(copied(r.values, x4), x.dim()),
                            unbatched(copied_indices(r.indices, x4), x.dim()),
@@ -396,7 +405,8 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> fractional_avg_pool2d_ratio(
     const auto pol = torch_policy(x4, x4);
     auto r = guarded([&] {
       return sequences ? poolkit::fractional_avg_pool2d(in, params, *sequences, pol)
-                       : poolkit::fractional_avg_pool2d(in, params, static_cast<std::uint64_t>(seed), pol);
+                       : poolkit::fractional_avg_pool2d(in, params,
+                                                        static_cast<std::uint64_t>(seed), pol);
     });
     return std::make_tuple(unbatched(copied(r.values, x4), x.dim()),
                            sequence_tensor(r.sequences.rows), sequence_tensor(r.sequences.cols));
@@ -481,7 +491,8 @@ at::Tensor bin_pool2d_backward(const char* op, bool global, bool average, const 
 }
 
 at::Tensor power_pool2d_backward(const char* op, const at::Tensor& dy, const at::Tensor& x,
-                                 const at::Tensor& y, double pw, bool average, const window_args& a) {
+                                 const at::Tensor& y, double pw, bool average,
+                                 const window_args& a) {
   check_values(op, "dy", dy);
   check_values(op, "x", x);
   check_values(op, "y", y);
@@ -536,8 +547,8 @@ at::Tensor max_unpool2d_backward(const at::Tensor& dy, const at::Tensor& indices
   at::Tensor dv = new_like(i4, extents_of(i4), dy4.scalar_type());
   with_element(dy4, [&]<class T>(std::type_identity<T>) {
     guarded([&] {
-      poolkit::max_unpool2d_backward(input_view<T>(dy4), input_view<index_t>(i4), output_view<T>(dv),
-                                     torch_policy(dy4, dv));
+      poolkit::max_unpool2d_backward(input_view<T>(dy4), input_view<index_t>(i4),
+                                     output_view<T>(dv), torch_policy(dy4, dv));
     });
   });
   return unbatched(dv, dy.dim());

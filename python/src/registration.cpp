@@ -24,9 +24,10 @@ std::tuple<at::Tensor, at::Tensor> selected(reduction kind, const at::Tensor& x,
 }  // namespace poolkit_torch
 
 TORCH_LIBRARY(poolkit, m) {
-#define POOLKIT_WINDOW "int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, " \
-                       "bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None, " \
-                       "int[] padding_end=[]"
+#define POOLKIT_WINDOW                                                              \
+  "int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, "     \
+  "bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None, " \
+  "int[] padding_end=[]"
   for (const char* name : {"max_pool2d", "min_pool2d", "sum_pool2d", "avg_pool2d", "l2_pool2d"})
     m.def((std::string(name) + "(Tensor x, " POOLKIT_WINDOW ") -> Tensor").c_str());
   m.def("max_pool2d_with_indices(Tensor x, " POOLKIT_WINDOW ") -> (Tensor, Tensor)");
@@ -34,22 +35,27 @@ TORCH_LIBRARY(poolkit, m) {
   m.def("lp_pool2d(Tensor x, float p, " POOLKIT_WINDOW ") -> Tensor");
   m.def("power_avg_pool2d(Tensor x, float p, " POOLKIT_WINDOW ") -> Tensor");
   for (const char* kind : {"max", "min", "sum", "avg"}) {
-    m.def((std::string("adaptive_") + kind + "_pool2d(Tensor x, int[2] output_size) -> Tensor").c_str());
+    m.def((std::string("adaptive_") + kind + "_pool2d(Tensor x, int[2] output_size) -> Tensor")
+              .c_str());
     m.def((std::string("global_") + kind + "_pool2d(Tensor x) -> Tensor").c_str());
   }
   m.def("adaptive_max_pool2d_with_indices(Tensor x, int[2] output_size) -> (Tensor, Tensor)");
-  m.def("spatial_pyramid_pool2d(Tensor x, int[] levels=[1, 2, 4], str reducer=\"max\", "
-        "str rule=\"adaptive\") -> Tensor");
+  m.def(
+      "spatial_pyramid_pool2d(Tensor x, int[] levels=[1, 2, 4], str reducer=\"max\", "
+      "str rule=\"adaptive\") -> Tensor");
   m.def("stochastic_pool2d(Tensor x, " POOLKIT_WINDOW
         ", bool training=True, int seed=0) -> (Tensor, Tensor)");
-  m.def("fractional_max_pool2d(Tensor x, int[2] kernel_size, int[2] output_size, Tensor samples) "
-        "-> (Tensor, Tensor)");
-  m.def("fractional_max_pool2d_ratio(Tensor x, float[2] pooling_ratio, bool pseudo_random=False, "
-        "bool overlapping=False, int seed=0, Tensor? row_sequence=None, Tensor? col_sequence=None) "
-        "-> (Tensor, Tensor, Tensor, Tensor)");
-  m.def("fractional_avg_pool2d_ratio(Tensor x, float[2] pooling_ratio, bool pseudo_random=False, "
-        "bool overlapping=False, int seed=0, Tensor? row_sequence=None, Tensor? col_sequence=None) "
-        "-> (Tensor, Tensor, Tensor)");
+  m.def(
+      "fractional_max_pool2d(Tensor x, int[2] kernel_size, int[2] output_size, Tensor samples) "
+      "-> (Tensor, Tensor)");
+  m.def(
+      "fractional_max_pool2d_ratio(Tensor x, float[2] pooling_ratio, bool pseudo_random=False, "
+      "bool overlapping=False, int seed=0, Tensor? row_sequence=None, Tensor? col_sequence=None) "
+      "-> (Tensor, Tensor, Tensor, Tensor)");
+  m.def(
+      "fractional_avg_pool2d_ratio(Tensor x, float[2] pooling_ratio, bool pseudo_random=False, "
+      "bool overlapping=False, int seed=0, Tensor? row_sequence=None, Tensor? col_sequence=None) "
+      "-> (Tensor, Tensor, Tensor)");
   m.def("max_unpool2d(Tensor values, Tensor indices, int[2] output_size) -> Tensor");
 
   // Backward passes (SPEC section 9), callable on their own.
@@ -62,8 +68,9 @@ TORCH_LIBRARY(poolkit, m) {
   m.def("lp_pool2d_backward(Tensor dy, Tensor x, Tensor y, float p, " POOLKIT_WINDOW ") -> Tensor");
   m.def("power_avg_pool2d_backward(Tensor dy, Tensor x, Tensor y, float p, " POOLKIT_WINDOW
         ") -> Tensor");
-  m.def("fractional_avg_pool2d_backward(Tensor dy, int[2] input_size, Tensor row_sequence, "
-        "Tensor col_sequence, bool overlapping=False) -> Tensor");
+  m.def(
+      "fractional_avg_pool2d_backward(Tensor dy, int[2] input_size, Tensor row_sequence, "
+      "Tensor col_sequence, bool overlapping=False) -> Tensor");
   m.def("max_unpool2d_backward(Tensor dy, Tensor indices) -> Tensor");
 #undef POOLKIT_WINDOW
 }
@@ -156,18 +163,20 @@ TORCH_LIBRARY_IMPL(poolkit, CPU, m) {
   });
   m.impl("l2_pool2d_backward", [](const at::Tensor& dy, const at::Tensor& x, const at::Tensor& y,
                                   POOLKIT_TORCH_WINDOW_PARAMETERS) {
-    return power_pool2d_backward("l2_pool2d_backward", dy, x, y, 2.0, false, POOLKIT_TORCH_WINDOW_ARGS);
+    return power_pool2d_backward("l2_pool2d_backward", dy, x, y, 2.0, false,
+                                 POOLKIT_TORCH_WINDOW_ARGS);
   });
   m.impl("lp_pool2d_backward", [](const at::Tensor& dy, const at::Tensor& x, const at::Tensor& y,
                                   double p, POOLKIT_TORCH_WINDOW_PARAMETERS) {
-    return power_pool2d_backward("lp_pool2d_backward", dy, x, y, p, false, POOLKIT_TORCH_WINDOW_ARGS);
-  });
-  m.impl("power_avg_pool2d_backward", [](const at::Tensor& dy, const at::Tensor& x,
-                                         const at::Tensor& y, double p,
-                                         POOLKIT_TORCH_WINDOW_PARAMETERS) {
-    return power_pool2d_backward("power_avg_pool2d_backward", dy, x, y, p, true,
+    return power_pool2d_backward("lp_pool2d_backward", dy, x, y, p, false,
                                  POOLKIT_TORCH_WINDOW_ARGS);
   });
+  m.impl("power_avg_pool2d_backward",
+         [](const at::Tensor& dy, const at::Tensor& x, const at::Tensor& y, double p,
+            POOLKIT_TORCH_WINDOW_PARAMETERS) {
+           return power_pool2d_backward("power_avg_pool2d_backward", dy, x, y, p, true,
+                                        POOLKIT_TORCH_WINDOW_ARGS);
+         });
   m.impl("fractional_avg_pool2d_backward", &fractional_avg_pool2d_backward);
   m.impl("max_unpool2d_backward", &max_unpool2d_backward);
 }

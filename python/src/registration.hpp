@@ -7,17 +7,17 @@
 // The C++ parameters of the schema fragment "int[2] kernel_size, int[] stride, int[2]
 // padding, int[2] dilation, bool ceil_mode, bool count_include_pad, int? divisor_override,
 // int[] padding_end", shared by a dozen operators and their autograd kernels.
-#define POOLKIT_TORCH_WINDOW_PARAMETERS                                                         \
-  c10::IntArrayRef kernel_size, c10::IntArrayRef stride, c10::IntArrayRef padding,             \
-      c10::IntArrayRef dilation, bool ceil_mode, bool count_include_pad,                        \
+#define POOLKIT_TORCH_WINDOW_PARAMETERS                                            \
+  c10::IntArrayRef kernel_size, c10::IntArrayRef stride, c10::IntArrayRef padding, \
+      c10::IntArrayRef dilation, bool ceil_mode, bool count_include_pad,           \
       c10::optional<int64_t> divisor_override, c10::IntArrayRef padding_end
 // Those parameters passed on unchanged.
-#define POOLKIT_TORCH_WINDOW_FORWARD                                                          \
+#define POOLKIT_TORCH_WINDOW_FORWARD                                                      \
   kernel_size, stride, padding, dilation, ceil_mode, count_include_pad, divisor_override, \
       padding_end
 // Those parameters as a window_args.
-#define POOLKIT_TORCH_WINDOW_ARGS                                                         \
-  ::poolkit_torch::window_args_of(kernel_size, stride, padding, dilation, ceil_mode,     \
+#define POOLKIT_TORCH_WINDOW_ARGS                                                    \
+  ::poolkit_torch::window_args_of(kernel_size, stride, padding, dilation, ceil_mode, \
                                   count_include_pad, divisor_override, padding_end)
 
 namespace poolkit_torch {

@@ -80,8 +80,9 @@ inline void check_indices(const char* op, const char* name, const at::Tensor& t,
 inline void check_same_dtype(const char* op, const char* name, const at::Tensor& t,
                              const at::Tensor& like) {
   if (t.scalar_type() != like.scalar_type())
-    raise(op, std::string(name) + " dtype", c10::toString(t.scalar_type()),
-          std::string("must be ") + c10::toString(like.scalar_type()) + ", the dtype of the values");
+    raise(
+        op, std::string(name) + " dtype", c10::toString(t.scalar_type()),
+        std::string("must be ") + c10::toString(like.scalar_type()) + ", the dtype of the values");
 }
 
 /// (C, H, W) as (1, C, H, W); 4-D tensors unchanged.
@@ -135,13 +136,12 @@ inline poolkit::policy torch_policy(int64_t bytes) {
   const int64_t wanted = std::max<int64_t>(1, bytes / (int64_t{256} * 1024));
   threads = static_cast<int>(std::min<int64_t>(threads, wanted));
   if (threads <= 1) return poolkit::policy{.threads = 1};
-  return poolkit::policy{
-      .threads = threads,
-      .executor = [](index_t count, const std::function<void(index_t)>& task) {
-        at::parallel_for(0, count, 1, [&](int64_t begin, int64_t end) {
-          for (int64_t i = begin; i < end; ++i) task(i);
-        });
-      }};
+  return poolkit::policy{.threads = threads,
+                         .executor = [](index_t count, const std::function<void(index_t)>& task) {
+                           at::parallel_for(0, count, 1, [&](int64_t begin, int64_t end) {
+                             for (int64_t i = begin; i < end; ++i) task(i);
+                           });
+                         }};
 }
 
 /// The policy for a call reading `in` and writing `out`.
