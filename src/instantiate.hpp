@@ -33,11 +33,15 @@
       const poolkit::index_t*, poolkit::index_t, poolkit::index_t, T*, poolkit::index_t) noexcept;
 
 // Selection with indices for selector S on element type T.
-#define POOLKIT_INSTANTIATE_SELECTOR(ISA, T, S)                         \
-  template void poolkit::kernel::ISA::select_rows<T, S>(                \
-      poolkit::kernel::ISA::tag, const poolkit::kernel::select_job<T>&, \
-      poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>,       \
-      poolkit::kernel::plane<poolkit::index_t>, poolkit::index_t, poolkit::index_t) noexcept;
+#define POOLKIT_INSTANTIATE_SELECTOR(ISA, T, S)                                               \
+  template void poolkit::kernel::ISA::select_rows<T, S>(                                      \
+      poolkit::kernel::ISA::tag, const poolkit::kernel::select_job<T>&,                       \
+      poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>,                             \
+      poolkit::kernel::plane<poolkit::index_t>, poolkit::index_t, poolkit::index_t) noexcept; \
+  template void poolkit::kernel::ISA::select_pixels<T, S>(                                    \
+      poolkit::kernel::ISA::tag, const S&, const poolkit::kernel::pixel_windows&,             \
+      poolkit::kernel::pixels<const T>, poolkit::kernel::pixels<T>,                           \
+      poolkit::kernel::pixels<poolkit::index_t>, poolkit::index_t, poolkit::index_t) noexcept;
 
 // The backward kernels on element type T.
 #define POOLKIT_INSTANTIATE_BACKWARD(ISA, T)                                \

@@ -278,6 +278,66 @@ class ChannelsLast : public ::testing::TestWithParam<instruction_set> {
   }
 };
 
+// max/min_pool2d_with_indices of channels-last inputs (the channels in the lanes,
+// kernel/channels_last-inl.hpp: select_pixels) against the naive reference: values and
+// per-plane indices, ties (few distinct values), NaN, infinities and windows in padding
+// included; outputs in any layout, surroundings untouched.
+TEST_P(ChannelsLast, SelectionWithIndicesMatchesTheReference) {
+  std::mt19937_64 rng(31);
+  constexpr float sentinel = -12345.5f;
+  for (int i = 0; i < 300 && !HasFailure(); ++i) {
+    const poolkit::extents4 in = draw_input(rng, 12);
+    const poolkit::pool2d_params p = random_window(rng);
+    const auto extents = poolkit::try_pool2d_output_extents(in, p);
+    if (!extents) continue;
+    const poolkit::extents4 out = extents.value();
+    std::array<index_t, 4> pad{}, offset{}, y_pad{}, y_offset{}, i_pad{}, i_offset{};
+    std::array<int, 4> order{}, y_order{}, i_order{};
+    channels_last_layout(rng, pad, offset, order);
+    any_layout(rng, y_pad, y_offset, y_order);
+    any_layout(rng, i_pad, i_offset, i_order);
+    test::embedded<float> x(in, pad, offset, order, sentinel);
+    const bool ties = rng() % 3 == 0;
+    std::uniform_real_distribution<float> value(-10, 10);
+    test::fill(x.view, [&] {
+      const float v = ties ? static_cast<float>(rng() % 3) : value(rng);
+      return rng() % 4 == 0 ? special_or(rng, v) : v;
+    });
+    test::embedded<float> y(out, y_pad, y_offset, y_order, sentinel);
+    test::embedded<index_t> idx(out, i_pad, i_offset, i_order, index_t{-777});
+    const bool max = rng() % 2 == 0;
+    const int threads = 1 + static_cast<int>(rng() % 3);
+    const poolkit::policy pol{.isa = GetParam(), .threads = threads};
+    const poolkit::nchw_view<const float> xv(x.view);
+    if (max)
+      poolkit::max_pool2d_with_indices(xv, y.view, idx.view, p, pol);
+    else
+      poolkit::min_pool2d_with_indices(xv, y.view, idx.view, p, pol);
+    const std::string context = std::string(max ? "max" : "min") + "_pool2d_with_indices " +
+                                describe(p) + " input " + poolkit::detail::to_text(in) + " " +
+                                describe_layout(order, pad) + " threads " + std::to_string(threads);
+    const ref::params rp = ref::from(p);
+    int failures = 0;
+    for (index_t n = 0; n < out[0]; ++n)
+      for (index_t c = 0; c < out[1]; ++c)
+        for (index_t oh = 0; oh < out[2]; ++oh)
+          for (index_t ow = 0; ow < out[3]; ++ow) {
+            const auto plane = [&](index_t h, index_t w) { return x.view(n, c, h, w); };
+            const auto want = ref::pool_one<float>(plane, in[2], in[3], oh, ow, rp,
+                                                   max ? ref::op::max : ref::op::min);
+            const bool ok = test::same_value(y.view(n, c, oh, ow), want.value) &&
+                            idx.view(n, c, oh, ow) == want.index;
+            if (!ok && ++failures <= 3)
+              ADD_FAILURE() << context << " at (" << n << "," << c << "," << oh << "," << ow
+                            << "): got " << y.view(n, c, oh, ow) << " at "
+                            << idx.view(n, c, oh, ow) << ", reference " << want.value << " at "
+                            << want.index;
+          }
+    EXPECT_TRUE(y.outside_untouched(sentinel)) << context;
+    EXPECT_TRUE(idx.outside_untouched(index_t{-777})) << context;
+  }
+}
+
 TEST_P(ChannelsLast, RegularPoolingMatchesTheScalarPathOnAnNchwCopyBitForBit) {
   regular_suite<float>(17, 400);
   regular_suite<double>(18, 100);

@@ -37,7 +37,11 @@ def _max_pool2d(input: Tensor, kernel_size: BroadcastingList2[int],
                 stride: Optional[BroadcastingList2[int]] = None,
                 padding: BroadcastingList2[int] = 0, dilation: BroadcastingList2[int] = 1,
                 ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
-    return _ops.max_pool2d(input, kernel_size, _stride_of(stride), padding, dilation, ceil_mode)
+    # The unset stride inline (no helper call): this is the per-call overhead users time.
+    if stride is None:
+        return _ops.max_pool2d(input, kernel_size, torch.jit.annotate(List[int], []), padding,
+                               dilation, ceil_mode)
+    return _ops.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 max_pool2d = boolean_dispatch(arg_name="return_indices", arg_index=6, default=False,

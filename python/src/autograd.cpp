@@ -20,11 +20,11 @@ bool wants_gradient(const at::Tensor& x) { return at::GradMode::is_enabled() && 
 // ---- a window's options kept for the backward pass ----
 
 void save_window(AutogradContext* ctx, const window_args& a) {
-  ctx->saved_data["kernel_size"] = a.kernel_size;
-  ctx->saved_data["stride"] = a.stride;
-  ctx->saved_data["padding"] = a.padding;
-  ctx->saved_data["dilation"] = a.dilation;
-  ctx->saved_data["padding_end"] = a.padding_end;
+  ctx->saved_data["kernel_size"] = a.kernel_size.vec();
+  ctx->saved_data["stride"] = a.stride.vec();
+  ctx->saved_data["padding"] = a.padding.vec();
+  ctx->saved_data["dilation"] = a.dilation.vec();
+  ctx->saved_data["padding_end"] = a.padding_end.vec();
   ctx->saved_data["ceil_mode"] = a.ceil_mode;
   ctx->saved_data["count_include_pad"] = a.count_include_pad;
   ctx->saved_data["divisor_override"] = a.divisor_override ? *a.divisor_override : int64_t{-1};
@@ -33,11 +33,11 @@ void save_window(AutogradContext* ctx, const window_args& a) {
 
 window_args saved_window(AutogradContext* ctx) {
   window_args a;
-  a.kernel_size = ctx->saved_data["kernel_size"].toIntVector();
-  a.stride = ctx->saved_data["stride"].toIntVector();
-  a.padding = ctx->saved_data["padding"].toIntVector();
-  a.dilation = ctx->saved_data["dilation"].toIntVector();
-  a.padding_end = ctx->saved_data["padding_end"].toIntVector();
+  a.kernel_size = int_list::of(ctx->saved_data["kernel_size"].toIntVector());
+  a.stride = int_list::of(ctx->saved_data["stride"].toIntVector());
+  a.padding = int_list::of(ctx->saved_data["padding"].toIntVector());
+  a.dilation = int_list::of(ctx->saved_data["dilation"].toIntVector());
+  a.padding_end = int_list::of(ctx->saved_data["padding_end"].toIntVector());
   a.ceil_mode = ctx->saved_data["ceil_mode"].toBool();
   a.count_include_pad = ctx->saved_data["count_include_pad"].toBool();
   if (ctx->saved_data["has_divisor"].toBool())

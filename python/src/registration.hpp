@@ -27,11 +27,11 @@ inline window_args window_args_of(c10::IntArrayRef kernel_size, c10::IntArrayRef
                                   c10::optional<int64_t> divisor_override,
                                   c10::IntArrayRef padding_end) {
   window_args a;
-  a.kernel_size = kernel_size.vec();
-  a.stride = stride.vec();
-  a.padding = padding.vec();
-  a.dilation = dilation.vec();
-  a.padding_end = padding_end.vec();
+  a.kernel_size = int_list::of(kernel_size);
+  a.stride = int_list::of(stride);
+  a.padding = int_list::of(padding);
+  a.dilation = int_list::of(dilation);
+  a.padding_end = int_list::of(padding_end);
   a.ceil_mode = ceil_mode;
   a.count_include_pad = count_include_pad;
   if (divisor_override.has_value()) a.divisor_override = *divisor_override;

@@ -137,6 +137,12 @@ struct sum_share {
                                    const geometry::axis_window&) const noexcept {
     return dy;
   }
+  /// The share as a function of dy alone, for one window (the same bits).
+  template <class T>
+  POOLKIT_FORCEINLINE auto of_window(const geometry::axis_window&,
+                                     const geometry::axis_window&) const noexcept {
+    return [](T dy) { return dy; };
+  }
 };
 
 /// Average over regular windows: dy / the forward's divisor (a division, as PyTorch).
@@ -152,6 +158,11 @@ struct window_average_share {
                                    const geometry::axis_window& ww) const noexcept {
     return dy / divisor(wh, ww);
   }
+  template <class U = T>
+  POOLKIT_FORCEINLINE auto of_window(const geometry::axis_window& wh,
+                                     const geometry::axis_window& ww) const noexcept {
+    return [d = divisor(wh, ww)](T dy) { return dy / d; };
+  }
 };
 
 /// Average over adaptive bins: (dy / bin height) / bin width, PyTorch's two divisions.
@@ -161,6 +172,12 @@ struct bin_average_share {
                                    const geometry::axis_window& ww) const noexcept {
     return dy / static_cast<T>(wh.count) / static_cast<T>(ww.count);
   }
+  template <class T>
+  POOLKIT_FORCEINLINE auto of_window(const geometry::axis_window& wh,
+                                     const geometry::axis_window& ww) const noexcept {
+    return
+        [h = static_cast<T>(wh.count), w = static_cast<T>(ww.count)](T dy) { return dy / h / w; };
+  }
 };
 
 /// Average over fractional regions: dy / the region's element count.
@@ -169,6 +186,11 @@ struct region_average_share {
   POOLKIT_FORCEINLINE T operator()(T dy, const geometry::axis_window& wh,
                                    const geometry::axis_window& ww) const noexcept {
     return dy / static_cast<T>(wh.count * ww.count);
+  }
+  template <class T>
+  POOLKIT_FORCEINLINE auto of_window(const geometry::axis_window& wh,
+                                     const geometry::axis_window& ww) const noexcept {
+    return [n = static_cast<T>(wh.count * ww.count)](T dy) { return dy / n; };
   }
 };
 

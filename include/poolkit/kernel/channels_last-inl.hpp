@@ -185,6 +185,66 @@ void pool_pixels(tag, const R& r, const pixel_windows& g, pixels<const T> x, pix
   }
 }
 
+/// Selection with indices (max/min_pool2d_with_indices) of output rows [oh_begin, oh_end)
+/// of one image, x.channel_stride == 1 and fewer than 2^digits(T) elements per plane. Lane
+/// l scans channel c + l's window row-major and takes a tap when the selector prefers it,
+/// as kernel/select_plane.hpp does; every lane of a tap shares its position h * W + w,
+/// carried in lanes of T (exact below 2^digits) and converted when stored. A lane that no
+/// tap beat (every in-bounds tap equal to the identity) gets the first in-bounds tap, and
+/// an empty window -1, as there.
+template <class T, class S>
+void select_pixels(tag, const S&, const pixel_windows& g, pixels<const T> x, pixels<T> y,
+                   pixels<index_t> idx, index_t oh_begin, index_t oh_end) noexcept {
+  using V = vec<T>;
+  using Sel = vector_selector<S>;
+  constexpr int L = V::lanes;
+  const index_t channels = x.channels;
+  const index_t row_step = g.row_dilation * x.row_stride;
+  const index_t col_step = g.col_dilation * x.col_stride;
+  const V identity = V::broadcast(Sel::identity());
+  const V none = V::broadcast(T(-1));
+  for (index_t oh = oh_begin; oh < oh_end; ++oh) {
+    const geometry::axis_window& wh = g.rows[static_cast<std::size_t>(oh)];
+    for (index_t ow = 0; ow < y.cols; ++ow) {
+      const geometry::axis_window& ww = g.cols[static_cast<std::size_t>(ow)];
+      T* out = y.data + oh * y.row_stride + ow * y.col_stride;
+      index_t* out_index = idx.data + oh * idx.row_stride + ow * idx.col_stride;
+      if (wh.count == 0 || ww.count == 0) {  // a window entirely in padding
+        for (index_t c = 0; c < channels; ++c) {
+          out[c * y.channel_stride] = Sel::identity();
+          out_index[c * idx.channel_stride] = -1;
+        }
+        continue;
+      }
+      const T* first = x.data + wh.first * x.row_stride + ww.first * x.col_stride;
+      const index_t first_position = wh.first * x.cols + ww.first;
+      for (index_t c = 0; c < channels; c += L) {
+        const int count = static_cast<int>(std::min<index_t>(L, channels - c));
+        V best = identity;
+        V where = none;
+        for (index_t i = 0; i < wh.count; ++i) {
+          const T* tap = first + i * row_step + c;
+          const index_t row_position = (wh.first + i * g.row_dilation) * x.cols + ww.first;
+          for (index_t j = 0; j < ww.count; ++j, tap += col_step) {
+            const V v = count == L ? V::load(tap) : V::load_range(tap, 0, count, Sel::identity());
+            const auto chosen = Sel::prefer(v, best);
+            best = V::blend(chosen, v, best);
+            where = V::blend(
+                chosen, V::broadcast(static_cast<T>(row_position + j * g.col_dilation)), where);
+          }
+        }
+        store_block(best, out + c * y.channel_stride, y.channel_stride, count);
+        alignas(64) T positions[std::size_t{L}];
+        where.store(positions);
+        for (int l = 0; l < count; ++l) {
+          const auto position = static_cast<index_t>(positions[l]);
+          out_index[(c + l) * idx.channel_stride] = position < 0 ? first_position : position;
+        }
+      }
+    }
+  }
+}
+
 /// The global pooling of K vectors of adjacent channels starting at `first` (with Tail
 /// the last holds `last_count` < L channels), before its finish: per lane, element i of
 /// the plane (at first + offsets[i]) goes to partial i mod 32 and the partials fold by

@@ -18,6 +18,7 @@
 #include <poolkit/geometry/regular.hpp>
 #include <poolkit/kernel/builtin.hpp>
 #include <poolkit/kernel/plane.hpp>
+#include <poolkit/kernel/select_plane.hpp>
 #include <poolkit/policy/isa.hpp>
 #include <poolkit/reduce/basic.hpp>
 
@@ -111,6 +112,29 @@ void pool_pixels(isa::scalar, const R& r, const pixel_windows& g, pixels<const T
             fold_window(r, first + c * x.channel_stride, wh.count, g.row_dilation * x.row_stride,
                         ww.count, g.col_dilation * x.col_stride);
         out[c * y.channel_stride] = static_cast<T>(r.finalize(acc, counts));
+      }
+    }
+  }
+}
+
+/// Selection with indices (max/min_pool2d_with_indices) of output rows [oh_begin,
+/// oh_end) of one image, one lane: each channel's window scanned as
+/// kernel/select_plane.hpp scans it; idx receives per-plane indices h * W + w.
+template <class T, class S>
+void select_pixels(isa::scalar, const S& s, const pixel_windows& g, pixels<const T> x, pixels<T> y,
+                   pixels<index_t> idx, index_t oh_begin, index_t oh_end) noexcept {
+  for (index_t oh = oh_begin; oh < oh_end; ++oh) {
+    const geometry::axis_window& wh = g.rows[static_cast<std::size_t>(oh)];
+    for (index_t ow = 0; ow < y.cols; ++ow) {
+      const geometry::axis_window& ww = g.cols[static_cast<std::size_t>(ow)];
+      T* out = y.data + oh * y.row_stride + ow * y.col_stride;
+      index_t* out_index = idx.data + oh * idx.row_stride + ow * idx.col_stride;
+      for (index_t c = 0; c < x.channels; ++c) {
+        const plane<const T> channel{x.data + c * x.channel_stride, x.rows, x.cols, x.row_stride,
+                                     x.col_stride};
+        const selection<T> best = select_window(s, channel, wh, ww, g.row_dilation, g.col_dilation);
+        out[c * y.channel_stride] = best.value;
+        out_index[c * idx.channel_stride] = best.index;
       }
     }
   }

@@ -184,6 +184,18 @@ void pool_pixels(instruction_set s, const R& r, const pixel_windows& g, pixels<c
   });
 }
 
+/// Selects output rows [oh_begin, oh_end) of one channels-last image with indices
+/// (x.channel_stride == 1, fewer than 2^digits(T) elements per plane) on instruction set
+/// `s`, for the built-in selectors; SSE2 runs the one-lane form, as for pool_pixels.
+template <class T, class S>
+void select_pixels(instruction_set s, const S& selector, const pixel_windows& g, pixels<const T> x,
+                   pixels<T> y, pixels<index_t> idx, index_t oh_begin, index_t oh_end) noexcept {
+  on_instruction_set(channels_last_set(s), [&](auto tag) {
+    if constexpr (decltype(tag)::id != instruction_set::sse2)
+      select_pixels(tag, selector, g, x, y, idx, oh_begin, oh_end);
+  });
+}
+
 /// The global pooling of channels [c_begin, c_end) of one channels-last image on
 /// instruction set `s`, for the built-in reducers (offsets: global_offsets(x));
 /// out[c * out_stride] receives channel c.

@@ -24,6 +24,9 @@ void global_planes(tag, const R& r, plane<const T> first, index_t plane_stride, 
 template <class T, class R>
 void pool_pixels(tag, const R& r, const pixel_windows& g, pixels<const T> x, pixels<T> y,
                  index_t oh_begin, index_t oh_end) noexcept;
+template <class T, class S>
+void select_pixels(tag, const S& s, const pixel_windows& g, pixels<const T> x, pixels<T> y,
+                   pixels<index_t> idx, index_t oh_begin, index_t oh_end) noexcept;
 template <class T, class R>
 void global_pixels(tag, const R& r, pixels<const T> x, const index_t* offsets, index_t c_begin,
                    index_t c_end, T* out, index_t out_stride) noexcept;

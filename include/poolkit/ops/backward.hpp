@@ -18,6 +18,8 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -32,6 +34,7 @@
 #include <poolkit/geometry/adaptive.hpp>
 #include <poolkit/geometry/fractional.hpp>
 #include <poolkit/geometry/regular.hpp>
+#include <poolkit/kernel/backward_pixels.hpp>
 #include <poolkit/kernel/backward_plane.hpp>
 #include <poolkit/kernel/dispatch.hpp>
 #include <poolkit/ops/fractional.hpp>  // pooling_sequences, validate_sequence
@@ -73,8 +76,34 @@ problem validate_dx_size(std::string_view op, size_source in, index_t batches, i
 
 /// Checks that every index lies in [-1, size) (`size` the elements of a plane of
 /// `target`, the tensor the indices point into).
+/// Whether any index lies outside [-1, size): one pass in memory order (the channels
+/// innermost for a channels-last view, a plane-by-plane walk of which would stream the
+/// tensor once per channel) without a branch per element.
+inline bool any_index_outside(const nchw_view<const index_t>& indices, index_t size) noexcept {
+  const bool channels_inner = indices.stride(1) == 1 && indices.extent(1) > 1;
+  // Loop dimensions, outermost first; the last is the innermost.
+  const std::array<std::size_t, 4> order = channels_inner ? std::array<std::size_t, 4>{0, 2, 3, 1}
+                                                          : std::array<std::size_t, 4>{0, 1, 2, 3};
+  const auto extent = [&](std::size_t k) { return indices.extent(order[k]); };
+  const auto stride = [&](std::size_t k) { return indices.stride(order[k]); };
+  // Valid i: i + 1 in [0, size], as unsigned (wrapping) arithmetic sees it.
+  const auto limit = static_cast<std::uint64_t>(size);
+  bool outside = false;
+  for (index_t a = 0; a < extent(0); ++a)
+    for (index_t b = 0; b < extent(1); ++b)
+      for (index_t d = 0; d < extent(2); ++d) {
+        const index_t* run = indices.data_handle() + a * stride(0) + b * stride(1) + d * stride(2);
+        const index_t step = stride(3);
+        for (index_t e = 0; e < extent(3); ++e)
+          outside |= static_cast<std::uint64_t>(run[e * step]) + 1u > limit;
+      }
+  return outside;
+}
+
 inline problem validate_index_range(std::string_view op, nchw_view<const index_t> indices,
                                     index_t size, const std::string& target) {
+  if (!any_index_outside(indices, size)) return std::nullopt;
+  // The first offending index in (n, c, h, w) order, for the message.
   for (index_t n = 0; n < indices.extent(0); ++n)
     for (index_t c = 0; c < indices.extent(1); ++c)
       for (index_t h = 0; h < indices.extent(2); ++h)
@@ -108,6 +137,34 @@ void for_each_plane_parallel(const policy& pol, const resolved_policy& rp, index
       f(n, c);
       if (++c == channels) c = 0, ++n;
     }
+  });
+}
+
+/// Whether a backward pass runs the channels-last kernels (kernel/backward_pixels.hpp):
+/// dy and dx have adjacent channels and dx's columns are not adjacent (as for the
+/// forward's runs_channels_last; W == 1 or C == 1 runs the plane kernels).
+template <class T>
+bool runs_channels_last_backward(const nchw_view<const T>& dy, const nchw_view<T>& dx) noexcept {
+  return dy.stride(1) == 1 && dx.stride(1) == 1 && dx.stride(3) != 1 && dx.extent(1) > 1;
+}
+
+/// Runs `f(n, c0, c1, scratch)` over runs of adjacent channels of every image, split
+/// between the call's threads (each run is one task's alone; `scratch` holds c1 - c0
+/// elements of the task's own). Runs are at least 16 channels, so that the innermost loops
+/// stay long, and are cut only as far as the threads need.
+template <class T, class F>
+void for_each_channel_run_parallel(const policy& pol, const resolved_policy& rp, index_t batches,
+                                   index_t channels, const F& f) {
+  if (batches == 0 || channels == 0) return;
+  const index_t runs_wanted = (rp.threads + batches - 1) / batches;
+  const index_t runs = std::clamp<index_t>(runs_wanted, 1, (channels + 15) / 16);
+  const index_t run_length = (channels + runs - 1) / runs;
+  parallel_for(pol, batches * runs, rp.threads, [&](index_t t) {
+    const index_t n = t / runs;
+    const index_t c0 = (t % runs) * run_length;
+    const index_t c1 = std::min(channels, c0 + run_length);
+    std::vector<T> scratch(static_cast<std::size_t>(c1 - c0));
+    if (c0 < c1) f(n, c0, c1, scratch.data());
   });
 }
 
@@ -187,6 +244,14 @@ struct routed_backward {
   void run(nchw_view<T> dx, const policy& pol, const resolved_policy& rp) const {
     // A dy of empty planes routes nothing (and may have no memory to point into).
     const bool nothing_routed = dy.empty();
+    if (!nothing_routed && indices.stride(1) == 1 && runs_channels_last_backward(dy, dx)) {
+      for_each_channel_run_parallel<T>(
+          pol, rp, dy.extent(0), dy.extent(1), [&](index_t n, index_t c0, index_t c1, T*) {
+            kernel::route_pixels(kernel::pixels_of(dy, n), kernel::pixels_of(indices, n),
+                                 kernel::pixels_of(dx, n), c0, c1);
+          });
+      return;
+    }
     const bool zero_ahead = kernel::beyond_caches(bytes_of_elements(dx));
     for_each_plane_parallel(pol, rp, dy.extent(0), dy.extent(1), [&](index_t n, index_t c) {
       if (nothing_routed) return kernel::zero_plane(kernel::plane_of(dx, n, c));
@@ -203,6 +268,16 @@ void spread_windows(nchw_view<const T> dy, nchw_view<T> dx,
                     const std::vector<geometry::axis_window>& rows,
                     const std::vector<geometry::axis_window>& cols, index_t dh, index_t dw,
                     const Share& share, const policy& pol, const resolved_policy& rp) {
+  if (!dy.empty() && runs_channels_last_backward(dy, dx)) {
+    for_each_channel_run_parallel<T>(
+        pol, rp, dy.extent(0), dy.extent(1), [&](index_t n, index_t c0, index_t c1, T* shares) {
+          const kernel::pixels<T> to = kernel::pixels_of(dx, n);
+          kernel::spread_windows_pixels(kernel::pixels_of(dy, n), to, rows.data(), cols.data(),
+                                        dh * to.row_stride, dw * to.col_stride, share, c0, c1,
+                                        shares);
+        });
+    return;
+  }
   for_each_plane_parallel(pol, rp, dy.extent(0), dy.extent(1), [&](index_t n, index_t c) {
     const kernel::plane<T> to = kernel::plane_of(dx, n, c);
     kernel::spread_windows_plane(kernel::plane_of(dy, n, c), to, rows.data(), cols.data(),
@@ -306,6 +381,14 @@ struct bins_backward {
   void run(nchw_view<T> dx, const policy& pol, const resolved_policy& rp) const {
     if (dy.extent(2) == 1 && dy.extent(3) == 1) {
       // PyTorch pools to 1 x 1 as a mean: one division (SPEC section 9).
+      if (!dy.empty() && runs_channels_last_backward(dy, dx)) {
+        for_each_channel_run_parallel<T>(
+            pol, rp, dy.extent(0), dy.extent(1), [&](index_t n, index_t c0, index_t c1, T* shares) {
+              kernel::spread_global_pixels(R{}, dy.data_handle() + dy.offset(n, 0, 0, 0),
+                                           kernel::pixels_of(dx, n), c0, c1, shares);
+            });
+        return;
+      }
       for_each_plane_parallel(pol, rp, dy.extent(0), dy.extent(1), [&](index_t n, index_t c) {
         kernel::spread_global_plane(R{}, dy(n, c, 0, 0), kernel::plane_of(dx, n, c));
       });

@@ -17,9 +17,11 @@
 #include <poolkit/detail/validate_regular.hpp>
 #include <poolkit/detail/validate_view.hpp>
 #include <poolkit/geometry/regular.hpp>
+#include <poolkit/kernel/channels_last.hpp>
 #include <poolkit/kernel/dispatch.hpp>
 #include <poolkit/kernel/job.hpp>
 #include <poolkit/kernel/select_plane.hpp>
+#include <poolkit/ops/regular.hpp>  // runs_channels_last
 #include <poolkit/policy/execution.hpp>
 #include <poolkit/policy/resolve.hpp>
 #include <poolkit/reduce/basic.hpp>
@@ -50,6 +52,19 @@ void run_select(const S& s, nchw_view<const T> x, nchw_view<T> y, nchw_view<inde
   // The vector kernels carry positions in lanes of T: exact below 2^digits elements.
   constexpr index_t exact_positions = index_t{1} << std::numeric_limits<T>::digits;
   if constexpr (kernel::has_vector_selection<S>) {
+    // Channels-last views: the channels in the lanes (kernel/channels_last-inl.hpp);
+    // threads take runs of output rows of an image, as the forward without indices.
+    if (runs_channels_last(x) && x.extent(2) * x.extent(3) < exact_positions) {
+      const kernel::pixel_windows windows = kernel::pixel_windows::of(g);
+      const row_split rows = split_rows(y.extent(0), 1, y.extent(2), rp.threads);
+      parallel_for(pol, rows.tasks, rp.threads, [&](index_t t) {
+        rows.for_each_piece(t, [&](index_t n, index_t, index_t oh0, index_t oh1) {
+          kernel::select_pixels(rp.isa, s, windows, kernel::pixels_of(x, n),
+                                kernel::pixels_of(y, n), kernel::pixels_of(idx, n), oh0, oh1);
+        });
+      });
+      return;
+    }
     if (x.stride(3) == 1 && x.extent(2) * x.extent(3) < exact_positions &&
         kernel::fits_vector_staging(g)) {
       const kernel::job_tables<T> tables(g);
