@@ -51,24 +51,32 @@ std::vector<int64_t> spatial_size(const at::Tensor& x) { return {x.size(-2), x.s
 /// Gradients routed through forward indices (max, min, adaptive max, fractional max,
 /// stochastic training, global max and min): dx = max_pool2d_backward(dy, indices).
 /// `indices` are computed by the caller's forward and passed in.
+/// The values and indices of a forward, computed by the caller; passed to the function
+/// below as one non-tensor argument, so that autograd sees x as its only input (a tensor
+/// argument returned as the output would come back as a view of itself).
+struct computed_forward {
+  at::Tensor values;
+  at::Tensor indices;
+};
+
 struct routed : torch::autograd::Function<routed> {
-  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& values,
-                            const at::Tensor& indices) {
-    ctx->save_for_backward({indices});
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x,
+                            const computed_forward& computed) {
+    ctx->save_for_backward({computed.indices});
     ctx->saved_data["input_size"] = spatial_size(x);
-    return values;
+    return computed.values;
   }
   static variable_list backward(AutogradContext* ctx, variable_list dy) {
     const at::Tensor indices = ctx->get_saved_variables()[0];
     return {max_pool2d_backward(dy[0], indices, ctx->saved_data["input_size"].toIntVector()),
-            at::Tensor(), at::Tensor()};
+            at::Tensor()};
   }
 };
 
 /// Values computed (with their indices) outside autograd, attached to x's graph: the
 /// forward above only records; the values are returned as they are.
 at::Tensor attach_routed(const at::Tensor& x, const at::Tensor& values, const at::Tensor& indices) {
-  return routed::apply(x, values, indices);
+  return routed::apply(x, computed_forward{values, indices});
 }
 
 /// avg and sum over regular windows.

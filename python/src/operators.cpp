@@ -61,7 +61,7 @@ at::Tensor copied(const poolkit::tensor<T>& t, const at::Tensor& like) {
   at::Tensor out = at::empty({t.extent(0), t.extent(1), t.extent(2), t.extent(3)}, like.options());
   if (t.size() > 0)
     std::memcpy(out.data_ptr(), t.data_handle(), static_cast<size_t>(t.size()) * sizeof(T));
-  return out.contiguous(like.suggest_memory_format());
+  return out.contiguous(memory_format_of(like));
 }
 
 at::Tensor copied_indices(const poolkit::tensor<index_t>& t, const at::Tensor& like) {
@@ -69,7 +69,7 @@ at::Tensor copied_indices(const poolkit::tensor<index_t>& t, const at::Tensor& l
                              like.options().dtype(at::kLong));
   if (t.size() > 0)
     std::memcpy(out.data_ptr(), t.data_handle(), static_cast<size_t>(t.size()) * sizeof(index_t));
-  return out.contiguous(like.suggest_memory_format());
+  return out.contiguous(memory_format_of(like));
 }
 
 at::Tensor sequence_tensor(const std::vector<index_t>& s) {

@@ -121,12 +121,22 @@ poolkit::nchw_view<T> output_view(const at::Tensor& t) {
   return {static_cast<T*>(t.data_ptr()), extents_of(t), strides_of(t)};
 }
 
+/// The memory format a result of `t` takes: channels_last when t is a dense channels-last
+/// tensor, else what PyTorch suggests. (suggest_memory_format alone misreads dense
+/// channels-last tensors whose batch of 1 carries an odd stride, which some autograd
+/// paths produce: it answers contiguous, and a gradient would change layout.)
+inline at::MemoryFormat memory_format_of(const at::Tensor& t) {
+  if (t.dim() == 4 && !t.is_contiguous() && t.is_contiguous(at::MemoryFormat::ChannelsLast))
+    return at::MemoryFormat::ChannelsLast;
+  return t.suggest_memory_format();
+}
+
 /// A new tensor of `extents` in the memory format of `like` (channels_last stays
 /// channels_last, as PyTorch's pooling does).
 inline at::Tensor new_like(const at::Tensor& like, const poolkit::extents4& extents,
                            at::ScalarType type) {
   return at::empty({extents[0], extents[1], extents[2], extents[3]},
-                   like.options().dtype(type).memory_format(like.suggest_memory_format()));
+                   like.options().dtype(type).memory_format(memory_format_of(like)));
 }
 
 /// poolkit's policy for a call that moves `bytes`: its automatic thread rule (one thread
