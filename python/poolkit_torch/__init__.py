@@ -31,6 +31,7 @@ library_path = _load_library()
 from . import functional  # noqa: E402  (needs the operators loaded)
 from .modules import (  # noqa: E402
     AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveMinPool2d, AdaptiveSumPool2d, AvgPool2d,
+    BilateralPool2d,
     FractionalAvgPool2d, FractionalMaxPool2d, GlobalAvgPool2d, GlobalMaxPool2d, L2Pool2d,
     LPPool2d, MaxPool2d, MaxUnpool2d, MinPool2d, PowerAvgPool2d, SpatialPyramidPool2d,
     StochasticPool2d, SumPool2d)
@@ -39,7 +40,7 @@ ops = torch.ops.poolkit
 
 __all__ = [
     "functional", "ops", "library_path", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d",
-    "AdaptiveMinPool2d", "AdaptiveSumPool2d", "AvgPool2d", "FractionalAvgPool2d",
+    "AdaptiveMinPool2d", "AdaptiveSumPool2d", "AvgPool2d", "BilateralPool2d", "FractionalAvgPool2d",
     "FractionalMaxPool2d", "GlobalAvgPool2d", "GlobalMaxPool2d", "L2Pool2d", "LPPool2d",
     "MaxPool2d", "MaxUnpool2d", "MinPool2d", "PowerAvgPool2d", "SpatialPyramidPool2d",
     "StochasticPool2d", "SumPool2d",

@@ -268,3 +268,34 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: BroadcastingList2[
         size = [(input.size(-2) - 1) * step[0] - 2 * pad[0] + kernel[0],
                 (input.size(-1) - 1) * step[1] - 2 * pad[1] + kernel[1]]
     return _ops.max_unpool2d(input, indices, size)
+
+
+# ---- bilateral (second-order) pooling: forward only; present when the extension was
+# built with Eigen (torch.ops.poolkit.bilateral_pool2d exists) ----
+
+def bilateral_pool2d(input: Tensor, kernel_size: BroadcastingList2[int],
+                     stride: Optional[BroadcastingList2[int]] = None,
+                     padding: BroadcastingList2[int] = 0, dilation: BroadcastingList2[int] = 1,
+                     ceil_mode: bool = False, layout: str = "full", weights: str = "uniform",
+                     sigma: float = 1.0, custom_weights: Optional[List[float]] = None,
+                     sigma_r: Optional[float] = None, centering: bool = False,
+                     signed_sqrt: bool = False, l2_normalize: bool = False) -> Tensor:
+    """Per window the C x C matrix sum w^2 x x^T / sum w^2 (SPEC section 7): output
+    (N, C*C, OH, OW), or (N, C(C+1)/2, OH, OW) with layout='packed'; weights 'uniform',
+    'gaussian' (sigma, in pixels) or 'custom' (custom_weights, kh*kw values); sigma_r adds
+    the range term; centering, signed_sqrt and l2_normalize as B-CNN. Forward only."""
+    extra = torch.jit.annotate(List[float], []) if custom_weights is None else custom_weights
+    return _ops.bilateral_pool2d(input, kernel_size, _stride_of(stride), padding, dilation,
+                                 ceil_mode, True, None, torch.jit.annotate(List[int], []), layout,
+                                 weights, sigma, extra, sigma_r, centering, signed_sqrt,
+                                 l2_normalize)
+
+
+def global_bilateral_pool2d(input: Tensor, layout: str = "full", weights: str = "uniform",
+                            sigma: float = 1.0, custom_weights: Optional[List[float]] = None,
+                            sigma_r: Optional[float] = None, centering: bool = False,
+                            signed_sqrt: bool = False, l2_normalize: bool = False) -> Tensor:
+    """Bilinear / second-order pooling of each whole plane: X^T X / HW, (N, C*C, 1, 1)."""
+    extra = torch.jit.annotate(List[float], []) if custom_weights is None else custom_weights
+    return _ops.global_bilateral_pool2d(input, layout, weights, sigma, extra, sigma_r, centering,
+                                        signed_sqrt, l2_normalize)

@@ -285,3 +285,42 @@ class MaxUnpool2d(_WindowPool):
                 output_size: Optional[List[int]] = None) -> Tensor:
         return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding,
                               output_size)
+
+
+class BilateralPool2d(nn.Module):
+    """Bilateral (second-order) pooling: per window (or, without kernel_size, per plane) the
+    C x C matrix of weighted products, flattened into channels. Forward only (poolkit has no
+    backward pass for it). Options as functional.bilateral_pool2d."""
+    __constants__ = ["kernel_size", "stride", "padding", "dilation", "layout", "weights", "sigma",
+                     "custom_weights", "sigma_r", "centering", "signed_sqrt", "l2_normalize",
+                     "is_global"]
+
+    def __init__(self, kernel_size=None, stride=None, padding=0, dilation=1, layout="full",
+                 weights="uniform", sigma: float = 1.0, custom_weights: Optional[List[float]] = None,
+                 sigma_r: Optional[float] = None, centering=False, signed_sqrt=False,
+                 l2_normalize=False):
+        super().__init__()
+        self.is_global = kernel_size is None
+        k = kernel_size if kernel_size is not None else 1
+        self.kernel_size: List[int] = list(_pair(k))
+        self.stride: List[int] = list(_pair(stride if stride is not None else k))
+        self.padding: List[int] = list(_pair(padding))
+        self.dilation: List[int] = list(_pair(dilation))
+        self.layout = layout
+        self.weights = weights
+        self.sigma = float(sigma)
+        self.custom_weights: List[float] = [float(v) for v in (custom_weights or [])]
+        self.sigma_r = sigma_r
+        self.centering = centering
+        self.signed_sqrt = signed_sqrt
+        self.l2_normalize = l2_normalize
+
+    def forward(self, input: Tensor) -> Tensor:
+        if self.is_global:
+            return F.global_bilateral_pool2d(input, self.layout, self.weights, self.sigma,
+                                             self.custom_weights, self.sigma_r, self.centering,
+                                             self.signed_sqrt, self.l2_normalize)
+        return F.bilateral_pool2d(input, self.kernel_size, self.stride, self.padding,
+                                  self.dilation, False, self.layout, self.weights, self.sigma,
+                                  self.custom_weights, self.sigma_r, self.centering,
+                                  self.signed_sqrt, self.l2_normalize)
