@@ -370,10 +370,15 @@ std::optional<poolkit::pooling_sequences> given_sequences(const char* op,
 }
 }  // namespace
 
-std::tuple<at::Tensor, at::Tensor, at::Tensor, at::Tensor> fractional_max_pool2d_ratio(
-    const at::Tensor& x, c10::ArrayRef<double> pooling_ratio, bool pseudo_random, bool overlapping,
-    int64_t seed, const c10::optional<at::Tensor>& rows, const c10::optional<at::Tensor>& cols) {
-  const char* op = "fractional_max_pool2d";
+namespace {
+/// Graham's (TensorFlow's) fractional pooling, max (Max) or avg: the checks and options
+/// both share, the call with the given sequences or with `seed`, then `finish(result, x4)`
+/// turns poolkit's result into the operator's tensors.
+template <bool Max, class Finish>
+auto graham_pool(const char* op, const at::Tensor& x, c10::ArrayRef<double> pooling_ratio,
+                 bool pseudo_random, bool overlapping, int64_t seed,
+                 const c10::optional<at::Tensor>& rows, const c10::optional<at::Tensor>& cols,
+                 const Finish& finish) {
   check_values(op, "x", x);
   const auto params = ratio_params(op, pooling_ratio, pseudo_random, overlapping);
   const auto sequences = given_sequences(op, rows, cols);
@@ -381,36 +386,42 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor, at::Tensor> fractional_max_pool2d
   return with_element(x4, [&]<class T>(std::type_identity<T>) {
     const auto in = input_view<T>(x4);
     const auto pol = torch_policy(x4, x4);
+    const auto drawn = static_cast<std::uint64_t>(seed);
     auto r = guarded([&] {
-      return sequences ? poolkit::fractional_max_pool2d(in, params, *sequences, pol)
-                       : poolkit::fractional_max_pool2d(in, params,
-                                                        static_cast<std::uint64_t>(seed), pol);
+      if constexpr (Max)
+        return sequences ? poolkit::fractional_max_pool2d(in, params, *sequences, pol)
+                         : poolkit::fractional_max_pool2d(in, params, drawn, pol);
+      else
+        return sequences ? poolkit::fractional_avg_pool2d(in, params, *sequences, pol)
+                         : poolkit::fractional_avg_pool2d(in, params, drawn, pol);
     });
-    return std::make_tuple(unbatched(copied(r.values, x4), x.dim()),
-                           unbatched(copied_indices(r.indices, x4), x.dim()),
-                           sequence_tensor(r.sequences.rows), sequence_tensor(r.sequences.cols));
+    return finish(r, x4);
   });
+}
+}  // namespace
+
+std::tuple<at::Tensor, at::Tensor, at::Tensor, at::Tensor> fractional_max_pool2d_ratio(
+    const at::Tensor& x, c10::ArrayRef<double> pooling_ratio, bool pseudo_random, bool overlapping,
+    int64_t seed, const c10::optional<at::Tensor>& rows, const c10::optional<at::Tensor>& cols) {
+  return graham_pool<true>("fractional_max_pool2d", x, pooling_ratio, pseudo_random, overlapping,
+                           seed, rows, cols, [&](const auto& r, const at::Tensor& x4) {
+                             return std::make_tuple(
+                                 unbatched(copied(r.values, x4), x.dim()),
+                                 unbatched(copied_indices(r.indices, x4), x.dim()),
+                                 sequence_tensor(r.sequences.rows),
+                                 sequence_tensor(r.sequences.cols));
+                           });
 }
 
 std::tuple<at::Tensor, at::Tensor, at::Tensor> fractional_avg_pool2d_ratio(
     const at::Tensor& x, c10::ArrayRef<double> pooling_ratio, bool pseudo_random, bool overlapping,
     int64_t seed, const c10::optional<at::Tensor>& rows, const c10::optional<at::Tensor>& cols) {
-  const char* op = "fractional_avg_pool2d";
-  check_values(op, "x", x);
-  const auto params = ratio_params(op, pooling_ratio, pseudo_random, overlapping);
-  const auto sequences = given_sequences(op, rows, cols);
-  const at::Tensor x4 = batched(x);
-  return with_element(x4, [&]<class T>(std::type_identity<T>) {
-    const auto in = input_view<T>(x4);
-    const auto pol = torch_policy(x4, x4);
-    auto r = guarded([&] {
-      return sequences ? poolkit::fractional_avg_pool2d(in, params, *sequences, pol)
-                       : poolkit::fractional_avg_pool2d(in, params,
-                                                        static_cast<std::uint64_t>(seed), pol);
-    });
-    return std::make_tuple(unbatched(copied(r.values, x4), x.dim()),
-                           sequence_tensor(r.sequences.rows), sequence_tensor(r.sequences.cols));
-  });
+  return graham_pool<false>("fractional_avg_pool2d", x, pooling_ratio, pseudo_random, overlapping,
+                            seed, rows, cols, [&](const auto& r, const at::Tensor& x4) {
+                              return std::make_tuple(unbatched(copied(r.values, x4), x.dim()),
+                                                     sequence_tensor(r.sequences.rows),
+                                                     sequence_tensor(r.sequences.cols));
+                            });
 }
 
 at::Tensor max_unpool2d(const at::Tensor& values, const at::Tensor& indices,
