@@ -245,6 +245,28 @@ def fractional_max_pool2d_ratio(input: Tensor, pooling_ratio: BroadcastingList2[
                                             seed, row_sequence, col_sequence)
 
 
+def _ratio_max_with_indices(input: Tensor, pooling_ratio: BroadcastingList2[float],
+                            pseudo_random: bool = False, overlapping: bool = False, seed: int = 0,
+                            return_indices: bool = True) -> Tuple[Tensor, Tensor]:
+    out = _ops.fractional_max_pool2d_ratio(input, pooling_ratio, pseudo_random, overlapping, seed,
+                                           None, None)
+    return out[0], out[1]
+
+
+def _ratio_max_values(input: Tensor, pooling_ratio: BroadcastingList2[float],
+                      pseudo_random: bool = False, overlapping: bool = False, seed: int = 0,
+                      return_indices: bool = False) -> Tensor:
+    return _ops.fractional_max_pool2d_ratio(input, pooling_ratio, pseudo_random, overlapping, seed,
+                                            None, None)[0]
+
+
+# The module form of the ratio family: values, or values and indices (return_indices).
+fractional_max_pool2d_ratio_values = boolean_dispatch(
+    arg_name="return_indices", arg_index=5, default=False, if_true=_ratio_max_with_indices,
+    if_false=_ratio_max_values, module_name=__name__,
+    func_name="fractional_max_pool2d_ratio_values")
+
+
 def fractional_avg_pool2d(input: Tensor, pooling_ratio: BroadcastingList2[float],
                           pseudo_random: bool = False, overlapping: bool = False, seed: int = 0,
                           row_sequence: Optional[Tensor] = None,

@@ -241,17 +241,19 @@ class FractionalMaxPool2d(nn.Module):
         self.register_buffer("_random_samples", _random_samples)
         self.register_buffer("calls", torch.zeros((), dtype=torch.int64))
 
-    def forward(self, input: Tensor) -> Tuple[Tensor, Tensor]:
+    def forward(self, input: Tensor):
+        # Values, or values and indices with return_indices (a constant, so that scripting
+        # sees one return type), as torch.nn.FractionalMaxPool2d.
         if self.ratio_family:
             seed = self.seed + int(self.calls.item())
             if self.training:
                 self.calls.add_(1)
-            out = F.fractional_max_pool2d_ratio(input, self.pooling_ratio, self.pseudo_random,
-                                                self.overlapping, seed)
-            return out[0], out[1]
-        return F.fractional_max_pool2d_with_indices(input, self.kernel_size, self.output_size,
-                                                    self.output_ratio, True,
-                                                    self._random_samples)
+            return F.fractional_max_pool2d_ratio_values(input, self.pooling_ratio,
+                                                        self.pseudo_random, self.overlapping,
+                                                        seed, self.return_indices)
+        return F.fractional_max_pool2d(input, self.kernel_size, self.output_size,
+                                       self.output_ratio, self.return_indices,
+                                       _random_samples=self._random_samples)
 
 
 class FractionalAvgPool2d(nn.Module):

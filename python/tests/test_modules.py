@@ -17,8 +17,14 @@ MODULES = [
     (pk.AdaptiveAvgPool2d(3), None), (pk.AdaptiveMinPool2d(2), None), (pk.AdaptiveSumPool2d(2), None),
     (pk.GlobalAvgPool2d(), None), (pk.GlobalMaxPool2d(), None), (pk.SpatialPyramidPool2d([1, 2]), None),
     (pk.StochasticPool2d(2, seed=4), None),
-    (pk.FractionalMaxPool2d(2, output_size=(4, 4), _random_samples=torch.full((2, 3, 2), 0.25)), None),
+    (pk.FractionalMaxPool2d(2, output_size=(4, 4), _random_samples=torch.full((2, 3, 2), 0.25)),
+     nn.FractionalMaxPool2d(2, output_size=(4, 4), _random_samples=torch.full((2, 3, 2), 0.25))),
+    (pk.FractionalMaxPool2d(2, output_ratio=0.5, return_indices=True,
+                            _random_samples=torch.full((2, 3, 2), 0.6)),
+     nn.FractionalMaxPool2d(2, output_ratio=0.5, return_indices=True,
+                            _random_samples=torch.full((2, 3, 2), 0.6))),
     (pk.FractionalMaxPool2d(pooling_ratio=1.5, seed=9), None),
+    (pk.FractionalMaxPool2d(pooling_ratio=1.5, seed=9, return_indices=True), None),
     (pk.FractionalAvgPool2d(1.5, overlapping=True, seed=9), None),
 ]
 
@@ -32,10 +38,16 @@ def test_scripted_modules_equal_eager_and_pytorch(rng):
     for ours, theirs in MODULES:
         ours.eval()
         scripted = torch.jit.script(ours)
+        name = type(ours).__name__
+        # A tuple only with return_indices, as PyTorch's modules.
+        assert isinstance(ours(x), tuple) == getattr(ours, "return_indices", False), name
         eager_out, scripted_out = flat(ours(x)), flat(scripted(x))
-        assert all(torch.equal(a, b) for a, b in zip(eager_out, scripted_out)), type(ours).__name__
+        assert len(eager_out) == len(scripted_out), name
+        assert all(torch.equal(a, b) for a, b in zip(eager_out, scripted_out)), name
         if theirs is not None:
-            assert all(torch.equal(a, b) for a, b in zip(eager_out, flat(theirs(x)))), type(ours).__name__
+            their_out = flat(theirs(x))
+            assert len(eager_out) == len(their_out), name
+            assert all(torch.equal(a, b) for a, b in zip(eager_out, their_out)), name
 
 
 def test_scripted_modules_train(rng):
