@@ -48,6 +48,13 @@ template <class T>
 void zero_pixels(pixels<T> dx, index_t c0, index_t c1) noexcept {
   // All bits zero is +0 in IEEE 754; memset is the one fill GCC does not leave scalar.
   const auto bytes = static_cast<std::size_t>(c1 - c0) * sizeof(T);
+  const bool whole_pixels = c0 == 0 && c1 == dx.channels && dx.col_stride == dx.channels;
+  if (whole_pixels && dx.row_stride == dx.cols * dx.col_stride) {
+    // A dense image (PyTorch's channels_last): one fill, not one per pixel (S1: 50176
+    // fills of 256 bytes were 7% of its backward).
+    std::memset(dx.data, 0, bytes * static_cast<std::size_t>(dx.rows * dx.cols));
+    return;
+  }
   for (index_t h = 0; h < dx.rows; ++h)
     for (index_t w = 0; w < dx.cols; ++w)
       std::memset(dx.data + h * dx.row_stride + w * dx.col_stride + c0, 0, bytes);
