@@ -9,9 +9,12 @@ curve. Run it with poolkit_torch on PYTHONPATH (see the README, "From PyTorch"):
 
     PYTHONPATH=build/torch/python/python python3 examples/torch/train_ddp.py
 """
+import datetime
 import os
+import queue
 import socket
 import sys
+import time
 
 import torch
 import torch.distributed as dist
@@ -49,11 +52,9 @@ def batch(step, rank):
     return x, labels
 
 
-def train(rank, port, results):
-    os.environ["MASTER_ADDR"] = "127.0.0.1"
-    os.environ["MASTER_PORT"] = str(port)
-    torch.set_num_threads(1)
-    dist.init_process_group("gloo", rank=rank, world_size=WORLD)
+def replica(rank):
+    """One replica's training: the loss curve (averaged over the replicas), whether every
+    replica ends with the same parameters, and the accuracy on a held-out batch."""
     net = nn.parallel.DistributedDataParallel(model())
     optimizer = torch.optim.SGD(net.parameters(), lr=0.2, momentum=0.9)
     losses = []
@@ -74,8 +75,26 @@ def train(rank, port, results):
     x, labels = batch(10_000, rank)
     with torch.no_grad():
         accuracy = (net(x).argmax(1) == labels).float().mean().item()
+    return losses, all(torch.equal(gathered[0], g) for g in gathered), accuracy
+
+
+def train(rank, port, results):
+    os.environ["MASTER_ADDR"] = "127.0.0.1"
+    os.environ["MASTER_PORT"] = str(port)
+    # The replicas talk over the loopback device (gloo otherwise picks the interface of
+    # the machine's host name).
+    os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", rank=rank, world_size=WORLD,
+                            timeout=datetime.timedelta(seconds=60))
+    # The DistributedDataParallel model lives in replica() only: it is gone before the
+    # process group is. (Destroyed after it, as a local of this function, its reducer left
+    # a thread spinning now and then, and the process never exited.)
+    outcome = replica(rank)
     if rank == 0:
-        results.put((losses, all(torch.equal(gathered[0], g) for g in gathered), accuracy))
+        results.put(outcome)
+    # Both replicas leave the group together.
+    dist.barrier()
     dist.destroy_process_group()
 
 
@@ -88,9 +107,27 @@ def free_port():
 def main():
     context = mp.get_context("spawn")
     results = context.Queue()
-    mp.start_processes(train, args=(free_port(), results), nprocs=WORLD, join=True,
-                       start_method="spawn")
-    losses, identical, accuracy = results.get()
+    workers = mp.start_processes(train, args=(free_port(), results), nprocs=WORLD, join=False,
+                                 start_method="spawn")
+    # Take the result before joining (a process exits only once its queued data is read),
+    # and never wait forever: a replica that dies or hangs fails the run within minutes.
+    deadline = time.monotonic() + 300
+    outcome = None
+    while outcome is None:
+        try:
+            outcome = results.get(timeout=1)
+        except queue.Empty:
+            if time.monotonic() > deadline:
+                for process in workers.processes:
+                    process.terminate()
+                sys.exit("the replicas did not finish within 300 s")
+            workers.join(timeout=0)  # raises if a replica failed
+    while not workers.join(timeout=max(1.0, deadline - time.monotonic())):
+        if time.monotonic() > deadline:
+            for process in workers.processes:
+                process.terminate()
+            sys.exit("the replicas did not exit within 300 s")
+    losses, identical, accuracy = outcome
     print(f"DistributedDataParallel, gloo, {WORLD} processes, {STEPS} steps of {WORLD} x {BATCH}")
     for step in range(0, STEPS, 5):
         print(f"step {step:3d}  loss {losses[step]:.4f}  " + "#" * int(40 * losses[step] / losses[0]))
