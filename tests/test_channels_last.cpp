@@ -329,9 +329,8 @@ TEST_P(ChannelsLast, SelectionWithIndicesMatchesTheReference) {
                             idx.view(n, c, oh, ow) == want.index;
             if (!ok && ++failures <= 3)
               ADD_FAILURE() << context << " at (" << n << "," << c << "," << oh << "," << ow
-                            << "): got " << y.view(n, c, oh, ow) << " at "
-                            << idx.view(n, c, oh, ow) << ", reference " << want.value << " at "
-                            << want.index;
+                            << "): got " << y.view(n, c, oh, ow) << " at " << idx.view(n, c, oh, ow)
+                            << ", reference " << want.value << " at " << want.index;
           }
     EXPECT_TRUE(y.outside_untouched(sentinel)) << context;
     EXPECT_TRUE(idx.outside_untouched(index_t{-777})) << context;
