@@ -78,7 +78,7 @@ problem validate_dx_size(std::string_view op, size_source in, index_t batches, i
 /// `target`, the tensor the indices point into).
 /// Whether any index lies outside [-1, size): one pass in memory order (the channels
 /// innermost for a channels-last view, a plane-by-plane walk of which would stream the
-/// tensor once per channel) without a branch per element.
+/// tensor once per channel), stopping at the first.
 inline bool any_index_outside(const nchw_view<const index_t>& indices, index_t size) noexcept {
   const bool channels_inner = indices.stride(1) == 1 && indices.extent(1) > 1;
   // Loop dimensions, outermost first; the last is the innermost.
@@ -86,18 +86,18 @@ inline bool any_index_outside(const nchw_view<const index_t>& indices, index_t s
                                                           : std::array<std::size_t, 4>{0, 1, 2, 3};
   const auto extent = [&](std::size_t k) { return indices.extent(order[k]); };
   const auto stride = [&](std::size_t k) { return indices.stride(order[k]); };
-  // Valid i: i + 1 in [0, size], as unsigned (wrapping) arithmetic sees it.
+  // Valid i: i + 1 in [0, size], as unsigned (wrapping) arithmetic sees it. A compare and a
+  // never-taken branch per index: a running OR of the compares was 20% slower on B1.
   const auto limit = static_cast<std::uint64_t>(size);
-  bool outside = false;
   for (index_t a = 0; a < extent(0); ++a)
     for (index_t b = 0; b < extent(1); ++b)
       for (index_t d = 0; d < extent(2); ++d) {
         const index_t* run = indices.data_handle() + a * stride(0) + b * stride(1) + d * stride(2);
         const index_t step = stride(3);
         for (index_t e = 0; e < extent(3); ++e)
-          outside |= static_cast<std::uint64_t>(run[e * step]) + 1u > limit;
+          if (static_cast<std::uint64_t>(run[e * step]) + 1u > limit) return true;
       }
-  return outside;
+  return false;
 }
 
 inline problem validate_index_range(std::string_view op, nchw_view<const index_t> indices,
