@@ -49,6 +49,36 @@
       poolkit::kernel::ISA::tag, const poolkit::kernel::spread_job<T>&, T*, \
       poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>) noexcept;
 
+// The power family's float sums, whole p from 1 to 6 (Lp and the power average).
+#define POOLKIT_INSTANTIATE_POWER_P(ISA, AVERAGE, P)                                         \
+  template void poolkit::kernel::ISA::pool_rows<AVERAGE, P>(                                 \
+      poolkit::kernel::ISA::tag,                                                             \
+      const poolkit::kernel::plane_job<float, poolkit::reduce::wide_power_sum<AVERAGE, P>>&, \
+      float*, poolkit::kernel::plane<const float>, poolkit::kernel::plane<float>,            \
+      poolkit::index_t, poolkit::index_t) noexcept;
+#define POOLKIT_INSTANTIATE_POWER(ISA)       \
+  POOLKIT_INSTANTIATE_POWER_P(ISA, false, 1) \
+  POOLKIT_INSTANTIATE_POWER_P(ISA, false, 2) \
+  POOLKIT_INSTANTIATE_POWER_P(ISA, false, 3) \
+  POOLKIT_INSTANTIATE_POWER_P(ISA, false, 4) \
+  POOLKIT_INSTANTIATE_POWER_P(ISA, false, 5) \
+  POOLKIT_INSTANTIATE_POWER_P(ISA, false, 6) \
+  POOLKIT_INSTANTIATE_POWER_P(ISA, true, 1)  \
+  POOLKIT_INSTANTIATE_POWER_P(ISA, true, 2)  \
+  POOLKIT_INSTANTIATE_POWER_P(ISA, true, 3)  \
+  POOLKIT_INSTANTIATE_POWER_P(ISA, true, 4)  \
+  POOLKIT_INSTANTIATE_POWER_P(ISA, true, 5)  \
+  POOLKIT_INSTANTIATE_POWER_P(ISA, true, 6)
+
+// The entry points that exist for one element type only, by its name (kernels.cpp.in).
+#define POOLKIT_INSTANTIATE_ONLY_FOR_float(ISA) POOLKIT_INSTANTIATE_POWER_ON_##ISA(ISA)
+// The power sums have no SSE2 kernels (kernel/dispatch.hpp says why).
+#define POOLKIT_INSTANTIATE_POWER_ON_sse2(ISA)
+#define POOLKIT_INSTANTIATE_POWER_ON_avx2(ISA) POOLKIT_INSTANTIATE_POWER(ISA)
+#define POOLKIT_INSTANTIATE_POWER_ON_avx512(ISA) POOLKIT_INSTANTIATE_POWER(ISA)
+#define POOLKIT_INSTANTIATE_POWER_ON_neon(ISA) POOLKIT_INSTANTIATE_POWER(ISA)
+#define POOLKIT_INSTANTIATE_ONLY_FOR_double(ISA)
+
 // Every kernel entry point of instruction set ISA on element type T: the entry points
 // that kernel::has_vector_kernels and kernel::has_vector_selection admit.
 #define POOLKIT_INSTANTIATE_KERNELS(ISA, T)                     \

@@ -27,6 +27,19 @@
 #define POOLKIT_RESTRICT
 #endif
 
+// Marks x as an already rounded value: the compiler may not fuse the multiplication
+// that produced it into a later addition (GCC contracts a * b + c into a fused
+// multiply-add wherever the target has one, across statements and intrinsics alike,
+// whatever -std says), so every instruction set rounds twice, as SPEC's bit identity
+// across instruction sets needs. An empty asm: no instruction is emitted.
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define POOLKIT_ROUNDED(x) __asm__("" : "+v"(x))
+#elif defined(__GNUC__) && defined(__aarch64__)
+#define POOLKIT_ROUNDED(x) __asm__("" : "+w"(x))
+#else
+#define POOLKIT_ROUNDED(x) ((void)0)
+#endif
+
 // Exceptions can be compiled out (-fno-exceptions); poolkit then reports invalid input
 // through std::abort after printing the message (see error.hpp).
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)

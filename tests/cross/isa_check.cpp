@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <cstring>
 #include <algorithm>
+#include <limits>
 #include <random>
+#include <span>
 #include <vector>
 
 #include <poolkit/poolkit.hpp>
@@ -257,6 +259,69 @@ void check_global(std::mt19937_64& rng, poolkit::instruction_set isa, stats& s) 
   }
 }
 
+/// The power family on float inputs with a whole p (the double-accumulating kernels of
+/// kernel/power-inl.hpp and their roots, simd/root-inl.hpp): the same bits as the scalar
+/// path, and within 1e-5 of the long-double reference, at magnitudes from 1e-30 to 1e30.
+void check_power(std::mt19937_64& rng, poolkit::instruction_set isa, stats& s) {
+  const auto pick = [&](index_t lo, index_t hi) {
+    return std::uniform_int_distribution<index_t>(lo, hi)(rng);
+  };
+  ref::params r;
+  r.kh = pick(1, 4);
+  r.kw = pick(1, 4);
+  r.sh = pick(1, 3);
+  r.sw = pick(1, 3);
+  r.dh = pick(1, 2);
+  r.dw = pick(1, 2);
+  r.pbh = pick(0, r.dh * (r.kh - 1));
+  r.pbw = pick(0, r.dw * (r.kw - 1));
+  r.peh = r.pbh;  // pool2d_params pads symmetrically by default
+  r.pew = r.pbw;
+  r.ceil_mode = pick(0, 1) == 1;
+  r.count_include_pad = pick(0, 1) == 1;
+  const index_t H = pick(1, 12), W = pick(4, 48);
+  const index_t oh = ref::output_size(H, r.kh, r.sh, r.dh, r.pbh, r.peh, r.ceil_mode);
+  const index_t ow = ref::output_size(W, r.kw, r.sw, r.dw, r.pbw, r.pew, r.ceil_mode);
+  if (oh < 1 || ow < 1) return;
+  const poolkit::pool2d_params p{.kernel = {r.kh, r.kw},
+                                 .stride = {r.sh, r.sw},
+                                 .padding = {r.pbh, r.pbw},
+                                 .dilation = {r.dh, r.dw},
+                                 .ceil_mode = r.ceil_mode,
+                                 .count_include_pad = r.count_include_pad};
+  const int power = static_cast<int>(pick(1, 6));
+  const bool average = pick(0, 1) == 1;
+  const float scale = std::pow(10.0f, static_cast<float>(pick(-30, 30)));
+  poolkit::tensor<float> x({1, 2, H, W});
+  std::uniform_real_distribution<float> value(-1, 1);
+  for (float& v : std::span(x.data_handle(), static_cast<std::size_t>(x.size())))
+    v = value(rng) * scale;
+  const auto run = [&](poolkit::instruction_set set) {
+    const poolkit::policy pol{.isa = set, .threads = 1};
+    return average ? poolkit::power_avg_pool2d(x, power, p, pol)
+                   : poolkit::lp_pool2d(x, power, p, pol);
+  };
+  const auto mine = run(isa);
+  const auto want = run(poolkit::instruction_set::scalar);
+  for (index_t c = 0; c < 2; ++c)
+    for (index_t h = 0; h < oh; ++h)
+      for (index_t w = 0; w < ow; ++w) {
+        const auto plane = [&](index_t i, index_t j) { return x(0, c, i, j); };
+        const long double exact = ref::power_one<float>(plane, H, W, h, w, r, power, average);
+        const float got = mine(0, c, h, w);
+        const bool close =
+            std::fabs(static_cast<long double>(got) - exact) <=
+            1e-5L * exact + static_cast<long double>(std::numeric_limits<float>::denorm_min());
+        ++s.checked;
+        if ((!same(got, want(0, c, h, w)) || !close) && ++s.failures <= 5)
+          std::printf("power p %d %s %s %ldx%ld at (%ld,%ld,%ld): %.9g, scalar %.9g, exact %.9Lg\n",
+                      power, average ? "average" : "lp", poolkit::name_of(isa).data(),
+                      static_cast<long>(H), static_cast<long>(W), static_cast<long>(c),
+                      static_cast<long>(h), static_cast<long>(w), static_cast<double>(got),
+                      static_cast<double>(want(0, c, h, w)), exact);
+      }
+}
+
 int main() {
   std::mt19937_64 rng(7);
   stats s;
@@ -274,6 +339,7 @@ int main() {
       check_fractional<float>(rng, isa, s);
       check_fractional<double>(rng, isa, s);
     }
+    for (int i = 0; i < 60; ++i) check_power(rng, isa, s);
     std::printf("%s: checked\n", poolkit::name_of(isa).data());
   }
   std::printf("%ld outputs checked, %ld mismatches\n", s.checked, s.failures);

@@ -190,6 +190,12 @@ std::vector<operation<T>> all_operations() {
         [p](input<T> x, output<T> y, const policy& pol) {
           pk::power_avg_pool2d(x, y, 2.5, p, pol);
         }));
+    ops.push_back(values_op<T>(
+        "power_avg_pool2d(p=5)" + tag,
+        [p](input<T> x, const policy& pol) { return pk::power_avg_pool2d(x, 5.0, p, pol); },
+        [p](input<T> x, output<T> y, const policy& pol) {
+          pk::power_avg_pool2d(x, y, 5.0, p, pol);
+        }));
     ops.push_back(indexed_op<T>(
         "max_pool2d_with_indices" + tag,
         [p](input<T> x, const policy& pol) { return pk::max_pool2d_with_indices(x, p, pol); },

@@ -252,7 +252,9 @@ struct job_tables {
       col_windows[static_cast<std::size_t>(ow)] = w.w.window(ow);
   }
 
-  void add_divisors(const geometry::regular_windows& w, const reduce::avg<T>& r) {
+  /// Rule: anything with divisor(window_counts), reduce::avg or the power average's rule.
+  template <class Rule>
+  void add_divisors(const geometry::regular_windows& w, const Rule& r) {
     const index_t ow_count = w.w.output_size();
     const index_t pitch = scratch_pitch(ow_count);
     const std::vector<geometry::axis_window>& cols = col_windows;

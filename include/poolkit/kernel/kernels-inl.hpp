@@ -32,10 +32,16 @@ void global_pixels(tag, const R& r, pixels<const T> x, const index_t* offsets, i
                    index_t c_end, T* out, index_t out_stride) noexcept;
 template <class T>
 void spread_plane(tag, const spread_job<T>& job, T* ring, plane<const T> dy, plane<T> dx) noexcept;
+template <bool Average, int P>
+void pool_rows(tag, const plane_job<float, reduce::wide_power_sum<Average, P>>& job, float* scratch,
+               kernel::plane<const float> x, kernel::plane<float> y, index_t oh_begin,
+               index_t oh_end) noexcept;
 #else
 #include POOLKIT_KERNEL_VEC
+#include <poolkit/simd/root-inl.hpp>
 #include <poolkit/kernel/lanes-inl.hpp>
 #include <poolkit/kernel/regular-inl.hpp>
+#include <poolkit/kernel/power-inl.hpp>
 #include <poolkit/kernel/select-inl.hpp>
 #include <poolkit/kernel/global-inl.hpp>
 #include <poolkit/kernel/channels_last-inl.hpp>

@@ -192,14 +192,15 @@ POOLKIT_FORCEINLINE vec<T> combine(vec<T> acc, vec<T> x) noexcept {
   }
 }
 
-/// Folds the taps of one window row into `acc`, left to right, for the `lanes` outputs
-/// starting at ow0. The common 2- and 3-wide, stride-2 windows share one deinterleave for
-/// all their taps. KW, SW > 0 fix width and stride at compile time (dilation 1); 0 reads
-/// them from `g`. `pairs`: whether the shared deinterleave is compiled in (the fixed
-/// shapes; block_plan::make passes it at run time, to replay either kind of fold).
-template <int KW, int SW, class F, bool First = false, class T, class Loads>
-POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry& g, index_t ow0,
-                                    bool pairs = KW > 0) noexcept {
+/// Calls take(tap, first) for the taps of one window row, left to right: tap holds the
+/// tap of the `lanes` outputs starting at ow0, `first` says whether it is the row's first.
+/// The common 2- and 3-wide, stride-2 windows share one deinterleave for all their taps.
+/// KW, SW > 0 fix width and stride at compile time (dilation 1); 0 reads them from `g`.
+/// `pairs`: whether the shared deinterleave is compiled in (the fixed shapes;
+/// block_plan::make passes it at run time, to replay either kind of row).
+template <int KW, int SW, class T, class Loads, class Take>
+POOLKIT_FORCEINLINE void for_each_tap(Loads&& load, const row_geometry& g, index_t ow0, bool pairs,
+                                      Take&& take) noexcept {
   using V = vec<T>;
   constexpr int L = V::lanes;
   const index_t kernel = KW > 0 ? KW : g.kernel;
@@ -210,19 +211,18 @@ POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry
     V even;
     V odd;
     V::deinterleave(load(p, 0), load(p + L, 1), even, odd);
-    acc = combine<F>(combine<F, First>(acc, even), odd);
+    take(even, true);
+    take(odd, false);
     // Tap 2 is `even` moved one lane down, with the element after the block appended.
-    if (kernel == 3)
-      acc = combine<F>(acc, V::shift_next(even, V::broadcast(load.element(p + 2 * L))));
-    return acc;
+    if (kernel == 3) take(V::shift_next(even, V::broadcast(load.element(p + 2 * L))), false);
+    return;
   }
   // One loop per way of reading a tap, chosen once per row rather than once per tap
   // (measured: a 13 x 13 stride-1 window ran 20% slower with the choice inside the loop).
   const index_t p0 = ow0 * stride - g.pad_begin;
   if (stride == 1) {
-    acc = combine<F, First>(acc, load(p0, 0));
-    for (index_t j = 1; j < kernel; ++j)
-      acc = combine<F>(acc, load(p0 + j * dilation, static_cast<int>(j)));
+    take(load(p0, 0), true);
+    for (index_t j = 1; j < kernel; ++j) take(load(p0 + j * dilation, static_cast<int>(j)), false);
   } else if (stride == 2) {
     for (index_t j = 0; j < kernel; ++j) {
       const index_t p = p0 + j * dilation;
@@ -230,17 +230,26 @@ POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry
       V tap;
       V odd;
       V::deinterleave(load(p, 2 * k), load(p + L, 2 * k + 1), tap, odd);
-      acc = j == 0 ? combine<F, First>(acc, tap) : combine<F>(acc, tap);
+      take(tap, j == 0);
     }
   } else {
     for (index_t j = 0; j < kernel; ++j) {
       const index_t p = p0 + j * dilation;
       alignas(64) T lanes_of[std::size_t{L}];  // wider strides gather lane by lane
       for (int l = 0; l < L; ++l) lanes_of[l] = load.element(p + l * stride);
-      const V tap = V::load(lanes_of);
-      acc = j == 0 ? combine<F, First>(acc, tap) : combine<F>(acc, tap);
+      take(V::load(lanes_of), j == 0);
     }
   }
+}
+
+/// Folds the taps of one window row into `acc`, left to right, for the `lanes` outputs
+/// starting at ow0 (for_each_tap says how they are read).
+template <int KW, int SW, class F, bool First = false, class T, class Loads>
+POOLKIT_FORCEINLINE vec<T> fold_row(vec<T> acc, Loads&& load, const row_geometry& g, index_t ow0,
+                                    bool pairs = KW > 0) noexcept {
+  for_each_tap<KW, SW, T>(load, g, ow0, pairs, [&](vec<T> tap, bool first) POOLKIT_INLINE_LAMBDA {
+    acc = first ? combine<F, First>(acc, tap) : combine<F>(acc, tap);
+  });
   return acc;
 }
 

@@ -99,6 +99,8 @@ void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_
   if constexpr (kernel::has_vector_kernels<R>) {
     if (runs_channels_last(x))
       return run_channels_last(r, x, y, kernel::pixel_windows::of(g), pol, rp);
+  }
+  if constexpr (kernel::has_vector_rows<R>) {
     if (x.stride(3) == 1) {
       if (const auto tall = stack_planes(x, y, p))
         return run_regular(r, tall->x, tall->y, p, pol, rp);
@@ -106,16 +108,16 @@ void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_
   }
   const row_split split = split_rows(y.extent(0), y.extent(1), y.extent(2), rp.threads);
   if (split.total == 0) return;
-  if constexpr (kernel::has_vector_kernels<R>) {
-    if (x.stride(3) == 1 && kernel::fits_vector_staging(g)) {
+  if constexpr (kernel::has_vector_rows<R>) {
+    if (x.stride(3) == 1 && kernel::fits_vector_staging(g) && kernel::divisors_fit(r, p)) {
       kernel::job_tables<T> tables(g, /*with_rows=*/false);
-      if constexpr (std::is_same_v<R, reduce::avg<T>>) tables.add_divisors(g, r);
+      constexpr bool divides = kernel::divides<R>;
+      if constexpr (divides) tables.add_divisors(g, kernel::divisor_rule_of(r));
       const bool shared_divisors = tables.divisor_row_of.empty();
       const kernel::row_geometry cols{g.w.input_size(), g.w.output_size(), g.w.kernel(),
                                       g.w.stride(),     g.w.dilation(),    g.w.pad_begin()};
       const kernel::row_extent extent = kernel::row_extent::of(cols);
       const auto layout = kernel::scratch_layout::of(g, extent, sizeof(T));
-      constexpr bool divides = std::is_same_v<R, reduce::avg<T>>;
       const kernel::plane_job<T, R> job{
           {&g, cols, extent, &layout, divides ? tables.divisor_rows.data() : nullptr,
            divides && !shared_divisors ? tables.divisor_row_of.data() : nullptr,
@@ -123,7 +125,7 @@ void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_
            kernel::beyond_caches(x.size() * static_cast<index_t>(sizeof(T)))},
           &r};
       const kernel::scratch_buffer<T> scratch(split.tasks, layout.total, layout.identity_row,
-                                              layout.identity_length, r.identity());
+                                              layout.identity_length, static_cast<T>(r.identity()));
       parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
         split.for_each_piece(t, [&](index_t n, index_t c, index_t oh0, index_t oh1) {
           kernel::pool_rows(rp.isa, job, scratch.task(t), kernel::plane_of(x, n, c),

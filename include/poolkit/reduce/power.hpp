@@ -24,7 +24,9 @@
 // mean does not ({DBL_MAX, -DBL_MAX, 1, 2} has the mean 9e307), so it is not a plain sum.
 #pragma once
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <optional>
 
@@ -32,6 +34,13 @@
 #include <poolkit/reduce/reducer.hpp>
 
 namespace poolkit::reduce {
+
+namespace detail::one_lane {
+// The roots of the float power sums, on the one-lane vec: the code the vector kernels
+// run (kernel/power-inl.hpp), so the scalar path has their bits.
+#include <poolkit/simd/vec_scalar-inl.hpp>
+#include <poolkit/simd/root-inl.hpp>
+}  // namespace detail::one_lane
 
 /// \addtogroup reducers
 /// \{
@@ -220,7 +229,8 @@ struct abs_sum {
 
 /// float with a whole p from 1 to 6 (fixed at compile time: the taps are a few
 /// multiplications): |x|^p summed in double, where no float can overflow or underflow it,
-/// then the root in double, rounded once to float.
+/// then the root in double (simd/root-inl.hpp), rounded once to float. The vector kernels
+/// (kernel/power-inl.hpp) compute the same bits.
 template <bool Average, int P>
 struct wide_power_sum {
   static_assert(P >= 1 && P <= 6, "see wide_power_max");
@@ -232,7 +242,10 @@ struct wide_power_sum {
   POOLKIT_FORCEINLINE double combine(double acc, float x) const noexcept {
     const double a = std::fabs(static_cast<double>(x));
     double term = a;
-    for (int i = 1; i < P; ++i) term *= a;
+    for (int i = 1; i < P; ++i) {
+      term *= a;
+      POOLKIT_ROUNDED(term);  // not fused into the addition: the vector kernels' bits
+    }
     return acc + term;
   }
   /// The window's result from its accumulator and tap counts.
@@ -241,10 +254,9 @@ struct wide_power_sum {
       if (counts.in_bounds == 0) return 0.0f;
       acc /= static_cast<double>(rule.divisor(counts));
     }
-    if constexpr (P == 1) return static_cast<float>(acc);
-    if constexpr (P == 2) return static_cast<float>(std::sqrt(acc));
-    if constexpr (P == 3) return static_cast<float>(std::cbrt(acc));
-    return static_cast<float>(std::pow(acc, 1.0 / P));
+    // The root of simd/root-inl.hpp (no libm: the vector kernels compute the same bits).
+    return static_cast<float>(
+        detail::one_lane::whole_root<P>(detail::one_lane::vec<double>{acc}).v);
   }
 };
 

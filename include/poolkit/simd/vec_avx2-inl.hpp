@@ -47,7 +47,11 @@ struct vec<float> {
     return {_mm256_blendv_ps(other.v, x.v, _mm256_cmp_ps(x.v, x.v, _CMP_UNORD_Q))};
   }
   static POOLKIT_FORCEINLINE vec add(vec a, vec b) noexcept { return {_mm256_add_ps(a.v, b.v)}; }
-  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept { return {_mm256_mul_ps(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept {
+    vec product{_mm256_mul_ps(a.v, b.v)};
+    POOLKIT_ROUNDED(product.v);
+    return product;
+  }
   static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {_mm256_div_ps(a.v, b.v)}; }
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
     // In-lane shuffles give {a0 a2 b0 b2 | a4 a6 b4 b6}; a 64-bit permute restores order.
@@ -129,8 +133,38 @@ struct vec<double> {
     return {_mm256_blendv_pd(other.v, x.v, _mm256_cmp_pd(x.v, x.v, _CMP_UNORD_Q))};
   }
   static POOLKIT_FORCEINLINE vec add(vec a, vec b) noexcept { return {_mm256_add_pd(a.v, b.v)}; }
-  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept { return {_mm256_mul_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept {
+    vec product{_mm256_mul_pd(a.v, b.v)};
+    POOLKIT_ROUNDED(product.v);
+    return product;
+  }
   static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {_mm256_div_pd(a.v, b.v)}; }
+  // Bit patterns behind mantissa, exponent and exp2i (IEEE binary64).
+  static constexpr long long sign_bit = static_cast<long long>(0x8000000000000000ull);
+  static constexpr long long fraction_bits = 0x000FFFFFFFFFFFFFll;
+  static constexpr long long exponent_of_one = 0x3FF0000000000000ll;  // 1.0
+  static constexpr long long two_to_52_bits = 0x4330000000000000ll;   // 2^52
+  static constexpr double exponent_magic = 4503599627371519.0;        // 2^52 + 1023
+  static POOLKIT_FORCEINLINE vec sub(vec a, vec b) noexcept { return {_mm256_sub_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec sqrt(vec a) noexcept { return {_mm256_sqrt_pd(a.v)}; }
+  static POOLKIT_FORCEINLINE vec abs(vec a) noexcept {
+    return {_mm256_andnot_pd(_mm256_set1_pd(-0.0), a.v)};
+  }
+  static POOLKIT_FORCEINLINE vec mantissa(vec a) noexcept {
+    const __m256i fraction =
+        _mm256_and_si256(_mm256_castpd_si256(a.v), _mm256_set1_epi64x(fraction_bits));
+    return {_mm256_castsi256_pd(_mm256_or_si256(fraction, _mm256_set1_epi64x(exponent_of_one)))};
+  }
+  static POOLKIT_FORCEINLINE vec exponent(vec a) noexcept {
+    const __m256i biased = _mm256_srli_epi64(_mm256_castpd_si256(a.v), 52);
+    return {_mm256_sub_pd(
+        _mm256_castsi256_pd(_mm256_or_si256(biased, _mm256_set1_epi64x(two_to_52_bits))),
+        _mm256_set1_pd(exponent_magic))};
+  }
+  static POOLKIT_FORCEINLINE vec exp2i(vec k) noexcept {
+    const __m256d biased = _mm256_add_pd(k.v, _mm256_set1_pd(exponent_magic));
+    return {_mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(biased), 52))};
+  }
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
     // unpack gives {a0 b0 | a2 b2}; the permute restores {a0 a2 b0 b2}.
     even = {_mm256_permute4x64_pd(_mm256_unpacklo_pd(a.v, b.v), _MM_SHUFFLE(3, 1, 2, 0))};
@@ -183,3 +217,14 @@ struct vec<double> {
     return {_mm256_blendv_pd(no.v, yes.v, c)};
   }
 };
+
+/// The lanes of x as doubles: the first half in lo, the second in hi.
+POOLKIT_FORCEINLINE void widen(vec<float> x, vec<double>& lo, vec<double>& hi) noexcept {
+  lo = {_mm256_cvtps_pd(_mm256_castps256_ps128(x.v))};
+  hi = {_mm256_cvtps_pd(_mm256_extractf128_ps(x.v, 1))};
+}
+/// widen's inverse, each lane rounded to the nearest float.
+POOLKIT_FORCEINLINE vec<float> narrow(vec<double> lo, vec<double> hi) noexcept {
+  return {_mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo.v)), _mm256_cvtpd_ps(hi.v),
+                               1)};
+}

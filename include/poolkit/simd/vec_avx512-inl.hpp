@@ -37,7 +37,11 @@ struct vec<float> {
     return {_mm512_mask_mov_ps(other.v, _mm512_cmp_ps_mask(x.v, x.v, _CMP_UNORD_Q), x.v)};
   }
   static POOLKIT_FORCEINLINE vec add(vec a, vec b) noexcept { return {_mm512_add_ps(a.v, b.v)}; }
-  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept { return {_mm512_mul_ps(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept {
+    vec product{_mm512_mul_ps(a.v, b.v)};
+    POOLKIT_ROUNDED(product.v);
+    return product;
+  }
   static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {_mm512_div_ps(a.v, b.v)}; }
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
     const __m512i evens =
@@ -123,8 +127,39 @@ struct vec<double> {
     return {_mm512_mask_mov_pd(other.v, _mm512_cmp_pd_mask(x.v, x.v, _CMP_UNORD_Q), x.v)};
   }
   static POOLKIT_FORCEINLINE vec add(vec a, vec b) noexcept { return {_mm512_add_pd(a.v, b.v)}; }
-  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept { return {_mm512_mul_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept {
+    vec product{_mm512_mul_pd(a.v, b.v)};
+    POOLKIT_ROUNDED(product.v);
+    return product;
+  }
   static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {_mm512_div_pd(a.v, b.v)}; }
+  // Bit patterns behind mantissa, exponent and exp2i (IEEE binary64).
+  static constexpr long long sign_bit = static_cast<long long>(0x8000000000000000ull);
+  static constexpr long long fraction_bits = 0x000FFFFFFFFFFFFFll;
+  static constexpr long long exponent_of_one = 0x3FF0000000000000ll;  // 1.0
+  static constexpr long long two_to_52_bits = 0x4330000000000000ll;   // 2^52
+  static constexpr double exponent_magic = 4503599627371519.0;        // 2^52 + 1023
+  static POOLKIT_FORCEINLINE vec sub(vec a, vec b) noexcept { return {_mm512_sub_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec sqrt(vec a) noexcept { return {_mm512_sqrt_pd(a.v)}; }
+  static POOLKIT_FORCEINLINE vec abs(vec a) noexcept {
+    return {_mm512_castsi512_pd(
+        _mm512_and_si512(_mm512_castpd_si512(a.v), _mm512_set1_epi64(~sign_bit)))};
+  }
+  static POOLKIT_FORCEINLINE vec mantissa(vec a) noexcept {
+    const __m512i fraction =
+        _mm512_and_si512(_mm512_castpd_si512(a.v), _mm512_set1_epi64(fraction_bits));
+    return {_mm512_castsi512_pd(_mm512_or_si512(fraction, _mm512_set1_epi64(exponent_of_one)))};
+  }
+  static POOLKIT_FORCEINLINE vec exponent(vec a) noexcept {
+    const __m512i biased = _mm512_srli_epi64(_mm512_castpd_si512(a.v), 52);
+    return {_mm512_sub_pd(
+        _mm512_castsi512_pd(_mm512_or_si512(biased, _mm512_set1_epi64(two_to_52_bits))),
+        _mm512_set1_pd(exponent_magic))};
+  }
+  static POOLKIT_FORCEINLINE vec exp2i(vec k) noexcept {
+    const __m512d biased = _mm512_add_pd(k.v, _mm512_set1_pd(exponent_magic));
+    return {_mm512_castsi512_pd(_mm512_slli_epi64(_mm512_castpd_si512(biased), 52))};
+  }
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
     const __m512i evens = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
     const __m512i odds = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
@@ -182,3 +217,15 @@ struct vec<double> {
     return {_mm512_mask_mov_pd(no.v, c, yes.v)};
   }
 };
+
+/// The lanes of x as doubles: the first half in lo, the second in hi.
+POOLKIT_FORCEINLINE void widen(vec<float> x, vec<double>& lo, vec<double>& hi) noexcept {
+  lo = {_mm512_cvtps_pd(_mm512_castps512_ps256(x.v))};
+  hi = {_mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(x.v), 1)))};
+}
+/// widen's inverse, each lane rounded to the nearest float.
+POOLKIT_FORCEINLINE vec<float> narrow(vec<double> lo, vec<double> hi) noexcept {
+  const __m256d first = _mm256_castps_pd(_mm512_cvtpd_ps(lo.v));
+  const __m256d second = _mm256_castps_pd(_mm512_cvtpd_ps(hi.v));
+  return {_mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(first), second, 1))};
+}

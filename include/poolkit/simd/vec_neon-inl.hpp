@@ -39,7 +39,11 @@ struct vec<float> {
     return {vbslq_f32(vceqq_f32(x.v, x.v), other.v, x.v)};  // x == x: not NaN
   }
   static POOLKIT_FORCEINLINE vec add(vec a, vec b) noexcept { return {vaddq_f32(a.v, b.v)}; }
-  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept { return {vmulq_f32(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept {
+    vec product{vmulq_f32(a.v, b.v)};
+    POOLKIT_ROUNDED(product.v);
+    return product;
+  }
   static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {vdivq_f32(a.v, b.v)}; }
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
     even = {vuzp1q_f32(a.v, b.v)};
@@ -121,8 +125,37 @@ struct vec<double> {
     return {vbslq_f64(vceqq_f64(x.v, x.v), other.v, x.v)};
   }
   static POOLKIT_FORCEINLINE vec add(vec a, vec b) noexcept { return {vaddq_f64(a.v, b.v)}; }
-  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept { return {vmulq_f64(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept {
+    vec product{vmulq_f64(a.v, b.v)};
+    POOLKIT_ROUNDED(product.v);
+    return product;
+  }
   static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {vdivq_f64(a.v, b.v)}; }
+  // Bit patterns behind mantissa, exponent and exp2i (IEEE binary64).
+  static constexpr long long sign_bit = static_cast<long long>(0x8000000000000000ull);
+  static constexpr long long fraction_bits = 0x000FFFFFFFFFFFFFll;
+  static constexpr long long exponent_of_one = 0x3FF0000000000000ll;  // 1.0
+  static constexpr long long two_to_52_bits = 0x4330000000000000ll;   // 2^52
+  static constexpr double exponent_magic = 4503599627371519.0;        // 2^52 + 1023
+  static POOLKIT_FORCEINLINE vec sub(vec a, vec b) noexcept { return {vsubq_f64(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec sqrt(vec a) noexcept { return {vsqrtq_f64(a.v)}; }
+  static POOLKIT_FORCEINLINE vec abs(vec a) noexcept { return {vabsq_f64(a.v)}; }
+  static POOLKIT_FORCEINLINE vec mantissa(vec a) noexcept {
+    const uint64x2_t fraction = vandq_u64(vreinterpretq_u64_f64(a.v),
+                                          vdupq_n_u64(static_cast<std::uint64_t>(fraction_bits)));
+    return {vreinterpretq_f64_u64(
+        vorrq_u64(fraction, vdupq_n_u64(static_cast<std::uint64_t>(exponent_of_one))))};
+  }
+  static POOLKIT_FORCEINLINE vec exponent(vec a) noexcept {
+    const uint64x2_t biased = vshrq_n_u64(vreinterpretq_u64_f64(a.v), 52);
+    return {vsubq_f64(vreinterpretq_f64_u64(vorrq_u64(
+                          biased, vdupq_n_u64(static_cast<std::uint64_t>(two_to_52_bits)))),
+                      vdupq_n_f64(exponent_magic))};
+  }
+  static POOLKIT_FORCEINLINE vec exp2i(vec k) noexcept {
+    const float64x2_t biased = vaddq_f64(k.v, vdupq_n_f64(exponent_magic));
+    return {vreinterpretq_f64_u64(vshlq_n_u64(vreinterpretq_u64_f64(biased), 52))};
+  }
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
     even = {vuzp1q_f64(a.v, b.v)};
     odd = {vuzp2q_f64(a.v, b.v)};
@@ -172,3 +205,13 @@ struct vec<double> {
     return {vbslq_f64(c, yes.v, no.v)};
   }
 };
+
+/// The lanes of x as doubles: the first half in lo, the second in hi.
+POOLKIT_FORCEINLINE void widen(vec<float> x, vec<double>& lo, vec<double>& hi) noexcept {
+  lo = {vcvt_f64_f32(vget_low_f32(x.v))};
+  hi = {vcvt_high_f64_f32(x.v)};
+}
+/// widen's inverse, each lane rounded to the nearest float.
+POOLKIT_FORCEINLINE vec<float> narrow(vec<double> lo, vec<double> hi) noexcept {
+  return {vcvt_high_f32_f64(vcvt_f32_f64(lo.v), hi.v)};
+}

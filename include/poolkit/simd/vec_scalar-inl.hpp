@@ -16,7 +16,16 @@
 //   store(p), store_first(p, n)  all lanes / lanes [0, n)
 //   max(a, b) = a > b ? a : b    min(a, b) = a < b ? a : b   (x86 maxps/minps rules)
 //   select_nan(x, other)         x where x is NaN, else other
-//   add, mul, div                IEEE, no fused multiply-add
+//   add, mul, div                IEEE, no fused multiply-add (mul marks its result
+//                                POOLKIT_ROUNDED)
+// vec<double> also provides, for the roots of the power family (simd/root-inl.hpp):
+//   sub, sqrt, abs               IEEE
+//   mantissa(a), exponent(a)     m in [1, 2) and e, a whole double, with a = m 2^e, for
+//                                positive normal a (bit operations, no libm)
+//   exp2i(k)                     2^k for a whole k in [-1022, 1023]
+// and free functions widen(vec<float>, lo, hi) (a float vector's two halves as doubles)
+// and narrow(lo, hi) (its inverse, rounded to nearest) where vec<float> has twice the
+// lanes of vec<double>.
 //   deinterleave(a, b, e, o)     e = even elements of a:b, o = odd ones
 //   interleave(a, b, lo, hi)     lo = {a0 b0 a1 b1 ...} of the first halves, hi of the
 //                                second halves (deinterleave's inverse)
@@ -50,8 +59,29 @@ struct vec {
     return {x.v != x.v ? x.v : other.v};
   }
   static POOLKIT_FORCEINLINE vec add(vec a, vec b) noexcept { return {a.v + b.v}; }
-  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept { return {a.v * b.v}; }
+  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept {
+    vec product{a.v * b.v};
+    POOLKIT_ROUNDED(product.v);
+    return product;
+  }
   static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {a.v / b.v}; }
+  // The double-only operations of the roots (simd/root-inl.hpp).
+  static POOLKIT_FORCEINLINE vec sub(vec a, vec b) noexcept { return {a.v - b.v}; }
+  static POOLKIT_FORCEINLINE vec sqrt(vec a) noexcept { return {std::sqrt(a.v)}; }
+  static POOLKIT_FORCEINLINE vec abs(vec a) noexcept { return {std::fabs(a.v)}; }
+  static POOLKIT_FORCEINLINE vec mantissa(vec a) noexcept {
+    const auto bits = std::bit_cast<std::uint64_t>(a.v);
+    return {std::bit_cast<double>((bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull)};
+  }
+  static POOLKIT_FORCEINLINE vec exponent(vec a) noexcept {
+    return {
+        static_cast<double>(static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(a.v) >> 52)) -
+        1023.0};
+  }
+  static POOLKIT_FORCEINLINE vec exp2i(vec k) noexcept {
+    return {std::bit_cast<double>(static_cast<std::uint64_t>(static_cast<std::int64_t>(k.v) + 1023)
+                                  << 52)};
+  }
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
     even = a;
     odd = b;

@@ -33,7 +33,11 @@ struct vec<float> {
     return {_mm_or_ps(_mm_and_ps(nan, x.v), _mm_andnot_ps(nan, other.v))};
   }
   static POOLKIT_FORCEINLINE vec add(vec a, vec b) noexcept { return {_mm_add_ps(a.v, b.v)}; }
-  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept { return {_mm_mul_ps(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept {
+    vec product{_mm_mul_ps(a.v, b.v)};
+    POOLKIT_ROUNDED(product.v);
+    return product;
+  }
   static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {_mm_div_ps(a.v, b.v)}; }
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
     even = {_mm_shuffle_ps(a.v, b.v, _MM_SHUFFLE(2, 0, 2, 0))};
@@ -114,8 +118,36 @@ struct vec<double> {
     return {_mm_or_pd(_mm_and_pd(nan, x.v), _mm_andnot_pd(nan, other.v))};
   }
   static POOLKIT_FORCEINLINE vec add(vec a, vec b) noexcept { return {_mm_add_pd(a.v, b.v)}; }
-  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept { return {_mm_mul_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec mul(vec a, vec b) noexcept {
+    vec product{_mm_mul_pd(a.v, b.v)};
+    POOLKIT_ROUNDED(product.v);
+    return product;
+  }
   static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {_mm_div_pd(a.v, b.v)}; }
+  // Bit patterns behind mantissa, exponent and exp2i (IEEE binary64).
+  static constexpr long long sign_bit = static_cast<long long>(0x8000000000000000ull);
+  static constexpr long long fraction_bits = 0x000FFFFFFFFFFFFFll;
+  static constexpr long long exponent_of_one = 0x3FF0000000000000ll;  // 1.0
+  static constexpr long long two_to_52_bits = 0x4330000000000000ll;   // 2^52
+  static constexpr double exponent_magic = 4503599627371519.0;        // 2^52 + 1023
+  static POOLKIT_FORCEINLINE vec sub(vec a, vec b) noexcept { return {_mm_sub_pd(a.v, b.v)}; }
+  static POOLKIT_FORCEINLINE vec sqrt(vec a) noexcept { return {_mm_sqrt_pd(a.v)}; }
+  static POOLKIT_FORCEINLINE vec abs(vec a) noexcept {
+    return {_mm_andnot_pd(_mm_set1_pd(-0.0), a.v)};
+  }
+  static POOLKIT_FORCEINLINE vec mantissa(vec a) noexcept {
+    const __m128i fraction = _mm_and_si128(_mm_castpd_si128(a.v), _mm_set1_epi64x(fraction_bits));
+    return {_mm_castsi128_pd(_mm_or_si128(fraction, _mm_set1_epi64x(exponent_of_one)))};
+  }
+  static POOLKIT_FORCEINLINE vec exponent(vec a) noexcept {
+    const __m128i biased = _mm_srli_epi64(_mm_castpd_si128(a.v), 52);
+    return {_mm_sub_pd(_mm_castsi128_pd(_mm_or_si128(biased, _mm_set1_epi64x(two_to_52_bits))),
+                       _mm_set1_pd(exponent_magic))};
+  }
+  static POOLKIT_FORCEINLINE vec exp2i(vec k) noexcept {
+    const __m128d biased = _mm_add_pd(k.v, _mm_set1_pd(exponent_magic));
+    return {_mm_castsi128_pd(_mm_slli_epi64(_mm_castpd_si128(biased), 52))};
+  }
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
     even = {_mm_unpacklo_pd(a.v, b.v)};
     odd = {_mm_unpackhi_pd(a.v, b.v)};
@@ -162,3 +194,13 @@ struct vec<double> {
     return {_mm_or_pd(_mm_and_pd(c, yes.v), _mm_andnot_pd(c, no.v))};
   }
 };
+
+/// The lanes of x as doubles: the first half in lo, the second in hi.
+POOLKIT_FORCEINLINE void widen(vec<float> x, vec<double>& lo, vec<double>& hi) noexcept {
+  lo = {_mm_cvtps_pd(x.v)};
+  hi = {_mm_cvtps_pd(_mm_movehl_ps(x.v, x.v))};
+}
+/// widen's inverse, each lane rounded to the nearest float.
+POOLKIT_FORCEINLINE vec<float> narrow(vec<double> lo, vec<double> hi) noexcept {
+  return {_mm_movelh_ps(_mm_cvtpd_ps(lo.v), _mm_cvtpd_ps(hi.v))};
+}
