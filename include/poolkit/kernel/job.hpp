@@ -108,14 +108,15 @@ struct select_job {
 /// Where each part of a task's scratch memory lives, as offsets in elements of T from a
 /// 64-byte aligned base (every part starts 64-byte aligned).
 struct scratch_layout {
-  index_t pitch = 0;          // one row of outputs, whole vectors
-  index_t band_height = 0;    // output rows per band
-  index_t band_rows = 0;      // input rows of a full band
-  index_t band_pointers = 0;  // one row pointer per band input row
-  index_t identity_row = 0;   // a row of identity elements, extent.pitch long
-  index_t identity_length = 0;
-  index_t band_h = 0;      // large selection windows: horizontal results, band_rows x pitch
-  index_t mask_table = 0;  // edge blocks' load masks (see block_plan)
+  index_t pitch = 0;            // one row of outputs, whole vectors
+  index_t band_height = 0;      // output rows per band
+  index_t band_rows = 0;        // input rows of a full band
+  index_t band_pointers = 0;    // one row pointer per band input row
+  index_t identity_row = 0;     // a row of identity elements, extent.pitch long
+  index_t staged_row = 0;       // the same, into which large windows copy each input row
+  index_t identity_length = 0;  // elements from identity_row set to the identity: both rows
+  index_t band_h = 0;           // large selection windows: horizontal results, band_rows x pitch
+  index_t mask_table = 0;       // edge blocks' load masks (see block_plan)
   index_t mask_table_bytes = 0;
   index_t total = 0;
 
@@ -147,7 +148,8 @@ struct scratch_layout {
     // Row pointers for the band's input rows, then divisor-row pointers for its outputs.
     l.band_pointers = take((l.band_rows + l.band_height) * static_cast<index_t>(sizeof(void*)));
     l.identity_row = take(extent.pitch * t_bytes);
-    l.identity_length = extent.pitch;
+    l.staged_row = take(extent.pitch * t_bytes);
+    l.identity_length = l.staged_row + extent.pitch - l.identity_row;
     l.band_h = take(l.band_rows * l.pitch * t_bytes);
     l.mask_table = take(mask_bytes);
     l.mask_table_bytes = mask_bytes;
