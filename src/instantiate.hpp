@@ -49,26 +49,12 @@
       poolkit::kernel::ISA::tag, const poolkit::kernel::spread_job<T>&, T*, \
       poolkit::kernel::plane<const T>, poolkit::kernel::plane<T>) noexcept;
 
-// The power family's float sums, whole p from 1 to 6 (Lp and the power average).
-#define POOLKIT_INSTANTIATE_POWER_P(ISA, AVERAGE, P)                                         \
-  template void poolkit::kernel::ISA::pool_rows<AVERAGE, P>(                                 \
-      poolkit::kernel::ISA::tag,                                                             \
-      const poolkit::kernel::plane_job<float, poolkit::reduce::wide_power_sum<AVERAGE, P>>&, \
-      float*, poolkit::kernel::plane<const float>, poolkit::kernel::plane<float>,            \
-      poolkit::index_t, poolkit::index_t) noexcept;
-#define POOLKIT_INSTANTIATE_POWER(ISA)       \
-  POOLKIT_INSTANTIATE_POWER_P(ISA, false, 1) \
-  POOLKIT_INSTANTIATE_POWER_P(ISA, false, 2) \
-  POOLKIT_INSTANTIATE_POWER_P(ISA, false, 3) \
-  POOLKIT_INSTANTIATE_POWER_P(ISA, false, 4) \
-  POOLKIT_INSTANTIATE_POWER_P(ISA, false, 5) \
-  POOLKIT_INSTANTIATE_POWER_P(ISA, false, 6) \
-  POOLKIT_INSTANTIATE_POWER_P(ISA, true, 1)  \
-  POOLKIT_INSTANTIATE_POWER_P(ISA, true, 2)  \
-  POOLKIT_INSTANTIATE_POWER_P(ISA, true, 3)  \
-  POOLKIT_INSTANTIATE_POWER_P(ISA, true, 4)  \
-  POOLKIT_INSTANTIATE_POWER_P(ISA, true, 5)  \
-  POOLKIT_INSTANTIATE_POWER_P(ISA, true, 6)
+// The power family's float sums (every whole p from 1 to 6, Lp and the power average).
+#define POOLKIT_INSTANTIATE_POWER(ISA)                                                      \
+  template void poolkit::kernel::ISA::power_rows<float>(                                    \
+      poolkit::kernel::ISA::tag, const poolkit::kernel::vector_job<float>&, int,            \
+      poolkit::kernel::plane<const float>, poolkit::kernel::plane<float>, poolkit::index_t, \
+      poolkit::index_t) noexcept;
 
 // The entry points that exist for one element type only, by its name (kernels.cpp.in).
 #define POOLKIT_INSTANTIATE_ONLY_FOR_float(ISA) POOLKIT_INSTANTIATE_POWER_ON_##ISA(ISA)

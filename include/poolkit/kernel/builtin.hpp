@@ -55,54 +55,23 @@ struct builtin<reduce::avg<T>> {
 template <class R>
 inline constexpr bool has_vector_kernels = builtin<R>::vectorised;
 
-/// Reducers with vector kernels for NCHW rows only (pool_rows): those above, and the
-/// power family's float sums with a whole p up to 6 (kernel/power-inl.hpp).
+/// The power family's float sums with a whole p up to 6 (reduce::wide_power_sum) have
+/// vector kernels for NCHW rows (kernel/power-inl.hpp), one for every p and both forms:
+/// power_sum<R> says which p and whether R divides (the power average).
 template <class R>
-inline constexpr bool has_vector_rows = has_vector_kernels<R>;
+struct power_sum {
+  static constexpr bool vectorised = false;
+};
 template <bool Average, int P>
-inline constexpr bool has_vector_rows<reduce::wide_power_sum<Average, P>> = true;
+struct power_sum<reduce::wide_power_sum<Average, P>> {
+  static constexpr bool vectorised = true;
+  static constexpr int p = P;
+  static constexpr bool average = Average;
+};
 
-/// Whether the row kernels of R divide by a table of divisors (job_tables::add_divisors):
-/// the average and the power average.
+/// Reducers whose NCHW rows run vector kernels: the built-in ones and the power sums.
 template <class R>
-inline constexpr bool divides = false;
-template <class T>
-inline constexpr bool divides<reduce::avg<T>> = true;
-template <int P>
-inline constexpr bool divides<reduce::wide_power_sum<true, P>> = true;
-
-/// The divisor rule of a reducer that divides: the average itself, the power average's
-/// rule (both have divisor(window_counts)).
-template <class T>
-const reduce::avg<T>& divisor_rule_of(const reduce::avg<T>& r) noexcept {
-  return r;
-}
-template <int P>
-const reduce::detail::divisor_rule& divisor_rule_of(
-    const reduce::wide_power_sum<true, P>& r) noexcept {
-  return r.rule;
-}
-
-/// The power average: its sums are doubles, divided by the exact divisor.
-template <class R>
-inline constexpr bool divides_exactly = false;
-template <int P>
-inline constexpr bool divides_exactly<reduce::wide_power_sum<true, P>> = true;
-
-/// Whether the divisor table (float for float inputs) holds R's divisors exactly: the
-/// power average divides its double sums by the exact divisor, which a float holds up to
-/// 2^24 (a window of 16 million taps, or a larger divisor_override, runs the scalar path).
-template <class R>
-bool divisors_fit(const R&, const pool2d_params& p) noexcept {
-  if constexpr (divides_exactly<R>) {
-    constexpr index_t exact = index_t{1} << 24;
-    if (p.divisor_override) return *p.divisor_override <= exact;
-    return p.kernel.h <= exact / std::max<index_t>(p.kernel.w, 1);
-  } else {
-    (void)p;
-    return true;
-  }
-}
+inline constexpr bool has_vector_rows = has_vector_kernels<R> || power_sum<R>::vectorised;
 
 /// The built-in selectors (max, min) have vector kernels with indices.
 template <class S>

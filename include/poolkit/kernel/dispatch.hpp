@@ -146,14 +146,26 @@ void pool_rows(instruction_set s, const plane_job<T, R>& job, T* scratch, plane<
   // Outputs narrower than a quarter of any vector would leave most lanes idle; the
   // one-lane kernel computes the same bits without the waste.
   if (job.cols.out_width < 4) s = instruction_set::scalar;
-  // The power sums (kernel/power-inl.hpp) have no SSE2 kernel: two double lanes gained
-  // 1.6x over the scalar path on L2 2x2 s2, not worth a third more compile time for every
-  // program that pools with them, on CPUs without AVX2 (a decade old and more).
-  constexpr bool on_sse2 = has_vector_kernels<R>;
-  if (!on_sse2 && s == instruction_set::sse2) s = instruction_set::scalar;
+  on_instruction_set(s, [&](auto tag) { pool_rows(tag, job, scratch, x, y, oh_begin, oh_end); });
+}
+
+/// Whether the power sums' vector kernels (kernel/power-inl.hpp) run on set `s` for
+/// output rows `out_width` wide. They have no SSE2 form: two double lanes gained 1.6x over
+/// the scalar path on L2 2x2 s2, not worth the compile time in every program that pools
+/// with them, on CPUs without AVX2 (a decade old and more). Rows narrower than a quarter
+/// vector run the scalar path, as for pool_rows.
+inline bool runs_power_rows(instruction_set s, index_t out_width) noexcept {
+  return out_width >= 4 && s != instruction_set::sse2 && s != instruction_set::scalar;
+}
+
+/// The float power sums |x|^p (p = 1 ... 6) of output rows [oh_begin, oh_end) of one plane
+/// on instruction set `s` (runs_power_rows(s, ...) must hold).
+inline void power_rows(instruction_set s, const vector_job<float>& job, int p, plane<const float> x,
+                       plane<float> y, index_t oh_begin, index_t oh_end) noexcept {
   on_instruction_set(s, [&](auto tag) {
-    if constexpr (on_sse2 || decltype(tag)::id != instruction_set::sse2)
-      pool_rows(tag, job, scratch, x, y, oh_begin, oh_end);
+    constexpr instruction_set id = decltype(tag)::id;
+    if constexpr (id != instruction_set::sse2 && id != instruction_set::scalar)
+      power_rows(tag, job, p, x, y, oh_begin, oh_end);
   });
 }
 

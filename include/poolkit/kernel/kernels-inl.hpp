@@ -32,10 +32,9 @@ void global_pixels(tag, const R& r, pixels<const T> x, const index_t* offsets, i
                    index_t c_end, T* out, index_t out_stride) noexcept;
 template <class T>
 void spread_plane(tag, const spread_job<T>& job, T* ring, plane<const T> dy, plane<T> dx) noexcept;
-template <bool Average, int P>
-void pool_rows(tag, const plane_job<float, reduce::wide_power_sum<Average, P>>& job, float* scratch,
-               kernel::plane<const float> x, kernel::plane<float> y, index_t oh_begin,
-               index_t oh_end) noexcept;
+template <class T>
+void power_rows(tag, const vector_job<T>& job, int p, kernel::plane<const T> x, kernel::plane<T> y,
+                index_t oh_begin, index_t oh_end) noexcept;
 #else
 #include POOLKIT_KERNEL_VEC
 #include <poolkit/simd/root-inl.hpp>

@@ -57,12 +57,11 @@ struct power_loads {
 
 /// Output rows [oh_begin, oh_end) of one plane: sum |x|^p over each window, divided by
 /// the job's divisors when it has them (power average), then the p-th root. One body for
-/// every p (T is float; a template so that each translation unit may hold it): p only
-/// counts the multiplications of a tap and picks the root once per block.
+/// every p and both forms (T is float; a template so that each translation unit may hold
+/// it): p only counts the multiplications of a tap and picks the root once per block.
 template <class T>
-POOLKIT_NOINLINE void power_plane_rows(const vector_job<T>& job, int p, kernel::plane<const T> x,
-                                       kernel::plane<T> y, index_t oh_begin,
-                                       index_t oh_end) noexcept {
+void power_rows(tag, const vector_job<T>& job, int p, kernel::plane<const T> x, kernel::plane<T> y,
+                index_t oh_begin, index_t oh_end) noexcept {
   static_assert(std::is_same_v<T, float>, "float inputs, double sums");
   using F = vec<float>;
   using D = vec<double>;
@@ -114,14 +113,4 @@ POOLKIT_NOINLINE void power_plane_rows(const vector_job<T>& job, int p, kernel::
                   out + ow0 * y.col_stride, y.col_stride, plan.count(b));
     }
   }
-}
-
-/// The regular pooling entry point for the float power sums (more specialised than the
-/// built-in reducers' pool_rows, so overload resolution picks it): every p and both the
-/// Lp and the power average (which differs only in its job's divisors) share one body.
-template <bool Average, int P>
-void pool_rows(tag, const plane_job<float, reduce::wide_power_sum<Average, P>>& job, float*,
-               kernel::plane<const float> x, kernel::plane<float> y, index_t oh_begin,
-               index_t oh_end) noexcept {
-  power_plane_rows<float>(job, P, x, y, oh_begin, oh_end);
 }

@@ -88,6 +88,47 @@ std::optional<stacked_views<T>> stack_planes(nchw_view<const T> x, nchw_view<T> 
                    {y.stride(0), channels * y.stride(1), y.stride(2), y.stride(3)})};
 }
 
+/// Whether a float table holds every divisor of the rule exactly (up to 2^24): the power
+/// average divides its double sums by the exact divisor; a window of 16 million taps, or a
+/// larger divisor_override, runs the scalar path.
+inline bool divisors_fit_float(const reduce::detail::divisor_rule& rule,
+                               const pool2d_params& p) noexcept {
+  constexpr index_t exact = index_t{1} << 24;
+  if (rule.divisor_override) return *rule.divisor_override <= exact;
+  return p.kernel.h <= exact / std::max<index_t>(p.kernel.w, 1);
+}
+
+/// Runs the float power sums |x|^p over regular windows (reduce::wide_power_sum) on their
+/// vector kernels: one instance for every p and both forms (`rule`: the power average's
+/// divisor rule, null for Lp), so a program pays for them once (T is float; a template,
+/// so that programs which never call the power family do not compile it).
+template <class T>
+void run_power_rows(int power, const reduce::detail::divisor_rule* rule,
+                    const geometry::regular_windows& g, nchw_view<const T> x, nchw_view<T> y,
+                    const policy& pol, const resolved_policy& rp, const row_split& split) {
+  kernel::job_tables<float> tables(g, /*with_rows=*/false);
+  if (rule != nullptr) tables.add_divisors(g, *rule);
+  const kernel::row_geometry cols{g.w.input_size(), g.w.output_size(), g.w.kernel(),
+                                  g.w.stride(),     g.w.dilation(),    g.w.pad_begin()};
+  const kernel::row_extent extent = kernel::row_extent::of(cols);
+  const auto layout = kernel::scratch_layout::of(g, extent, sizeof(float));
+  const kernel::vector_job<float> job{
+      &g,
+      cols,
+      extent,
+      &layout,
+      rule != nullptr ? tables.divisor_rows.data() : nullptr,
+      rule != nullptr && !tables.divisor_row_of.empty() ? tables.divisor_row_of.data() : nullptr,
+      tables.divisors_are_reciprocals,
+      kernel::beyond_caches(x.size() * static_cast<index_t>(sizeof(float)))};
+  parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
+    split.for_each_piece(t, [&](index_t n, index_t c, index_t oh0, index_t oh1) {
+      kernel::power_rows(rp.isa, job, power, kernel::plane_of(x, n, c), kernel::plane_of(y, n, c),
+                         oh0, oh1);
+    });
+  });
+}
+
 /// Runs a validated regular pooling into `y`: the vector kernels of the resolved
 /// instruction set for the built-in reducers over unit-stride rows or adjacent channels,
 /// the generic scalar kernel for everything else.
@@ -108,11 +149,18 @@ void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_
   }
   const row_split split = split_rows(y.extent(0), y.extent(1), y.extent(2), rp.threads);
   if (split.total == 0) return;
-  if constexpr (kernel::has_vector_rows<R>) {
-    if (x.stride(3) == 1 && kernel::fits_vector_staging(g) && kernel::divisors_fit(r, p)) {
+  if constexpr (kernel::power_sum<R>::vectorised) {
+    if (x.stride(3) == 1 && kernel::runs_power_rows(rp.isa, y.extent(3)) &&
+        kernel::fits_vector_staging(g) && divisors_fit_float(r.rule, p))
+      return run_power_rows<T>(kernel::power_sum<R>::p,
+                               kernel::power_sum<R>::average ? &r.rule : nullptr, g, x, y, pol, rp,
+                               split);
+  }
+  if constexpr (kernel::has_vector_kernels<R>) {
+    if (x.stride(3) == 1 && kernel::fits_vector_staging(g)) {
       kernel::job_tables<T> tables(g, /*with_rows=*/false);
-      constexpr bool divides = kernel::divides<R>;
-      if constexpr (divides) tables.add_divisors(g, kernel::divisor_rule_of(r));
+      constexpr bool divides = std::is_same_v<R, reduce::avg<T>>;
+      if constexpr (divides) tables.add_divisors(g, r);
       const bool shared_divisors = tables.divisor_row_of.empty();
       const kernel::row_geometry cols{g.w.input_size(), g.w.output_size(), g.w.kernel(),
                                       g.w.stride(),     g.w.dilation(),    g.w.pad_begin()};
@@ -125,7 +173,7 @@ void run_regular(const R& r, nchw_view<const T> x, nchw_view<T> y, const pool2d_
            kernel::beyond_caches(x.size() * static_cast<index_t>(sizeof(T)))},
           &r};
       const kernel::scratch_buffer<T> scratch(split.tasks, layout.total, layout.identity_row,
-                                              layout.identity_length, static_cast<T>(r.identity()));
+                                              layout.identity_length, r.identity());
       parallel_for(pol, split.tasks, rp.threads, [&](index_t t) {
         split.for_each_piece(t, [&](index_t n, index_t c, index_t oh0, index_t oh1) {
           kernel::pool_rows(rp.isa, job, scratch.task(t), kernel::plane_of(x, n, c),
