@@ -33,14 +33,15 @@ struct stats {
   long failures = 0;
 };
 
-template <class T>
-void check_one(std::mt19937_64& rng, poolkit::instruction_set isa, stats& s) {
+/// A random window: kernels up to max_kernel, strides up to 3, dilations up to 2,
+/// asymmetric padding, ceil mode and count_include_pad.
+ref::params random_window(std::mt19937_64& rng, index_t max_kernel) {
   const auto pick = [&](index_t lo, index_t hi) {
     return std::uniform_int_distribution<index_t>(lo, hi)(rng);
   };
   ref::params r;
-  r.kh = pick(1, 5);
-  r.kw = pick(1, 5);
+  r.kh = pick(1, max_kernel);
+  r.kw = pick(1, max_kernel);
   r.sh = pick(1, 3);
   r.sw = pick(1, 3);
   r.dh = pick(1, 2);
@@ -51,17 +52,31 @@ void check_one(std::mt19937_64& rng, poolkit::instruction_set isa, stats& s) {
   r.pew = pick(0, r.dw * (r.kw - 1));
   r.ceil_mode = pick(0, 1) == 1;
   r.count_include_pad = pick(0, 1) == 1;
+  return r;
+}
+
+/// The pool2d_params of a reference window.
+poolkit::pool2d_params params_of(const ref::params& r) {
+  return {.kernel = {r.kh, r.kw},
+          .stride = poolkit::hw{r.sh, r.sw},
+          .padding = {r.pbh, r.pbw},
+          .padding_end = poolkit::hw{r.peh, r.pew},
+          .dilation = {r.dh, r.dw},
+          .ceil_mode = r.ceil_mode,
+          .count_include_pad = r.count_include_pad};
+}
+
+template <class T>
+void check_one(std::mt19937_64& rng, poolkit::instruction_set isa, stats& s) {
+  const auto pick = [&](index_t lo, index_t hi) {
+    return std::uniform_int_distribution<index_t>(lo, hi)(rng);
+  };
+  const ref::params r = random_window(rng, 5);
   const poolkit::extents4 in{pick(1, 2), pick(1, 3), pick(1, 24), pick(1, 40)};
   const index_t oh = ref::output_size(in[2], r.kh, r.sh, r.dh, r.pbh, r.peh, r.ceil_mode);
   const index_t ow = ref::output_size(in[3], r.kw, r.sw, r.dw, r.pbw, r.pew, r.ceil_mode);
   if (oh < 1 || ow < 1) return;
-  poolkit::pool2d_params p{.kernel = {r.kh, r.kw},
-                           .stride = {r.sh, r.sw},
-                           .padding = {r.pbh, r.pbw},
-                           .padding_end = poolkit::hw{r.peh, r.pew},
-                           .dilation = {r.dh, r.dw},
-                           .ceil_mode = r.ceil_mode,
-                           .count_include_pad = r.count_include_pad};
+  poolkit::pool2d_params p = params_of(r);
   poolkit::tensor<T> x(in);
   std::uniform_real_distribution<T> value(-5, 5);
   for (T& v : x.values()) v = (rng() % 50 == 0) ? std::numeric_limits<T>::quiet_NaN() : value(rng);
@@ -266,29 +281,12 @@ void check_power(std::mt19937_64& rng, poolkit::instruction_set isa, stats& s) {
   const auto pick = [&](index_t lo, index_t hi) {
     return std::uniform_int_distribution<index_t>(lo, hi)(rng);
   };
-  ref::params r;
-  r.kh = pick(1, 4);
-  r.kw = pick(1, 4);
-  r.sh = pick(1, 3);
-  r.sw = pick(1, 3);
-  r.dh = pick(1, 2);
-  r.dw = pick(1, 2);
-  r.pbh = pick(0, r.dh * (r.kh - 1));
-  r.pbw = pick(0, r.dw * (r.kw - 1));
-  r.peh = r.pbh;  // pool2d_params pads symmetrically by default
-  r.pew = r.pbw;
-  r.ceil_mode = pick(0, 1) == 1;
-  r.count_include_pad = pick(0, 1) == 1;
+  const ref::params r = random_window(rng, 4);
   const index_t H = pick(1, 12), W = pick(4, 48);
   const index_t oh = ref::output_size(H, r.kh, r.sh, r.dh, r.pbh, r.peh, r.ceil_mode);
   const index_t ow = ref::output_size(W, r.kw, r.sw, r.dw, r.pbw, r.pew, r.ceil_mode);
   if (oh < 1 || ow < 1) return;
-  const poolkit::pool2d_params p{.kernel = {r.kh, r.kw},
-                                 .stride = {r.sh, r.sw},
-                                 .padding = {r.pbh, r.pbw},
-                                 .dilation = {r.dh, r.dw},
-                                 .ceil_mode = r.ceil_mode,
-                                 .count_include_pad = r.count_include_pad};
+  const poolkit::pool2d_params p = params_of(r);
   const int power = static_cast<int>(pick(1, 6));
   const bool average = pick(0, 1) == 1;
   const float scale = std::pow(10.0f, static_cast<float>(pick(-30, 30)));

@@ -29,6 +29,7 @@
 #include <poolkit/kernel/job.hpp>
 #include <poolkit/kernel/plane.hpp>
 #include <poolkit/policy/isa.hpp>
+#include <poolkit/simd/double_bits.hpp>
 #include <poolkit/reduce/basic.hpp>
 #include <poolkit/reduce/power.hpp>
 

@@ -32,6 +32,7 @@
 
 #include <poolkit/config.hpp>
 #include <poolkit/reduce/reducer.hpp>
+#include <poolkit/simd/double_bits.hpp>
 
 namespace poolkit::reduce {
 

@@ -139,12 +139,7 @@ struct vec<double> {
     return product;
   }
   static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {_mm256_div_pd(a.v, b.v)}; }
-  // Bit patterns behind mantissa, exponent and exp2i (IEEE binary64).
-  static constexpr long long sign_bit = static_cast<long long>(0x8000000000000000ull);
-  static constexpr long long fraction_bits = 0x000FFFFFFFFFFFFFll;
-  static constexpr long long exponent_of_one = 0x3FF0000000000000ll;  // 1.0
-  static constexpr long long two_to_52_bits = 0x4330000000000000ll;   // 2^52
-  static constexpr double exponent_magic = 4503599627371519.0;        // 2^52 + 1023
+  using bits = simd::double_bits;  // mantissa, exponent, exp2i
   static POOLKIT_FORCEINLINE vec sub(vec a, vec b) noexcept { return {_mm256_sub_pd(a.v, b.v)}; }
   static POOLKIT_FORCEINLINE vec sqrt(vec a) noexcept { return {_mm256_sqrt_pd(a.v)}; }
   static POOLKIT_FORCEINLINE vec abs(vec a) noexcept {
@@ -152,17 +147,18 @@ struct vec<double> {
   }
   static POOLKIT_FORCEINLINE vec mantissa(vec a) noexcept {
     const __m256i fraction =
-        _mm256_and_si256(_mm256_castpd_si256(a.v), _mm256_set1_epi64x(fraction_bits));
-    return {_mm256_castsi256_pd(_mm256_or_si256(fraction, _mm256_set1_epi64x(exponent_of_one)))};
+        _mm256_and_si256(_mm256_castpd_si256(a.v), _mm256_set1_epi64x(bits::fraction));
+    return {
+        _mm256_castsi256_pd(_mm256_or_si256(fraction, _mm256_set1_epi64x(bits::exponent_of_one)))};
   }
   static POOLKIT_FORCEINLINE vec exponent(vec a) noexcept {
     const __m256i biased = _mm256_srli_epi64(_mm256_castpd_si256(a.v), 52);
     return {_mm256_sub_pd(
-        _mm256_castsi256_pd(_mm256_or_si256(biased, _mm256_set1_epi64x(two_to_52_bits))),
-        _mm256_set1_pd(exponent_magic))};
+        _mm256_castsi256_pd(_mm256_or_si256(biased, _mm256_set1_epi64x(bits::two_to_52))),
+        _mm256_set1_pd(bits::exponent_magic))};
   }
   static POOLKIT_FORCEINLINE vec exp2i(vec k) noexcept {
-    const __m256d biased = _mm256_add_pd(k.v, _mm256_set1_pd(exponent_magic));
+    const __m256d biased = _mm256_add_pd(k.v, _mm256_set1_pd(bits::exponent_magic));
     return {_mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(biased), 52))};
   }
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {

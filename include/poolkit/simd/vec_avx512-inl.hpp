@@ -133,31 +133,27 @@ struct vec<double> {
     return product;
   }
   static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {_mm512_div_pd(a.v, b.v)}; }
-  // Bit patterns behind mantissa, exponent and exp2i (IEEE binary64).
-  static constexpr long long sign_bit = static_cast<long long>(0x8000000000000000ull);
-  static constexpr long long fraction_bits = 0x000FFFFFFFFFFFFFll;
-  static constexpr long long exponent_of_one = 0x3FF0000000000000ll;  // 1.0
-  static constexpr long long two_to_52_bits = 0x4330000000000000ll;   // 2^52
-  static constexpr double exponent_magic = 4503599627371519.0;        // 2^52 + 1023
+  using bits = simd::double_bits;  // mantissa, exponent, exp2i
   static POOLKIT_FORCEINLINE vec sub(vec a, vec b) noexcept { return {_mm512_sub_pd(a.v, b.v)}; }
   static POOLKIT_FORCEINLINE vec sqrt(vec a) noexcept { return {_mm512_sqrt_pd(a.v)}; }
   static POOLKIT_FORCEINLINE vec abs(vec a) noexcept {
     return {_mm512_castsi512_pd(
-        _mm512_and_si512(_mm512_castpd_si512(a.v), _mm512_set1_epi64(~sign_bit)))};
+        _mm512_and_si512(_mm512_castpd_si512(a.v), _mm512_set1_epi64(~bits::sign)))};
   }
   static POOLKIT_FORCEINLINE vec mantissa(vec a) noexcept {
     const __m512i fraction =
-        _mm512_and_si512(_mm512_castpd_si512(a.v), _mm512_set1_epi64(fraction_bits));
-    return {_mm512_castsi512_pd(_mm512_or_si512(fraction, _mm512_set1_epi64(exponent_of_one)))};
+        _mm512_and_si512(_mm512_castpd_si512(a.v), _mm512_set1_epi64(bits::fraction));
+    return {
+        _mm512_castsi512_pd(_mm512_or_si512(fraction, _mm512_set1_epi64(bits::exponent_of_one)))};
   }
   static POOLKIT_FORCEINLINE vec exponent(vec a) noexcept {
     const __m512i biased = _mm512_srli_epi64(_mm512_castpd_si512(a.v), 52);
     return {_mm512_sub_pd(
-        _mm512_castsi512_pd(_mm512_or_si512(biased, _mm512_set1_epi64(two_to_52_bits))),
-        _mm512_set1_pd(exponent_magic))};
+        _mm512_castsi512_pd(_mm512_or_si512(biased, _mm512_set1_epi64(bits::two_to_52))),
+        _mm512_set1_pd(bits::exponent_magic))};
   }
   static POOLKIT_FORCEINLINE vec exp2i(vec k) noexcept {
-    const __m512d biased = _mm512_add_pd(k.v, _mm512_set1_pd(exponent_magic));
+    const __m512d biased = _mm512_add_pd(k.v, _mm512_set1_pd(bits::exponent_magic));
     return {_mm512_castsi512_pd(_mm512_slli_epi64(_mm512_castpd_si512(biased), 52))};
   }
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {

@@ -131,29 +131,24 @@ struct vec<double> {
     return product;
   }
   static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {vdivq_f64(a.v, b.v)}; }
-  // Bit patterns behind mantissa, exponent and exp2i (IEEE binary64).
-  static constexpr long long sign_bit = static_cast<long long>(0x8000000000000000ull);
-  static constexpr long long fraction_bits = 0x000FFFFFFFFFFFFFll;
-  static constexpr long long exponent_of_one = 0x3FF0000000000000ll;  // 1.0
-  static constexpr long long two_to_52_bits = 0x4330000000000000ll;   // 2^52
-  static constexpr double exponent_magic = 4503599627371519.0;        // 2^52 + 1023
+  using bits = simd::double_bits;  // mantissa, exponent, exp2i
   static POOLKIT_FORCEINLINE vec sub(vec a, vec b) noexcept { return {vsubq_f64(a.v, b.v)}; }
   static POOLKIT_FORCEINLINE vec sqrt(vec a) noexcept { return {vsqrtq_f64(a.v)}; }
   static POOLKIT_FORCEINLINE vec abs(vec a) noexcept { return {vabsq_f64(a.v)}; }
   static POOLKIT_FORCEINLINE vec mantissa(vec a) noexcept {
     const uint64x2_t fraction = vandq_u64(vreinterpretq_u64_f64(a.v),
-                                          vdupq_n_u64(static_cast<std::uint64_t>(fraction_bits)));
+                                          vdupq_n_u64(static_cast<std::uint64_t>(bits::fraction)));
     return {vreinterpretq_f64_u64(
-        vorrq_u64(fraction, vdupq_n_u64(static_cast<std::uint64_t>(exponent_of_one))))};
+        vorrq_u64(fraction, vdupq_n_u64(static_cast<std::uint64_t>(bits::exponent_of_one))))};
   }
   static POOLKIT_FORCEINLINE vec exponent(vec a) noexcept {
     const uint64x2_t biased = vshrq_n_u64(vreinterpretq_u64_f64(a.v), 52);
     return {vsubq_f64(vreinterpretq_f64_u64(vorrq_u64(
-                          biased, vdupq_n_u64(static_cast<std::uint64_t>(two_to_52_bits)))),
-                      vdupq_n_f64(exponent_magic))};
+                          biased, vdupq_n_u64(static_cast<std::uint64_t>(bits::two_to_52)))),
+                      vdupq_n_f64(bits::exponent_magic))};
   }
   static POOLKIT_FORCEINLINE vec exp2i(vec k) noexcept {
-    const float64x2_t biased = vaddq_f64(k.v, vdupq_n_f64(exponent_magic));
+    const float64x2_t biased = vaddq_f64(k.v, vdupq_n_f64(bits::exponent_magic));
     return {vreinterpretq_f64_u64(vshlq_n_u64(vreinterpretq_u64_f64(biased), 52))};
   }
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {

@@ -71,7 +71,8 @@ struct vec {
   static POOLKIT_FORCEINLINE vec abs(vec a) noexcept { return {std::fabs(a.v)}; }
   static POOLKIT_FORCEINLINE vec mantissa(vec a) noexcept {
     const auto bits = std::bit_cast<std::uint64_t>(a.v);
-    return {std::bit_cast<double>((bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull)};
+    return {std::bit_cast<double>((bits & std::uint64_t{simd::double_bits::fraction}) |
+                                  std::uint64_t{simd::double_bits::exponent_of_one})};
   }
   static POOLKIT_FORCEINLINE vec exponent(vec a) noexcept {
     return {

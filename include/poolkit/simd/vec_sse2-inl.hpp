@@ -124,28 +124,23 @@ struct vec<double> {
     return product;
   }
   static POOLKIT_FORCEINLINE vec div(vec a, vec b) noexcept { return {_mm_div_pd(a.v, b.v)}; }
-  // Bit patterns behind mantissa, exponent and exp2i (IEEE binary64).
-  static constexpr long long sign_bit = static_cast<long long>(0x8000000000000000ull);
-  static constexpr long long fraction_bits = 0x000FFFFFFFFFFFFFll;
-  static constexpr long long exponent_of_one = 0x3FF0000000000000ll;  // 1.0
-  static constexpr long long two_to_52_bits = 0x4330000000000000ll;   // 2^52
-  static constexpr double exponent_magic = 4503599627371519.0;        // 2^52 + 1023
+  using bits = simd::double_bits;  // mantissa, exponent, exp2i
   static POOLKIT_FORCEINLINE vec sub(vec a, vec b) noexcept { return {_mm_sub_pd(a.v, b.v)}; }
   static POOLKIT_FORCEINLINE vec sqrt(vec a) noexcept { return {_mm_sqrt_pd(a.v)}; }
   static POOLKIT_FORCEINLINE vec abs(vec a) noexcept {
     return {_mm_andnot_pd(_mm_set1_pd(-0.0), a.v)};
   }
   static POOLKIT_FORCEINLINE vec mantissa(vec a) noexcept {
-    const __m128i fraction = _mm_and_si128(_mm_castpd_si128(a.v), _mm_set1_epi64x(fraction_bits));
-    return {_mm_castsi128_pd(_mm_or_si128(fraction, _mm_set1_epi64x(exponent_of_one)))};
+    const __m128i fraction = _mm_and_si128(_mm_castpd_si128(a.v), _mm_set1_epi64x(bits::fraction));
+    return {_mm_castsi128_pd(_mm_or_si128(fraction, _mm_set1_epi64x(bits::exponent_of_one)))};
   }
   static POOLKIT_FORCEINLINE vec exponent(vec a) noexcept {
     const __m128i biased = _mm_srli_epi64(_mm_castpd_si128(a.v), 52);
-    return {_mm_sub_pd(_mm_castsi128_pd(_mm_or_si128(biased, _mm_set1_epi64x(two_to_52_bits))),
-                       _mm_set1_pd(exponent_magic))};
+    return {_mm_sub_pd(_mm_castsi128_pd(_mm_or_si128(biased, _mm_set1_epi64x(bits::two_to_52))),
+                       _mm_set1_pd(bits::exponent_magic))};
   }
   static POOLKIT_FORCEINLINE vec exp2i(vec k) noexcept {
-    const __m128d biased = _mm_add_pd(k.v, _mm_set1_pd(exponent_magic));
+    const __m128d biased = _mm_add_pd(k.v, _mm_set1_pd(bits::exponent_magic));
     return {_mm_castsi128_pd(_mm_slli_epi64(_mm_castpd_si128(biased), 52))};
   }
   static POOLKIT_FORCEINLINE void deinterleave(vec a, vec b, vec& even, vec& odd) noexcept {
