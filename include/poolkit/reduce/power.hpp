@@ -32,16 +32,9 @@
 
 #include <poolkit/config.hpp>
 #include <poolkit/reduce/reducer.hpp>
-#include <poolkit/simd/double_bits.hpp>
+#include <poolkit/simd/one_lane.hpp>
 
 namespace poolkit::reduce {
-
-namespace detail::one_lane {
-// The roots of the float power sums, on the one-lane vec: the code the vector kernels
-// run (kernel/power-inl.hpp), so the scalar path has their bits.
-#include <poolkit/simd/vec_scalar-inl.hpp>
-#include <poolkit/simd/root-inl.hpp>
-}  // namespace detail::one_lane
 
 /// \addtogroup reducers
 /// \{
@@ -256,8 +249,7 @@ struct wide_power_sum {
       acc /= static_cast<double>(rule.divisor(counts));
     }
     // The root of simd/root-inl.hpp (no libm: the vector kernels compute the same bits).
-    return static_cast<float>(
-        detail::one_lane::whole_root<P>(detail::one_lane::vec<double>{acc}).v);
+    return static_cast<float>(simd::one_lane::whole_root<P>(simd::one_lane::vec<double>{acc}).v);
   }
 };
 
